@@ -1,0 +1,361 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/dsp-lab/dsp/internal/safepath"
+)
+
+// composeNames are the compose file names dsp looks for, in order.
+var composeNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+
+// findComposeFile returns the lab's compose file, or "".
+func findComposeFile(dir string) string {
+	for _, n := range composeNames {
+		p := filepath.Join(dir, n)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// placeholderProject names the project while loading; the engine gives each
+// lab instance its own project name before running it.
+const placeholderProject = "dsp-lab"
+
+// loadCompose parses and checks the compose file of a lab. The returned
+// document keeps line positions for later checks; the project is nil when
+// the file cannot be used at all.
+func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*types.Project, *yamlDoc) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		sink.errorf(file, 0, "", "cannot read: %v", err)
+		return nil, nil
+	}
+	doc, err := parseYAMLDoc(data)
+	if err != nil {
+		sink.errorf(file, lineOfError(err.Error()), "", "not valid YAML: %v", err)
+		return nil, nil
+	}
+	if doc.root == nil || doc.root.Kind != 4 /* yaml.MappingNode */ {
+		sink.errorf(file, 1, "", "the compose file must be a mapping with a services section")
+		return nil, doc
+	}
+	if !checkReferencedFiles(dir, file, doc, sink) {
+		return nil, doc
+	}
+
+	opts, err := cli.NewProjectOptions([]string{file},
+		cli.WithWorkingDirectory(dir),
+		cli.WithName(placeholderProject),
+		// Only the lab's own .env file is used for interpolation: the
+		// host's environment never leaks into a lab from a stranger.
+		cli.WithDotEnv,
+		cli.WithResolvedPaths(true),
+		cli.WithLoadOptions(func(o *loader.Options) {
+			// env_file and label_file are read only after their paths are
+			// checked to stay inside the lab folder.
+			o.SkipResolveEnvironment = true
+			o.SkipResolveLabels = true
+			o.ResourceLoaders = nil
+		}),
+	)
+	if err != nil {
+		sink.errorf(file, 0, "", "cannot prepare compose loader: %v", err)
+		return nil, doc
+	}
+	project, err := opts.LoadProject(ctx)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "validating "+file+": ")
+		field := fieldOfError(msg)
+		line := lineOfError(msg)
+		if line == 0 && field != "" {
+			line = doc.line(strings.Split(field, ".")...)
+		}
+		sink.errorf(file, line, field, "%s", msg)
+		return nil, doc
+	}
+	if !checkProjectPaths(dir, file, project, doc, sink) {
+		return nil, doc
+	}
+	project, err = project.WithServicesEnvironmentResolved(false)
+	if err != nil {
+		sink.errorf(file, 0, "", "environment: %v", err)
+		return nil, doc
+	}
+	project, err = project.WithServicesLabelsResolved(false)
+	if err != nil {
+		sink.errorf(file, 0, "", "labels: %v", err)
+		return nil, doc
+	}
+	if doc.node("version") != nil {
+		sink.warnf(file, doc.line("version"), "version", "the version key is obsolete and ignored")
+	}
+	normaliseNetworks(file, project, doc, sink)
+	project = project.WithoutUnnecessaryResources()
+	checkAddresses(file, project, doc, sink)
+	return project, doc
+}
+
+// checkReferencedFiles rejects include and extends entries that point
+// outside the lab folder, before compose-go reads them.
+func checkReferencedFiles(dir, file string, doc *yamlDoc, sink *problemSink) bool {
+	ok := true
+	check := func(field []string, p string) {
+		if strings.Contains(p, "$") || strings.Contains(p, "://") {
+			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "file reference %q must be a plain relative path inside the lab folder", p)
+			ok = false
+			return
+		}
+		if _, err := safepath.Relative(dir, p); err != nil {
+			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "%v", err)
+			ok = false
+		}
+	}
+	if inc := doc.node("include"); inc != nil {
+		for i, item := range inc.Content {
+			idx := fmt.Sprint(i)
+			switch {
+			case item.Kind == 8: // scalar
+				check([]string{"include", idx}, item.Value)
+			case item.Kind == 4: // mapping
+				for _, key := range []string{"path", "env_file", "project_directory"} {
+					n := child(item, key)
+					if n == nil {
+						continue
+					}
+					if n.Kind == 8 {
+						check([]string{"include", idx, key}, n.Value)
+					}
+					for j, s := range n.Content {
+						check([]string{"include", idx, key, fmt.Sprint(j)}, s.Value)
+					}
+				}
+			}
+		}
+	}
+	for _, svc := range mapKeys(doc.node("services")) {
+		if f := doc.node("services", svc, "extends", "file"); f != nil {
+			check([]string{"services", svc, "extends", "file"}, f.Value)
+		}
+	}
+	return ok
+}
+
+// checkProjectPaths keeps every host path the project uses inside the lab
+// folder (build contexts may use the whole repository, as upstream's
+// .dockerfiles do).
+func checkProjectPaths(dir, file string, p *types.Project, doc *yamlDoc, sink *problemSink) bool {
+	ok := true
+	within := func(root string, field []string, path string) {
+		if _, err := safepath.Within(root, path); err != nil {
+			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "%v: a lab may only use files inside its own folder", err)
+			ok = false
+		}
+	}
+	repoDir := filepath.Dir(dir)
+	for _, name := range serviceNames(p) {
+		s := p.Services[name]
+		for i, v := range s.Volumes {
+			if v.Type == types.VolumeTypeBind {
+				within(dir, []string{"services", name, "volumes", fmt.Sprint(i)}, v.Source)
+			}
+		}
+		for i, e := range s.EnvFiles {
+			within(dir, []string{"services", name, "env_file", fmt.Sprint(i)}, e.Path)
+		}
+		for i, l := range s.LabelFiles {
+			within(dir, []string{"services", name, "label_file", fmt.Sprint(i)}, l)
+		}
+		if s.Build != nil && !strings.Contains(s.Build.Context, "://") {
+			within(repoDir, []string{"services", name, "build"}, s.Build.Context)
+		}
+	}
+	for name, c := range p.Configs {
+		if c.File != "" {
+			within(dir, []string{"configs", name, "file"}, c.File)
+		}
+	}
+	for name, s := range p.Secrets {
+		if s.File != "" {
+			within(dir, []string{"secrets", name, "file"}, s.File)
+		}
+	}
+	return ok
+}
+
+// normaliseNetworks clears host bits in subnets ("192.168.1.1/24" becomes
+// "192.168.1.0/24"), which older DSP versions wrote and engines reject.
+func normaliseNetworks(file string, p *types.Project, doc *yamlDoc, sink *problemSink) {
+	for name, n := range p.Networks {
+		for i, pool := range n.Ipam.Config {
+			if pool == nil || pool.Subnet == "" {
+				continue
+			}
+			field := []string{"networks", name, "ipam", "config", fmt.Sprint(i), "subnet"}
+			prefix, err := netip.ParsePrefix(pool.Subnet)
+			if err != nil {
+				sink.errorf(file, doc.line(field...), strings.Join(field, "."), "subnet %q is not a CIDR such as 192.168.1.0/24", pool.Subnet)
+				continue
+			}
+			if masked := prefix.Masked(); masked != prefix {
+				pool.Subnet = masked.String()
+			}
+		}
+		p.Networks[name] = n
+	}
+}
+
+// checkAddresses verifies static addresses: inside their network's subnet,
+// not the gateway, not used twice.
+func checkAddresses(file string, p *types.Project, doc *yamlDoc, sink *problemSink) {
+	used := map[string]string{} // network/ip -> service
+	for _, name := range serviceNames(p) {
+		s := p.Services[name]
+		for _, netName := range sortedKeys(s.Networks) {
+			sn := s.Networks[netName]
+			if sn == nil || sn.Ipv4Address == "" {
+				continue
+			}
+			field := []string{"services", name, "networks", netName, "ipv4_address"}
+			where := strings.Join(field, ".")
+			line := doc.line(field...)
+			ip, err := netip.ParseAddr(sn.Ipv4Address)
+			if err != nil || !ip.Is4() {
+				sink.errorf(file, line, where, "%q is not an IPv4 address", sn.Ipv4Address)
+				continue
+			}
+			if other, dup := used[netName+"/"+ip.String()]; dup {
+				sink.errorf(file, line, where, "address %s is already given to service %s", ip, other)
+			}
+			used[netName+"/"+ip.String()] = name
+			n, ok := p.Networks[netName]
+			if !ok {
+				continue
+			}
+			for _, pool := range n.Ipam.Config {
+				if pool == nil || pool.Subnet == "" {
+					continue
+				}
+				prefix, err := netip.ParsePrefix(pool.Subnet)
+				if err != nil {
+					continue
+				}
+				if !prefix.Contains(ip) {
+					sink.errorf(file, line, where, "address %s is outside subnet %s of network %s", ip, prefix, netName)
+					continue
+				}
+				gw := prefix.Addr().Next()
+				if pool.Gateway != "" {
+					gw, _ = netip.ParseAddr(pool.Gateway)
+				}
+				if ip == gw {
+					sink.errorf(file, line, where, "address %s is the gateway of network %s; pick another", ip, netName)
+				}
+				if ip == prefix.Addr() {
+					sink.errorf(file, line, where, "address %s is the network address of %s", ip, prefix)
+				}
+			}
+		}
+	}
+}
+
+// services builds the person-facing service list from the project.
+func services(p *types.Project) []Service {
+	var out []Service
+	for _, name := range serviceNames(p) {
+		s := p.Services[name]
+		svc := Service{
+			Name:       name,
+			Image:      s.Image,
+			CapAdd:     s.CapAdd,
+			Privileged: s.Privileged,
+			Shell:      true,
+			Networks:   []ServiceNetwork{},
+			Ports:      []Port{},
+		}
+		if svc.Image == "" {
+			svc.Image = defaultImageName(p.Name, name)
+		}
+		if s.Build != nil {
+			svc.Build = s.Build.Context
+		}
+		if s.StopGracePeriod != nil {
+			d := time.Duration(*s.StopGracePeriod)
+			svc.StopTimeout = &d
+		}
+		for _, netName := range sortedKeys(s.Networks) {
+			sn := ServiceNetwork{Name: netName}
+			if c := s.Networks[netName]; c != nil {
+				sn.IP = c.Ipv4Address
+			}
+			svc.Networks = append(svc.Networks, sn)
+		}
+		for _, port := range s.Ports {
+			svc.Ports = append(svc.Ports, Port{Container: port.Target, Host: port.Published, HostIP: port.HostIP, Protocol: port.Protocol})
+		}
+		out = append(out, svc)
+	}
+	return out
+}
+
+// defaultImageName mirrors compose's name for a built image without an
+// image: key.
+func defaultImageName(project, service string) string {
+	return project + "-" + service
+}
+
+func networks(p *types.Project, written map[string]string) []Network {
+	var out []Network
+	for _, name := range sortedKeys(p.Networks) {
+		n := p.Networks[name]
+		nw := Network{Name: name, External: bool(n.External)}
+		for _, pool := range n.Ipam.Config {
+			if pool != nil && pool.Subnet != "" {
+				nw.Subnet = pool.Subnet
+				if w := written[name]; w != "" && w != pool.Subnet {
+					nw.Written = w
+				}
+				break
+			}
+		}
+		out = append(out, nw)
+	}
+	return out
+}
+
+// writtenSubnets returns the first subnet of each network as the file wrote it.
+func writtenSubnets(doc *yamlDoc) map[string]string {
+	out := map[string]string{}
+	for _, name := range mapKeys(doc.node("networks")) {
+		if n := doc.node("networks", name, "ipam", "config", "0", "subnet"); n != nil {
+			out[name] = n.Value
+		}
+	}
+	return out
+}
+
+func serviceNames(p *types.Project) []string {
+	return sortedKeys(p.Services)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,179 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dsp-lab/dsp/internal/wrapper"
+)
+
+// MarkerFile marks repositories and labs in the upstream layout.
+const MarkerFile = ".dsp"
+
+// IsLabDir reports whether dir looks like a lab: it holds a .dsp marker, or
+// a compose file with an x-dsp section.
+func IsLabDir(dir string) bool {
+	if st, err := os.Stat(filepath.Join(dir, MarkerFile)); err == nil && !st.IsDir() {
+		return true
+	}
+	f := findComposeFile(dir)
+	if f == "" {
+		return false
+	}
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return false
+	}
+	return nativeMarker.Match(data)
+}
+
+var nativeMarker = regexp.MustCompile(`(?m)^x-dsp:`)
+
+// Load reads and checks the lab in dir. The repository is the folder that
+// holds it. On problems of severity error it returns the lab as far as it
+// could be read together with an *InvalidError listing every problem.
+func Load(ctx context.Context, dir string) (*Lab, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("lab folder %s: %w", dir, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("lab folder: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("lab folder %s is not a folder", abs)
+	}
+	l := &Lab{
+		Dir:      abs,
+		RepoDir:  filepath.Dir(abs),
+		Name:     filepath.Base(abs),
+		Repo:     filepath.Base(filepath.Dir(abs)),
+		Labels:   []Label{},
+		Actions:  []Action{},
+		Files:    []File{},
+		Services: []Service{},
+		Networks: []Network{},
+	}
+	sink := &problemSink{}
+	l.ComposeFile = findComposeFile(abs)
+	if l.ComposeFile == "" {
+		sink.errorf(filepath.Join(abs, "docker-compose.yml"), 0, "", "missing: a lab needs a compose file (%s)", strings.Join(composeNames, ", "))
+		return l, &InvalidError{Dir: abs, Problems: sink.problems}
+	}
+	project, doc := loadCompose(ctx, abs, l.ComposeFile, sink)
+	if project != nil {
+		l.Project = project
+		nameBuiltImages(l)
+		l.Services = services(project)
+		l.Networks = networks(project, writtenSubnets(doc))
+	}
+
+	repoLabels := loadLabels(filepath.Join(l.RepoDir, labelsFile), &problemSink{})
+	if isUpstream(abs) {
+		l.Format = FormatUpstream
+		loadUpstreamStory(l, sink)
+		if labels := loadLabels(filepath.Join(abs, labelsFile), sink); labels != nil {
+			l.Labels = labels
+		}
+		if project != nil {
+			loadUpstreamNetwork(l, sink)
+		}
+	} else {
+		l.Format = FormatNative
+		loadNativeStory(l, doc, repoLabels, sink)
+	}
+	if project != nil && doc != nil {
+		loadNativeServices(l, doc, sink)
+	}
+	if l.Title == "" {
+		l.Title = l.Name
+	}
+	checkActions(l, sink)
+	checkFiles(l, sink)
+	l.Problems = sink.problems
+	if len(sink.problems.Errors()) > 0 {
+		return l, &InvalidError{Dir: abs, Problems: sink.problems}
+	}
+	return l, nil
+}
+
+// isUpstream reports whether the lab folder has DSP's own files.
+func isUpstream(dir string) bool {
+	for _, f := range []string{informationFile, networkFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// nameBuiltImages gives services that are built but have no image: key a
+// stable image name, so that every instance of the lab shares one image.
+func nameBuiltImages(l *Lab) {
+	for name, s := range l.Project.Services {
+		if s.Image == "" && s.Build != nil {
+			s.Image = fmt.Sprintf("dsp-%s-%s-%s:latest", Slug(l.Repo), Slug(l.Name), Slug(name))
+			l.Project.Services[name] = s
+		}
+	}
+}
+
+// checkActions validates every action's arguments against their rules.
+func checkActions(l *Lab, sink *problemSink) {
+	for _, a := range l.Actions {
+		file, line, field := a.loc.file, a.loc.line, a.loc.field
+		if file == "" {
+			file = l.ComposeFile
+		}
+		var err error
+		switch {
+		case a.Name == wrapper.BuiltinExec && (a.Command == "" || strings.HasSuffix(a.Command, "exec.sh")):
+			_, err = wrapper.ExecArgv(a.Action)
+		case a.Name == wrapper.BuiltinCTF && a.Command == "":
+			_, _, err = wrapper.CTFTarget(a.Action)
+		case a.Command == "":
+			if l.Format == FormatUpstream {
+				err = errors.New("the action has no command")
+			}
+			// Native actions may leave the command to the image's labels,
+			// which are read when the lab starts.
+		default:
+			err = a.Validate()
+		}
+		if err != nil {
+			sink.errorf(file, line, field, "service %s: action %s: %v", a.Service, a.Name, err)
+		}
+		if a.Priority < 0 {
+			sink.errorf(file, line, field+".priority", "priority %d is negative", a.Priority)
+		}
+	}
+}
+
+// checkFiles warns about files to copy that are not there: the upstream
+// repositories publish definitions without their .data folder, so this is
+// an error only when the lab starts.
+func checkFiles(l *Lab, sink *problemSink) {
+	for _, f := range l.Files {
+		if _, err := os.Stat(f.Source); err != nil {
+			sink.warnf(f.Source, 0, "", "file to copy into service %s (%s) is missing; the lab cannot start without it", f.Service, f.Target)
+		}
+	}
+}
+
+var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug turns a name into lower-case letters, digits and dashes.
+func Slug(s string) string {
+	s = slugRe.ReplaceAllString(strings.ToLower(s), "-")
+	s = strings.Trim(s, "-")
+	if s == "" {
+		s = "x"
+	}
+	return s
+}

@@ -1,0 +1,238 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dsp-lab/dsp/internal/safepath"
+	"github.com/dsp-lab/dsp/internal/wrapper"
+)
+
+// Upstream file names.
+const (
+	informationFile = "information.json"
+	labelsFile      = "labels.json"
+	networkFile     = "network.json"
+	dataDir         = ".data"
+)
+
+type upstreamInfo struct {
+	Description flexString `json:"description"`
+	Goal        flexString `json:"goal"`
+	Solution    flexString `json:"solution"`
+	Readme      flexString `json:"readme"`
+	Author      flexString `json:"author"`
+}
+
+type upstreamNetworkFile struct {
+	ClistToDraw []upstreamContainer `json:"clistToDraw"`
+}
+
+type upstreamContainer struct {
+	Name          flexString `json:"name"`
+	SelectedImage struct {
+		Labels struct {
+			Actions map[string]struct {
+				BackgroundMode flexBool `json:"backgroundMode"`
+			} `json:"actions"`
+		} `json:"labels"`
+	} `json:"selectedImage"`
+	Actions     []upstreamAction `json:"actions"`
+	FilesToCopy []struct {
+		Filename      flexString `json:"filename"`
+		ContainerPath flexString `json:"containerPath"`
+		AfterAction   flexBool   `json:"afterAction"`
+	} `json:"filesToCopy"`
+	IsShellEnabled *flexBool `json:"isShellEnabled"`
+}
+
+type upstreamAction struct {
+	Name     flexString    `json:"name"`
+	Command  flexString    `json:"command"`
+	Priority flexInt       `json:"priority"`
+	Args     orderedObject `json:"args"`
+}
+
+type upstreamArg struct {
+	Val  flexString `json:"val"`
+	Type flexString `json:"type"`
+	Rule struct {
+		Pattern flexString `json:"pattern"`
+		Name    flexString `json:"name"`
+	} `json:"rule"`
+}
+
+// loadUpstreamStory reads information.json and README.md.
+func loadUpstreamStory(l *Lab, sink *problemSink) {
+	l.TextFormat = TextHTML
+	file := filepath.Join(l.Dir, informationFile)
+	data, err := os.ReadFile(file)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		sink.warnf(file, 0, "", "missing: the lab has no description, goal or solution")
+	case err != nil:
+		sink.errorf(file, 0, "", "cannot read: %v", err)
+	default:
+		var info upstreamInfo
+		if err := decodeJSON(data, &info); err != nil {
+			sink.errorf(file, jsonErrorLine(data, err), "", "not valid: %v", err)
+			break
+		}
+		l.Description = string(info.Description)
+		l.Goal = string(info.Goal)
+		l.Solution = string(info.Solution)
+		l.Author = string(info.Author)
+		l.Readme = string(info.Readme)
+	}
+	if readme := readSideFile(l.Dir, "README.md"); readme != "" {
+		l.Readme = readme
+	}
+}
+
+// loadLabels reads a labels.json file ({"labels":[...]}); a missing file is
+// no labels.
+func loadLabels(file string, sink *problemSink) []Label {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		sink.errorf(file, 0, "", "cannot read: %v", err)
+		return nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	var f struct {
+		Labels []struct {
+			Name        flexString `json:"name"`
+			Description flexString `json:"description"`
+			Color       flexString `json:"color"`
+		} `json:"labels"`
+	}
+	if err := decodeJSON(data, &f); err != nil {
+		sink.errorf(file, jsonErrorLine(data, err), "labels", "not valid: %v", err)
+		return nil
+	}
+	var out []Label
+	for _, lb := range f.Labels {
+		if strings.TrimSpace(string(lb.Name)) == "" {
+			continue
+		}
+		out = append(out, Label{Name: string(lb.Name), Description: string(lb.Description), Color: string(lb.Color)})
+	}
+	return out
+}
+
+// loadUpstreamNetwork reads network.json: actions, files to copy and shell
+// permissions of each container. The compose file stays the source of what
+// runs; network.json adds what compose cannot say.
+func loadUpstreamNetwork(l *Lab, sink *problemSink) {
+	file := filepath.Join(l.Dir, networkFile)
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		sink.errorf(file, 0, "", "cannot read: %v", err)
+		return
+	}
+	var nf upstreamNetworkFile
+	if err := decodeJSON(data, &nf); err != nil {
+		sink.errorf(file, jsonErrorLine(data, err), "", "not valid: %v", err)
+		return
+	}
+	dataRoot := filepath.Join(l.RepoDir, dataDir)
+	for ci, c := range nf.ClistToDraw {
+		name := string(c.Name)
+		field := fmt.Sprintf("clistToDraw[%d]", ci)
+		line := lineOfText(data, `"`+name+`"`)
+		idx := l.serviceIndex(name)
+		if idx < 0 {
+			if len(c.Actions) > 0 || len(c.FilesToCopy) > 0 {
+				sink.errorf(file, line, field+".name", "container %q has actions or files but is not a service of %s", name, filepath.Base(l.ComposeFile))
+			} else {
+				sink.warnf(file, line, field+".name", "container %q is not a service of %s; ignored", name, filepath.Base(l.ComposeFile))
+			}
+			continue
+		}
+		if c.IsShellEnabled != nil {
+			l.Services[idx].Shell = bool(*c.IsShellEnabled)
+		}
+		for ai, a := range c.Actions {
+			afield := fmt.Sprintf("%s.actions[%d]", field, ai)
+			act := Action{Service: name, Priority: int(a.Priority), loc: location{file, lineOfText(data, `"`+string(a.Name)+`"`), afield}}
+			act.Name = string(a.Name)
+			act.Command = strings.TrimSpace(string(a.Command))
+			act.Background = bool(c.SelectedImage.Labels.Actions[act.Name].BackgroundMode)
+			for _, key := range a.Args.Keys {
+				var arg upstreamArg
+				if err := decodeJSON(a.Args.Values[key], &arg); err != nil {
+					sink.errorf(file, lineOfText(data, `"`+key+`"`), afield+".args."+key, "not valid: %v", err)
+					continue
+				}
+				act.Args = append(act.Args, wrapper.Arg{
+					Name:  key,
+					Value: string(arg.Val),
+					Type:  string(arg.Type),
+					Rule:  wrapper.Rule{Pattern: string(arg.Rule.Pattern), Name: string(arg.Rule.Name)},
+				})
+			}
+			l.Actions = append(l.Actions, act)
+		}
+		for fi, f := range c.FilesToCopy {
+			ffield := fmt.Sprintf("%s.filesToCopy[%d]", field, fi)
+			fline := lineOfText(data, `"`+string(f.Filename)+`"`)
+			src, err := safepath.Relative(dataRoot, string(f.Filename))
+			if err != nil {
+				sink.errorf(file, fline, ffield+".filename", "%v", err)
+				continue
+			}
+			target := string(f.ContainerPath)
+			if !strings.HasPrefix(target, "/") {
+				sink.errorf(file, fline, ffield+".containerPath", "container path %q must be absolute", target)
+				continue
+			}
+			l.Files = append(l.Files, File{Service: name, Source: src, Target: target, AfterActions: bool(f.AfterAction)})
+		}
+	}
+}
+
+// decodeJSON decodes data into v; an empty file decodes to the zero value.
+func decodeJSON(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	return json.Unmarshal(data, v)
+}
+
+// lineOfText returns the 1-based line of the first occurrence of s, or 0.
+func lineOfText(data []byte, s string) int {
+	i := bytes.Index(data, []byte(s))
+	if i < 0 {
+		return 0
+	}
+	return bytes.Count(data[:i], []byte("\n")) + 1
+}
+
+// readSideFile reads a Markdown side file by case-insensitive name.
+func readSideFile(dir, name string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), name) && e.Type().IsRegular() {
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err == nil {
+				return string(data)
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,126 @@
+package lab
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// yamlDoc is a parsed YAML file kept as nodes, so that problems can point at
+// the line of a field.
+type yamlDoc struct {
+	root *yaml.Node // the top-level mapping, nil for an empty file
+}
+
+func parseYAMLDoc(data []byte) (*yamlDoc, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	d := &yamlDoc{}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		d.root = doc.Content[0]
+	}
+	return d, nil
+}
+
+// node returns the node at the dotted path, or nil.
+func (d *yamlDoc) node(path ...string) *yaml.Node {
+	if d == nil {
+		return nil
+	}
+	n := d.root
+	for _, key := range path {
+		n = child(n, key)
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// line returns the line of the deepest node on the path that exists.
+func (d *yamlDoc) line(path ...string) int {
+	if d == nil || d.root == nil {
+		return 0
+	}
+	n := d.root
+	line := n.Line
+	for _, key := range path {
+		var keyLine int
+		n, keyLine = childWithKeyLine(n, key)
+		if n == nil {
+			return line
+		}
+		line = keyLine
+		if line == 0 {
+			line = n.Line
+		}
+	}
+	return line
+}
+
+func child(n *yaml.Node, key string) *yaml.Node {
+	c, _ := childWithKeyLine(n, key)
+	return c
+}
+
+func childWithKeyLine(n *yaml.Node, key string) (*yaml.Node, int) {
+	if n == nil {
+		return nil, 0
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i+1], n.Content[i].Line
+			}
+		}
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(key)
+		if err == nil && i >= 0 && i < len(n.Content) {
+			return n.Content[i], n.Content[i].Line
+		}
+	}
+	return nil, 0
+}
+
+// mapKeys returns the keys of a mapping node in file order.
+func mapKeys(n *yaml.Node) []string {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var keys []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		keys = append(keys, n.Content[i].Value)
+	}
+	return keys
+}
+
+var (
+	yamlLineRe  = regexp.MustCompile(`line (\d+)`)
+	fieldPathRe = regexp.MustCompile(`\b((?:services|networks|volumes|configs|secrets|include|x-dsp)(?:\.[^\s:,]+)*)`)
+)
+
+// lineOfError finds a line number in a YAML parser message.
+func lineOfError(msg string) int {
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+// fieldOfError finds a dotted compose path (services.web.ports) in a
+// compose-go message.
+func fieldOfError(msg string) string {
+	if m := fieldPathRe.FindStringSubmatch(msg); m != nil {
+		return strings.TrimSuffix(m[1], ".")
+	}
+	return ""
+}

@@ -1,0 +1,121 @@
+// Package safepath is the one place where names and paths that come from
+// disk, labs or requests are checked before dsp reads or writes anything.
+package safepath
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Name checks a single path component such as a repository or lab name.
+// Names may contain spaces, dots and capitals ("Bypass The Firewall",
+// "Solr 3.5.0"), but never a separator, a NUL, or a leading dot, and they
+// are never "." or "..".
+func Name(name string) error {
+	switch {
+	case name == "":
+		return errors.New("name is empty")
+	case strings.ContainsAny(name, "/\\\x00"):
+		return fmt.Errorf("name %q contains a path separator or NUL", name)
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("name %q starts with a dot", name)
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("name %q starts or ends with white space", name)
+	case len(name) > 255:
+		return fmt.Errorf("name %q is longer than 255 bytes", name)
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("name %q contains a control character", name)
+		}
+	}
+	return nil
+}
+
+// Join joins root and the components, each checked with Name, and returns
+// the result; it never leaves root.
+func Join(root string, names ...string) (string, error) {
+	p := root
+	for _, n := range names {
+		if err := Name(n); err != nil {
+			return "", err
+		}
+		p = filepath.Join(p, n)
+	}
+	return p, nil
+}
+
+// Within resolves p (relative paths are taken from root) and reports an
+// error unless the result, with every symbolic link that exists resolved,
+// lies inside root. It returns the cleaned absolute path. A path that does
+// not exist yet is checked through its deepest existing parent.
+func Within(root, p string) (string, error) {
+	absRoot, err := resolve(root)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", root, err)
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(root, p)
+	}
+	p = filepath.Clean(p)
+	real, err := resolve(p)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", p, err)
+	}
+	if !inside(absRoot, real) {
+		return "", fmt.Errorf("path %s is outside %s", p, root)
+	}
+	return p, nil
+}
+
+// Relative checks that rel is a relative path that stays inside root
+// lexically and after symbolic links, and returns the absolute path.
+func Relative(root, rel string) (string, error) {
+	if rel == "" {
+		return "", errors.New("path is empty")
+	}
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") {
+		return "", fmt.Errorf("path %q is absolute; it must be relative to %s", rel, root)
+	}
+	clean := filepath.Clean(rel)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("path %q leaves %s", rel, root)
+	}
+	return Within(root, filepath.Join(root, clean))
+}
+
+// resolve makes p absolute and resolves symbolic links in its longest
+// existing prefix; the missing rest is appended unchanged.
+func resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	cur := abs
+	for {
+		real, err := filepath.EvalSymlinks(cur)
+		if err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return "", err
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+func inside(root, p string) bool {
+	if p == root {
+		return true
+	}
+	return strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
+}
