@@ -56,7 +56,7 @@ type Lab struct {
 	Files       []File    `json:"files"`
 	// StopTimeout is the grace period before SIGKILL on stop; zero means
 	// dsp's default.
-	StopTimeout time.Duration `json:"stopTimeout,omitempty"`
+	StopTimeout *time.Duration `json:"stopTimeout,omitempty"`
 
 	// Problems are the warnings found while loading (errors fail the load).
 	Problems []Problem `json:"problems,omitempty"`

@@ -79,7 +79,7 @@ func loadNativeStory(l *Lab, doc *yamlDoc, repoLabels []Label, sink *problemSink
 		if err != nil || d < 0 {
 			sink.errorf(file, doc.line(extensionKey, "stop_timeout"), extensionKey+".stop_timeout", "%q is not a duration such as 2s", x.StopTimeout)
 		} else {
-			l.StopTimeout = d
+			l.StopTimeout = &d
 		}
 	}
 	for i, n := range x.Labels {

@@ -236,3 +236,13 @@ func readSideFile(dir, name string) string {
 	}
 	return ""
 }
+
+// LoadRepoLabels reads a repository's label catalogue (labels.json).
+func LoadRepoLabels(repoDir string) ([]Label, error) {
+	sink := &problemSink{}
+	labels := loadLabels(filepath.Join(repoDir, labelsFile), sink)
+	if errs := sink.problems.Errors(); len(errs) > 0 {
+		return labels, &InvalidError{Dir: repoDir, Problems: errs}
+	}
+	return labels, nil
+}

@@ -1,0 +1,29 @@
+# dsp — common tasks. `make run` prepares this machine, builds the images and
+# the binary, then starts the web application.
+GO        ?= go
+BIN       ?= bin/dsp
+GOFLAGS   ?=
+TESTFLAGS ?=
+
+.PHONY: all build images setup test run clean
+
+all: build
+
+build:
+	mkdir -p $(dir $(BIN))
+	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/dsp
+
+images:
+	scripts/build-images.sh
+
+setup:
+	scripts/setup.sh
+
+test:
+	$(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
+
+run: setup images build
+	./$(BIN) serve
+
+clean:
+	rm -rf bin/ images/busybox/busybox test-results/ test-output/ coverage.out coverage.html

@@ -1,0 +1,595 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+func newLabCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "lab", Short: "List, inspect, validate, start and stop labs"}
+	cmd.AddCommand(
+		newLabListCommand(a),
+		newLabShowCommand(a),
+		newLabValidateCommand(a),
+		newLabUpCommand(a),
+		newLabDownCommand(a),
+		newLabStatusCommand(a),
+		newLabLogsCommand(a),
+		newLabBuildCommand(a),
+	)
+	return cmd
+}
+
+// listJSON is the document `dsp lab list --json` prints.
+type listJSON struct {
+	Home         string         `json:"home"`
+	Repositories []listRepoJSON `json:"repositories"`
+}
+
+type listRepoJSON struct {
+	Name     string        `json:"name"`
+	Dir      string        `json:"dir"`
+	Personal bool          `json:"personal"`
+	Trusted  bool          `json:"trusted"`
+	Labs     []listLabJSON `json:"labs"`
+}
+
+type listLabJSON struct {
+	Name        string      `json:"name"`
+	Title       string      `json:"title"`
+	Description string      `json:"description"`
+	Format      lab.Format  `json:"format"`
+	Labels      []lab.Label `json:"labels"`
+	State       string      `json:"state"`
+	Valid       bool        `json:"valid"`
+	Errors      []string    `json:"errors"`
+}
+
+func newLabListCommand(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List every lab of every repository with its state",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			repos, entries, err := c.Labs(ctx)
+			if err != nil {
+				return err
+			}
+			states := map[string]engine.State{}
+			eng, err := a.engine(ctx, c)
+			if err == nil {
+				defer eng.Close()
+				if states, err = eng.States(ctx); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			doc := listJSON{Home: c.Home, Repositories: []listRepoJSON{}}
+			for _, r := range repos {
+				rj := listRepoJSON{Name: r.Name, Dir: r.Dir, Personal: r.Personal, Trusted: r.Trusted, Labs: []listLabJSON{}}
+				for _, e := range entries {
+					if e.Repo != r.Name {
+						continue
+					}
+					lj := listLabJSON{Name: e.Name, Title: e.Name, Labels: []lab.Label{}, Errors: []string{}, Valid: e.Error == nil}
+					state := engine.StateStopped
+					if s, ok := states[engine.Ref{Repo: e.Repo, Lab: e.Name, Instance: engine.DefaultInstance}.Project()]; ok {
+						state = s
+					}
+					if eng == nil {
+						state = "unknown"
+					}
+					lj.State = string(state)
+					if e.Lab != nil {
+						lj.Title, lj.Description, lj.Format = e.Lab.Title, e.Lab.Description, e.Lab.Format
+						lj.Labels = e.Lab.Labels
+					}
+					lj.Errors = errorLines(e.Error)
+					rj.Labs = append(rj.Labs, lj)
+				}
+				doc.Repositories = append(doc.Repositories, rj)
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), doc)
+			}
+			w := newTable(cmd.OutOrStdout())
+			fmt.Fprintln(w, "LAB\tSTATE\tFORMAT\tLABELS")
+			for _, r := range doc.Repositories {
+				for _, l := range r.Labs {
+					state := l.State
+					if !l.Valid {
+						state = "invalid"
+					}
+					names := make([]string, len(l.Labels))
+					for i, lb := range l.Labels {
+						names[i] = lb.Name
+					}
+					fmt.Fprintf(w, "%s/%s\t%s\t%s\t%s\n", r.Name, l.Name, state, l.Format, strings.Join(names, ", "))
+				}
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
+	return cmd
+}
+
+// showJSON is the document `dsp lab show --json` prints.
+type showJSON struct {
+	*lab.Lab
+	ID      string      `json:"id"`
+	Images  []string    `json:"images"`
+	Risks   []lab.Risk  `json:"risks"`
+	Trusted bool        `json:"trusted"`
+	State   string      `json:"state"`
+	Valid   bool        `json:"valid"`
+	Errors  []string    `json:"errors"`
+}
+
+func newLabShowCommand(a *app) *cobra.Command {
+	var asJSON, solution bool
+	cmd := &cobra.Command{
+		Use:   "show REPO/LAB",
+		Short: "Show a lab: description, goal, services, networks, images, actions and state",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			l := t.lab
+			state := "unknown"
+			if eng, err := a.engine(ctx, c); err == nil {
+				defer eng.Close()
+				st, err := eng.Status(ctx, engine.RefOf(l), l)
+				if err != nil {
+					return err
+				}
+				state = string(st.State)
+			}
+			doc := showJSON{Lab: l, ID: l.ID(), Images: l.Images(), Risks: l.Risks(), Trusted: t.trusted, State: state, Valid: t.loadErr == nil, Errors: errorLines(t.loadErr)}
+			if doc.Risks == nil {
+				doc.Risks = []lab.Risk{}
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), doc)
+			}
+			printLab(cmd.OutOrStdout(), doc, solution)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
+	cmd.Flags().BoolVar(&solution, "solution", false, "also print the solution")
+	return cmd
+}
+
+func printLab(out io.Writer, d showJSON, solution bool) {
+	l := d.Lab
+	fmt.Fprintf(out, "%s  (%s)\n", l.Title, d.ID)
+	fmt.Fprintf(out, "state: %s   format: %s   folder: %s\n", d.State, l.Format, l.Dir)
+	if len(l.Labels) > 0 {
+		names := make([]string, len(l.Labels))
+		for i, lb := range l.Labels {
+			names[i] = lb.Name
+		}
+		fmt.Fprintf(out, "labels: %s\n", strings.Join(names, ", "))
+	}
+	section(out, "Description", text(l.Description, l.TextFormat))
+	section(out, "Goal", text(l.Goal, l.TextFormat))
+	if solution {
+		section(out, "Solution", text(l.Solution, l.TextFormat))
+	} else if strings.TrimSpace(l.Solution) != "" {
+		fmt.Fprintln(out, "\n(solution hidden: add --solution to see it)")
+	}
+	fmt.Fprintln(out, "\nServices:")
+	w := newTable(out)
+	fmt.Fprintln(w, "  NAME\tIMAGE\tNETWORKS\tPORTS\tSHELL")
+	for _, s := range l.Services {
+		var nets, ports []string
+		for _, n := range s.Networks {
+			if n.IP != "" {
+				nets = append(nets, n.Name+"="+n.IP)
+			} else {
+				nets = append(nets, n.Name)
+			}
+		}
+		for _, p := range s.Ports {
+			ports = append(ports, fmt.Sprintf("%s->%d/%s", p.Host, p.Container, p.Protocol))
+		}
+		image := s.Image
+		if s.Build != "" {
+			image += " (built)"
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, image, dash(strings.Join(nets, " ")), dash(strings.Join(ports, " ")), yesNo(s.Shell))
+	}
+	w.Flush()
+	if len(l.Networks) > 0 {
+		fmt.Fprintln(out, "\nNetworks:")
+		for _, n := range l.Networks {
+			line := "  " + n.Name
+			if n.Subnet != "" {
+				line += "  " + n.Subnet
+			}
+			if n.Written != "" {
+				line += fmt.Sprintf("  (written %s)", n.Written)
+			}
+			fmt.Fprintln(out, line)
+		}
+	}
+	if len(l.Actions) > 0 {
+		fmt.Fprintln(out, "\nActions (run after start, by priority):")
+		for _, act := range l.Actions {
+			var args []string
+			for _, arg := range act.Args {
+				args = append(args, arg.Name+"="+quoteIfNeeded(arg.Value))
+			}
+			fmt.Fprintf(out, "  [%d] %s: %s %s\n", act.Priority, act.Service, act.Name, strings.Join(args, " "))
+		}
+	}
+	if len(l.Files) > 0 {
+		fmt.Fprintln(out, "\nFiles to copy:")
+		for _, f := range l.Files {
+			when := "before actions"
+			if f.AfterActions {
+				when = "after actions"
+			}
+			fmt.Fprintf(out, "  %s -> %s:%s (%s)\n", f.Source, f.Service, f.Target, when)
+		}
+	}
+	if len(d.Risks) > 0 {
+		fmt.Fprintf(out, "\nAsks for (needs a trusted repository; trusted: %s):\n", yesNo(d.Trusted))
+		for _, r := range d.Risks {
+			fmt.Fprintf(out, "  %s\n", r)
+		}
+	}
+	if len(d.Errors) > 0 {
+		fmt.Fprintln(out, "\nErrors:")
+		for _, e := range d.Errors {
+			fmt.Fprintf(out, "  %s\n", e)
+		}
+	}
+}
+
+func newLabValidateCommand(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "validate REPO/LAB|PATH",
+		Short: "Check a lab and print its problems with file, line and field",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			problems := lab.Problems(t.lab.Problems)
+			var invalid *lab.InvalidError
+			if errors.As(t.loadErr, &invalid) {
+				problems = invalid.Problems
+			}
+			if asJSON {
+				if problems == nil {
+					problems = lab.Problems{}
+				}
+				if err := printJSON(cmd.OutOrStdout(), map[string]any{"lab": t.lab.ID(), "dir": t.lab.Dir, "valid": t.loadErr == nil, "problems": problems}); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range problems {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
+				errs, warns := len(problems.Errors()), len(problems.Warnings())
+				if t.loadErr == nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s is valid (%d warning(s))\n", t.lab.ID(), warns)
+				} else {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s is invalid: %d error(s), %d warning(s)\n", t.lab.ID(), errs, warns)
+				}
+			}
+			if t.loadErr != nil {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the problems as JSON")
+	return cmd
+}
+
+func newLabUpCommand(a *app) *cobra.Command {
+	var trust bool
+	var plain bool
+	cmd := &cobra.Command{
+		Use:   "up REPO/LAB",
+		Short: "Start a lab, with live progress per service and per action",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			l, err := t.runnable()
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			r := newRenderer(cmd.OutOrStdout(), plain)
+			err = eng.Up(ctx, l, engine.UpOptions{Trusted: t.trusted || trust, Progress: r.Event})
+			r.Close()
+			if err != nil {
+				return fmt.Errorf("start %s: %w", l.ID(), err)
+			}
+			st, err := eng.Status(ctx, engine.RefOf(l), l)
+			if err != nil {
+				return err
+			}
+			printStatus(cmd.OutOrStdout(), st)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for (privileged, host namespaces, …) even if its repository is not trusted")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	return cmd
+}
+
+func newLabDownCommand(a *app) *cobra.Command {
+	var plain bool
+	cmd := &cobra.Command{
+		Use:   "down REPO/LAB",
+		Short: "Stop a lab and remove every container, network and volume it created",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			r := newRenderer(cmd.OutOrStdout(), plain)
+			err = eng.Down(ctx, engine.RefOf(t.lab), t.lab, engine.DownOptions{Progress: r.Event})
+			r.Close()
+			if err != nil {
+				return fmt.Errorf("stop %s: %w", t.lab.ID(), err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	return cmd
+}
+
+func newLabStatusCommand(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status REPO/LAB",
+		Short: "Show the lab's state read from Docker: each service, its container state, IPs and ports",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			st, err := eng.Status(ctx, engine.RefOf(t.lab), t.lab)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), st)
+			}
+			printStatus(cmd.OutOrStdout(), st)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
+	return cmd
+}
+
+func printStatus(out io.Writer, st *engine.Status) {
+	fmt.Fprintf(out, "%s: %s", st.Ref, st.State)
+	if st.Operation != "" {
+		fmt.Fprintf(out, " (%s)", st.Operation)
+	}
+	fmt.Fprintf(out, "   project %s\n", st.Project)
+	if st.State == engine.StateIncomplete {
+		fmt.Fprintln(out, "a start was interrupted: run `dsp lab down` to clean up, or `dsp lab up` to start again")
+	}
+	if len(st.Services) == 0 {
+		return
+	}
+	w := newTable(out)
+	fmt.Fprintln(w, "SERVICE\tSTATE\tADDRESSES\tPORTS\tCONTAINER")
+	for _, s := range st.Services {
+		var addrs, ports []string
+		for _, n := range s.Networks {
+			addrs = append(addrs, n.Name+"="+n.IP)
+		}
+		for _, p := range s.Ports {
+			host := p.HostIP
+			if host == "" {
+				host = "0.0.0.0"
+			}
+			ports = append(ports, fmt.Sprintf("%s:%d->%d/%s", host, p.Host, p.Container, p.Protocol))
+		}
+		state := s.State
+		if s.Health != "" {
+			state += " (" + s.Health + ")"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.Name, state, dash(strings.Join(addrs, " ")), dash(strings.Join(ports, " ")), dash(s.Container))
+	}
+	w.Flush()
+}
+
+func newLabLogsCommand(a *app) *cobra.Command {
+	var follow bool
+	var tail string
+	cmd := &cobra.Command{
+		Use:   "logs REPO/LAB [SERVICE]",
+		Short: "Print the output of a lab's containers",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			opts := engine.LogsOptions{Follow: follow, Tail: tail}
+			if len(args) == 2 {
+				opts.Services = []string{args[1]}
+			}
+			err = eng.Logs(ctx, engine.RefOf(t.lab), opts, cmd.OutOrStdout())
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new output")
+	cmd.Flags().StringVar(&tail, "tail", "all", "number of lines to show from the end")
+	return cmd
+}
+
+func newLabBuildCommand(a *app) *cobra.Command {
+	var all, plain bool
+	cmd := &cobra.Command{
+		Use:   "build REPO/LAB|PATH",
+		Short: "Build the images of a lab's build: sections",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			l, err := t.runnable()
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			r := newRenderer(cmd.OutOrStdout(), plain)
+			err = eng.Build(ctx, l, all, r.Event)
+			r.Close()
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", true, "rebuild images that already exist")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	return cmd
+}
+
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newTable(out io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+}
+
+func errorLines(err error) []string {
+	if err == nil {
+		return []string{}
+	}
+	var invalid *lab.InvalidError
+	if errors.As(err, &invalid) {
+		var out []string
+		for _, p := range invalid.Problems.Errors() {
+			out = append(out, p.String())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+func section(out io.Writer, title, body string) {
+	if strings.TrimSpace(body) == "" {
+		return
+	}
+	fmt.Fprintf(out, "\n%s:\n", title)
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		fmt.Fprintf(out, "  %s\n", line)
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func quoteIfNeeded(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t\"'") {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+

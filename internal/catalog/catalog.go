@@ -1,0 +1,408 @@
+// Package catalog is dsp's main directory: the lab repositories in it, the
+// labs in each, the personal repository, and which repositories the user
+// trusts. The layout is upstream DSP's, so an existing ~/dsp works as it is.
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/safepath"
+)
+
+// HomeEnv names the environment variable that selects the main directory.
+const HomeEnv = "DSP_HOME"
+
+// stateDir holds dsp's own files inside the main directory (config, locks);
+// it is hidden and has no .dsp marker, so it is never taken for a repository.
+const stateDir = ".dsp.d"
+
+// DefaultHome is the main directory when neither --home nor DSP_HOME is
+// given: ~/dsp, upstream DSP's default, so existing users keep their labs.
+func DefaultHome() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "dsp"
+	}
+	return filepath.Join(home, "dsp")
+}
+
+// Catalog is an opened main directory.
+type Catalog struct {
+	Home   string
+	config config
+}
+
+type config struct {
+	PersonalRepo string   `json:"personalRepo"`
+	TrustedRepos []string `json:"trustedRepos"`
+}
+
+// Repo is a lab repository.
+type Repo struct {
+	Name     string      `json:"name"`
+	Dir      string      `json:"dir"`
+	Personal bool        `json:"personal"`
+	Trusted  bool        `json:"trusted"`
+	Labels   []lab.Label `json:"labels"`
+}
+
+// Open opens the main directory, creating it when missing. A main directory
+// without any repository gets a personal repository (named after the user)
+// and, when seed is given, the example labs as repository "examples".
+func Open(home string, seed fs.FS) (*Catalog, error) {
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return nil, fmt.Errorf("main directory %s: %w", home, err)
+	}
+	if err := os.MkdirAll(filepath.Join(abs, stateDir), 0o755); err != nil {
+		return nil, fmt.Errorf("main directory %s: %w", abs, err)
+	}
+	c := &Catalog{Home: abs}
+	if err := c.loadConfig(); err != nil {
+		return nil, err
+	}
+	repos, err := c.repoNames()
+	if err != nil {
+		return nil, err
+	}
+	if len(repos) == 0 {
+		if err := c.initialise(seed); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// StateDir is where dsp keeps its own files (locks, config).
+func (c *Catalog) StateDir() string { return filepath.Join(c.Home, stateDir) }
+
+// initialise creates the personal repository and installs the examples.
+func (c *Catalog) initialise(seed fs.FS) error {
+	name := personalName()
+	if err := CreateRepo(filepath.Join(c.Home, name)); err != nil {
+		return err
+	}
+	c.config.PersonalRepo = name
+	c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, name)
+	if seed != nil {
+		if err := InstallSeed(seed, filepath.Join(c.Home, ExamplesRepo)); err != nil {
+			return err
+		}
+		c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, ExamplesRepo)
+	}
+	return c.saveConfig()
+}
+
+// ExamplesRepo is the repository the bundled examples are installed as.
+const ExamplesRepo = "examples"
+
+// CreateRepo makes an empty repository folder with its marker and labels.
+func CreateRepo(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create repository %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, lab.MarkerFile), nil, 0o644); err != nil {
+		return fmt.Errorf("create repository %s: %w", dir, err)
+	}
+	labels := filepath.Join(dir, "labels.json")
+	if _, err := os.Stat(labels); errors.Is(err, os.ErrNotExist) {
+		if err := os.WriteFile(labels, []byte("{\"labels\":[]}\n"), 0o644); err != nil {
+			return fmt.Errorf("create repository %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// InstallSeed copies a repository from an fs.FS (the bundled examples)
+// into dir, which must not exist yet.
+func InstallSeed(seed fs.FS, dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return fmt.Errorf("install examples: %s already exists", dir)
+	}
+	return fs.WalkDir(seed, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := fs.ReadFile(seed, p)
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, ".sh") {
+			mode = 0o755
+		}
+		return os.WriteFile(target, data, mode)
+	})
+}
+
+var userNameRe = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+func personalName() string {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	name = strings.Trim(userNameRe.ReplaceAllString(name, "-"), "-.")
+	if name == "" || name == ExamplesRepo {
+		name = "personal"
+	}
+	return name
+}
+
+func (c *Catalog) configPath() string { return filepath.Join(c.StateDir(), "config.json") }
+
+func (c *Catalog) loadConfig() error {
+	data, err := os.ReadFile(c.configPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", c.configPath(), err)
+	}
+	if err := json.Unmarshal(data, &c.config); err != nil {
+		return fmt.Errorf("read %s: %w", c.configPath(), err)
+	}
+	return nil
+}
+
+// saveConfig writes the config atomically: a failed write keeps the old file.
+func (c *Catalog) saveConfig() error {
+	data, err := json.MarshalIndent(c.config, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(c.StateDir(), "config-*.json")
+	if err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), c.configPath()); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return nil
+}
+
+// repoNames lists the direct subfolders that hold a .dsp file.
+func (c *Catalog) repoNames() ([]string, error) {
+	entries, err := os.ReadDir(c.Home)
+	if err != nil {
+		return nil, fmt.Errorf("read main directory %s: %w", c.Home, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if safepath.Name(e.Name()) != nil {
+			continue
+		}
+		dir := filepath.Join(c.Home, e.Name())
+		if !isDir(dir) {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(dir, lab.MarkerFile)); err == nil && !st.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Repos lists the repositories, the personal one first.
+func (c *Catalog) Repos() ([]Repo, error) {
+	names, err := c.repoNames()
+	if err != nil {
+		return nil, err
+	}
+	var out []Repo
+	for _, n := range names {
+		dir := filepath.Join(c.Home, n)
+		labels, _ := lab.LoadRepoLabels(dir)
+		out = append(out, Repo{Name: n, Dir: dir, Personal: n == c.config.PersonalRepo, Trusted: c.IsTrusted(n), Labels: labels})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Personal && !out[j].Personal })
+	return out, nil
+}
+
+// LabNames lists the labs of a repository: direct subfolders that hold a
+// .dsp file (or a native compose file with x-dsp).
+func (c *Catalog) LabNames(repo string) ([]string, error) {
+	dir, err := safepath.Join(c.Home, repo)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read repository %s: %w", repo, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if safepath.Name(e.Name()) != nil {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if isDir(p) && lab.IsLabDir(p) {
+			if _, err := safepath.Within(dir, p); err == nil {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
+	return out, nil
+}
+
+// IsTrusted reports whether the user trusts the repository's labs to ask
+// for privileges.
+func (c *Catalog) IsTrusted(repo string) bool {
+	return slices.Contains(c.config.TrustedRepos, repo)
+}
+
+// SetTrusted records the user's consent (or its withdrawal) for a repository.
+func (c *Catalog) SetTrusted(repo string, trusted bool) error {
+	names, err := c.repoNames()
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(names, repo) {
+		return fmt.Errorf("no repository %q in %s", repo, c.Home)
+	}
+	if trusted {
+		c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, repo)
+	} else {
+		c.config.TrustedRepos = slices.DeleteFunc(c.config.TrustedRepos, func(s string) bool { return s == repo })
+	}
+	return c.saveConfig()
+}
+
+// Resolve finds a lab by "REPO/LAB" (exact, else a unique case-insensitive
+// match) and returns its folder.
+func (c *Catalog) Resolve(ref string) (string, error) {
+	repoPart, labPart, ok := strings.Cut(ref, "/")
+	if !ok || repoPart == "" || labPart == "" {
+		return "", fmt.Errorf("%q is not REPO/LAB", ref)
+	}
+	if err := safepath.Name(repoPart); err != nil {
+		return "", fmt.Errorf("repository: %w", err)
+	}
+	if err := safepath.Name(labPart); err != nil {
+		return "", fmt.Errorf("lab: %w", err)
+	}
+	repos, err := c.repoNames()
+	if err != nil {
+		return "", err
+	}
+	repo, err := match(repos, repoPart, "repository", c.Home)
+	if err != nil {
+		return "", err
+	}
+	labs, err := c.LabNames(repo)
+	if err != nil {
+		return "", err
+	}
+	name, err := match(labs, labPart, "lab", repo)
+	if err != nil {
+		return "", err
+	}
+	return safepath.Join(c.Home, repo, name)
+}
+
+// match returns the exact name, else the only case-insensitive match.
+func match(names []string, want, kind, where string) (string, error) {
+	if slices.Contains(names, want) {
+		return want, nil
+	}
+	var found []string
+	for _, n := range names {
+		if strings.EqualFold(n, want) {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", &NotFoundError{Kind: kind, Name: want, Where: where}
+	default:
+		return "", fmt.Errorf("%s %q is ambiguous in %s: %s", kind, want, where, strings.Join(found, ", "))
+	}
+}
+
+// NotFoundError reports an unknown repository or lab.
+type NotFoundError struct {
+	Kind, Name, Where string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no %s %q in %s", e.Kind, e.Name, e.Where)
+}
+
+// Load resolves and loads a lab. The lab is returned even when invalid,
+// together with the *lab.InvalidError.
+func (c *Catalog) Load(ctx context.Context, ref string) (*lab.Lab, error) {
+	dir, err := c.Resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	return lab.Load(ctx, dir)
+}
+
+// Entry is one lab in a listing.
+type Entry struct {
+	Repo  string   `json:"repo"`
+	Name  string   `json:"name"`
+	Lab   *lab.Lab `json:"-"`
+	Error error    `json:"-"`
+}
+
+// Labs loads every lab of every repository. A lab that fails to load is
+// listed with its error.
+func (c *Catalog) Labs(ctx context.Context) ([]Repo, []Entry, error) {
+	repos, err := c.Repos()
+	if err != nil {
+		return nil, nil, err
+	}
+	var entries []Entry
+	for _, r := range repos {
+		names, err := c.LabNames(r.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, n := range names {
+			l, err := lab.Load(ctx, filepath.Join(r.Dir, n))
+			entries = append(entries, Entry{Repo: r.Name, Name: n, Lab: l, Error: err})
+		}
+	}
+	return repos, entries, nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

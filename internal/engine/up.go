@@ -1,0 +1,377 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/netip"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/compose/v5/pkg/api"
+	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+// UpOptions tune a start.
+type UpOptions struct {
+	Instance string   // empty for the default instance
+	Trusted  bool     // the lab's repository is trusted: its risks are accepted
+	Progress Progress // receives every step
+}
+
+// MissingImagesError lists the images a lab needs that are not on this
+// machine (and that no build: section provides).
+type MissingImagesError struct {
+	Images map[string][]string // image -> services
+}
+
+func (e *MissingImagesError) Error() string {
+	names := sortedKeys(e.Images)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s (service %s)", n, strings.Join(e.Images[n], ", "))
+	}
+	return fmt.Sprintf("%d image(s) missing on this machine: %s; pull, load or build them first (nothing was started)", len(names), strings.Join(parts, "; "))
+}
+
+// UntrustedError lists what a lab from an untrusted repository asks for.
+type UntrustedError struct {
+	Repo  string
+	Risks []lab.Risk
+}
+
+func (e *UntrustedError) Error() string {
+	parts := make([]string, len(e.Risks))
+	for i, r := range e.Risks {
+		parts[i] = r.String()
+	}
+	return fmt.Sprintf("repository %s is not trusted and this lab asks for: %s; trust the repository (dsp repo trust %q) to start it", e.Repo, strings.Join(parts, "; "), e.Repo)
+}
+
+// SubnetInUseError names what already holds a subnet the lab wants.
+type SubnetInUseError struct {
+	Network string // the lab's network
+	Subnet  string
+	Holder  string // "lab REPO/LAB (network NAME)" or "Docker network NAME"
+}
+
+func (e *SubnetInUseError) Error() string {
+	return fmt.Sprintf("network %s wants subnet %s, which overlaps %s; stop it first", e.Network, e.Subnet, e.Holder)
+}
+
+// StepError says which step of a start failed.
+type StepError struct {
+	Step   Step
+	Target string
+	Err    error
+}
+
+func (e *StepError) Error() string {
+	if e.Target != "" {
+		return fmt.Sprintf("%s %s failed: %v", e.Step, e.Target, e.Err)
+	}
+	return fmt.Sprintf("%s failed: %v", e.Step, e.Err)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Up starts a lab: it checks everything first, builds what must be built,
+// creates and starts the containers, copies files and runs the wrapper
+// actions. When any step fails, or ctx is cancelled, everything the start
+// created is removed and the error names the step.
+func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
+	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: opts.Instance}
+	if ref.Instance == "" {
+		ref.Instance = DefaultInstance
+	}
+	unlock, err := e.lock(ref, "up")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	progress := opts.Progress
+
+	st, err := e.status(ctx, ref, l, false)
+	if err != nil {
+		return err
+	}
+	switch st.State {
+	case StateRunning:
+		progress.emit(StepDone, "", StatusInfo, "already running")
+		return nil
+	case StateStopped:
+	default:
+		progress.emit(StepCheck, "", StatusInfo, fmt.Sprintf("the lab is %s: removing what is left before starting", st.State))
+		if err := e.remove(ctx, ref, l, progress); err != nil {
+			return err
+		}
+	}
+
+	if err := e.preflight(ctx, l, ref, opts); err != nil {
+		progress.emit(StepCheck, "", StatusError, err.Error())
+		return err
+	}
+	if err := e.buildMissing(ctx, l, progress); err != nil {
+		progress.emit(StepBuild, "", StatusError, err.Error())
+		return err
+	}
+
+	started := time.Now()
+	if err := e.start(ctx, l, ref, progress); err != nil {
+		e.rollback(ctx, ref, l, progress)
+		return err
+	}
+	progress.emit(StepDone, "", StatusDone, fmt.Sprintf("lab %s started in %s", ref, time.Since(started).Round(10*time.Millisecond)))
+	return nil
+}
+
+// start creates the containers, copies files, runs actions and marks the
+// instance ready.
+func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
+	project := runProject(l, ref)
+	svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
+	if err != nil {
+		return err
+	}
+	timeout := stopTimeout(l)
+	err = svc.Up(ctx, project, api.UpOptions{
+		Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
+		Start:  api.StartOptions{Project: project},
+	})
+	if err != nil {
+		return &StepError{Step: StepContainer, Err: err}
+	}
+	if err := ctx.Err(); err != nil {
+		return &StepError{Step: StepContainer, Err: err}
+	}
+	containers, err := e.serviceContainers(ctx, ref.Project())
+	if err != nil {
+		return &StepError{Step: StepContainer, Err: err}
+	}
+	if err := e.copyFiles(ctx, l, containers, false, progress); err != nil {
+		return err
+	}
+	if err := e.runActions(ctx, l, containers, progress); err != nil {
+		return err
+	}
+	if err := e.copyFiles(ctx, l, containers, true, progress); err != nil {
+		return err
+	}
+	if err := e.markReady(ctx, ref, l); err != nil {
+		return &StepError{Step: StepDone, Err: err}
+	}
+	return nil
+}
+
+// rollback removes what a failed start created, even when ctx is cancelled.
+func (e *Engine) rollback(ctx context.Context, ref Ref, l *lab.Lab, progress Progress) {
+	progress.emit(StepRollback, "", StatusWorking, "removing what the failed start created")
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := e.remove(cleanup, ref, l, progress); err != nil {
+		progress.emit(StepRollback, "", StatusError, err.Error())
+		return
+	}
+	progress.emit(StepRollback, "", StatusDone, "nothing of the failed start is left")
+}
+
+// runProject returns the lab's compose project named and labelled for the
+// instance. The lab's own project is not modified.
+func runProject(l *lab.Lab, ref Ref) *types.Project {
+	p := *l.Project
+	p.Name = ref.Project()
+	labels := ref.labels(l.Dir)
+	p.Services = types.Services{}
+	for name, s := range l.Project.Services {
+		s.Labels = mergeLabels(s.Labels, labels)
+		// The labels Compose itself uses to find a project's containers.
+		s.CustomLabels = mergeLabels(s.CustomLabels, labels)
+		s.CustomLabels[api.ProjectLabel] = p.Name
+		s.CustomLabels[api.ServiceLabel] = name
+		s.CustomLabels[api.VersionLabel] = api.ComposeVersion
+		s.CustomLabels[api.WorkingDirLabel] = p.WorkingDir
+		s.CustomLabels[api.ConfigFilesLabel] = strings.Join(p.ComposeFiles, ",")
+		s.CustomLabels[api.OneoffLabel] = "False"
+		if s.Build == nil {
+			s.PullPolicy = types.PullPolicyNever
+		} else {
+			s.PullPolicy = types.PullPolicyMissing
+		}
+		p.Services[name] = s
+	}
+	p.Networks = types.Networks{}
+	for name, n := range l.Project.Networks {
+		n.Labels = mergeLabels(n.Labels, labels)
+		n.Name = renameForProject(n.Name, l.Project.Name, p.Name, bool(n.External))
+		p.Networks[name] = n
+	}
+	p.Volumes = types.Volumes{}
+	for name, v := range l.Project.Volumes {
+		v.Labels = mergeLabels(v.Labels, labels)
+		v.Name = renameForProject(v.Name, l.Project.Name, p.Name, bool(v.External))
+		p.Volumes[name] = v
+	}
+	return &p
+}
+
+// renameForProject moves a network or volume name that the loader derived
+// from the placeholder project name ("dsp-lab_lan") to the instance's
+// project; names the lab chose itself, and external ones, are kept.
+func renameForProject(name, from, to string, external bool) string {
+	if rest, ok := strings.CutPrefix(name, from+"_"); ok && !external {
+		return to + "_" + rest
+	}
+	return name
+}
+
+func mergeLabels[M ~map[string]string](base M, extra map[string]string) M {
+	out := M{}
+	maps.Copy(out, base)
+	maps.Copy(out, extra)
+	return out
+}
+
+// preflight checks everything that can be checked before creating anything.
+func (e *Engine) preflight(ctx context.Context, l *lab.Lab, ref Ref, opts UpOptions) error {
+	progress := opts.Progress
+	progress.emit(StepCheck, "", StatusWorking, "checking permissions, files, images and subnets")
+	if l.Project == nil {
+		return fmt.Errorf("lab %s has no usable compose file", ref)
+	}
+	if risks := l.Risks(); len(risks) > 0 && !opts.Trusted {
+		return &UntrustedError{Repo: l.Repo, Risks: risks}
+	}
+	for _, f := range l.Files {
+		if _, err := os.Stat(f.Source); err != nil {
+			return fmt.Errorf("service %s: file to copy to %s: %w", f.Service, f.Target, err)
+		}
+	}
+	missing := map[string][]string{}
+	for _, s := range l.Services {
+		if s.Build != "" {
+			continue
+		}
+		if _, err := e.docker.ImageInspect(ctx, s.Image); err != nil {
+			if !isNotFound(err) {
+				return fmt.Errorf("inspect image %s: %w", s.Image, err)
+			}
+			missing[s.Image] = append(missing[s.Image], s.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return &MissingImagesError{Images: missing}
+	}
+	if err := e.checkSubnets(ctx, l, ref); err != nil {
+		return err
+	}
+	progress.emit(StepCheck, "", StatusDone, "ready to start")
+	return nil
+}
+
+// checkSubnets refuses subnets that overlap an existing Docker network, and
+// names the running lab that holds it.
+func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref Ref) error {
+	want := map[string]netip.Prefix{}
+	for _, n := range l.Networks {
+		if n.Subnet == "" || n.External {
+			continue
+		}
+		if p, err := netip.ParsePrefix(n.Subnet); err == nil {
+			want[n.Name] = p
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	existing, err := e.docker.NetworkList(ctx, client.NetworkListOptions{})
+	if err != nil {
+		return fmt.Errorf("list networks: %w", err)
+	}
+	for _, name := range sortedKeys(want) {
+		prefix := want[name]
+		for _, n := range existing.Items {
+			if n.Labels[api.ProjectLabel] == ref.Project() {
+				continue
+			}
+			for _, c := range n.IPAM.Config {
+				if !c.Subnet.IsValid() || !c.Subnet.Overlaps(prefix) {
+					continue
+				}
+				holder := "Docker network " + n.Name
+				if n.Labels[LabelManaged] == "true" {
+					other := Ref{Repo: n.Labels[LabelRepo], Lab: n.Labels[LabelLab], Instance: n.Labels[LabelInstance]}
+					holder = fmt.Sprintf("running lab %s (network %s, %s)", other, n.Labels[api.NetworkLabel], c.Subnet)
+				} else {
+					holder += " (" + c.Subnet.String() + ")"
+				}
+				return &SubnetInUseError{Network: name, Subnet: prefix.String(), Holder: holder}
+			}
+		}
+	}
+	return nil
+}
+
+// serviceContainers maps each service to its container id.
+func (e *Engine) serviceContainers(ctx context.Context, project string) (map[string]string, error) {
+	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	out := map[string]string{}
+	for _, c := range res.Items {
+		out[c.Labels[api.ServiceLabel]] = c.ID
+	}
+	return out, nil
+}
+
+// markReady records in Docker that the start completed: a labelled volume
+// that exists exactly while the instance is fully started.
+func (e *Engine) markReady(ctx context.Context, ref Ref, l *lab.Lab) error {
+	labels := ref.labels(l.Dir)
+	labels[LabelReady] = "true"
+	labels[api.ProjectLabel] = ref.Project()
+	_, err := e.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: readyVolume(ref.Project()), Labels: labels})
+	if err != nil {
+		return fmt.Errorf("mark lab ready: %w", err)
+	}
+	return nil
+}
+
+func (e *Engine) isReady(ctx context.Context, project string) (bool, error) {
+	_, err := e.docker.VolumeInspect(ctx, readyVolume(project), client.VolumeInspectOptions{})
+	if err == nil {
+		return true, nil
+	}
+	if isNotFound(err) {
+		return false, nil
+	}
+	return false, fmt.Errorf("inspect lab marker: %w", err)
+}
+
+func readyVolume(project string) string { return project + "_dsp-ready" }
+
+func isNotFound(err error) bool {
+	if err == nil {
+		return false
+	}
+	if cerrdefs.IsNotFound(err) {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "no such") || strings.Contains(msg, "not found")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

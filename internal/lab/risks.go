@@ -1,0 +1,59 @@
+package lab
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Risk is something a lab asks for that gives its containers power over
+// the host. A lab from a repository the user has not trusted may not start
+// while it has risks.
+type Risk struct {
+	Service string `json:"service"`
+	What    string `json:"what"`
+}
+
+func (r Risk) String() string { return fmt.Sprintf("service %s: %s", r.Service, r.What) }
+
+// capabilities that reach beyond the container's own namespaces.
+var dangerousCaps = []string{"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "DAC_READ_SEARCH", "MKNOD", "BPF", "PERFMON", "SYSLOG"}
+
+// Risks lists what the lab asks for that needs the user's consent:
+// privileged mode, host namespaces, devices, powerful capabilities and
+// disabled confinement.
+func (l *Lab) Risks() []Risk {
+	if l.Project == nil {
+		return nil
+	}
+	var out []Risk
+	add := func(svc, format string, args ...any) {
+		out = append(out, Risk{Service: svc, What: fmt.Sprintf(format, args...)})
+	}
+	for _, name := range serviceNames(l.Project) {
+		s := l.Project.Services[name]
+		if s.Privileged {
+			add(name, "runs privileged (full access to the host's devices and kernel)")
+		}
+		for _, c := range s.CapAdd {
+			c = strings.TrimPrefix(strings.ToUpper(c), "CAP_")
+			if slices.Contains(dangerousCaps, c) {
+				add(name, "adds capability %s", c)
+			}
+		}
+		for field, mode := range map[string]string{"network_mode": s.NetworkMode, "pid": s.Pid, "ipc": s.Ipc, "userns_mode": s.UserNSMode, "uts": s.Uts, "cgroup": s.Cgroup} {
+			if mode == "host" {
+				add(name, "shares the host's %s namespace (%s: host)", strings.TrimSuffix(field, "_mode"), field)
+			}
+		}
+		for _, d := range s.Devices {
+			add(name, "uses host device %s", d.Source)
+		}
+		for _, opt := range s.SecurityOpt {
+			if strings.Contains(opt, "unconfined") || strings.HasPrefix(opt, "label:disable") || strings.HasPrefix(opt, "label=disable") {
+				add(name, "disables confinement (security_opt %s)", opt)
+			}
+		}
+	}
+	return out
+}
