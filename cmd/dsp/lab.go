@@ -133,13 +133,13 @@ func newLabListCommand(a *app) *cobra.Command {
 // showJSON is the document `dsp lab show --json` prints.
 type showJSON struct {
 	*lab.Lab
-	ID      string      `json:"id"`
-	Images  []string    `json:"images"`
-	Risks   []lab.Risk  `json:"risks"`
-	Trusted bool        `json:"trusted"`
-	State   string      `json:"state"`
-	Valid   bool        `json:"valid"`
-	Errors  []string    `json:"errors"`
+	ID      string     `json:"id"`
+	Images  []string   `json:"images"`
+	Risks   []lab.Risk `json:"risks"`
+	Trusted bool       `json:"trusted"`
+	State   string     `json:"state"`
+	Valid   bool       `json:"valid"`
+	Errors  []string   `json:"errors"`
 }
 
 func newLabShowCommand(a *app) *cobra.Command {
@@ -592,4 +592,3 @@ func quoteIfNeeded(s string) string {
 	}
 	return s
 }
-

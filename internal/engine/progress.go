@@ -37,12 +37,12 @@ const (
 // Event is one line of progress: a step, its target (a service, network,
 // image or service/action), its status and a message.
 type Event struct {
-	Time    time.Time `json:"time"`
-	Step    Step      `json:"step"`
-	Target  string    `json:"target,omitempty"`
+	Time    time.Time   `json:"time"`
+	Step    Step        `json:"step"`
+	Target  string      `json:"target,omitempty"`
 	Status  EventStatus `json:"status"`
-	Message string    `json:"message,omitempty"`
-	Percent int       `json:"percent,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Percent int         `json:"percent,omitempty"`
 }
 
 // Progress receives events; it must be safe for concurrent calls and must

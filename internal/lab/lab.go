@@ -106,11 +106,11 @@ type Port struct {
 
 // Network is a lab network.
 type Network struct {
-	Name    string `json:"name"`
-	Subnet  string `json:"subnet,omitempty"`  // normalised CIDR
-	Written string `json:"written,omitempty"` // the subnet as the file wrote it, when normalised
-	Color   string `json:"color,omitempty"`
-	External bool  `json:"external,omitempty"`
+	Name     string `json:"name"`
+	Subnet   string `json:"subnet,omitempty"`  // normalised CIDR
+	Written  string `json:"written,omitempty"` // the subnet as the file wrote it, when normalised
+	Color    string `json:"color,omitempty"`
+	External bool   `json:"external,omitempty"`
 }
 
 // Action is a wrapper action to run in a service after up.
