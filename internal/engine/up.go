@@ -188,7 +188,9 @@ func runProject(l *lab.Lab, ref Ref) *types.Project {
 	p.Name = ref.Project()
 	labels := ref.labels(l.Dir)
 	p.Services = types.Services{}
+	bounded := boundedCapabilities()
 	for name, s := range l.Project.Services {
+		s.CapAdd = expandAll(s.CapAdd, bounded)
 		s.Labels = mergeLabels(s.Labels, labels)
 		// The labels Compose itself uses to find a project's containers.
 		s.CustomLabels = mergeLabels(s.CustomLabels, labels)

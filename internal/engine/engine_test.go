@@ -1,0 +1,351 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/compose/v5/pkg/api"
+	"github.com/moby/moby/client"
+)
+
+func TestHelloFlagUpActionsStatusDown(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	l := loadLab(t, "../../examples/hello-flag")
+	instance := uniqueName("t")
+	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	cleanupLab(t, e, l, instance)
+
+	rec := &recorder{}
+	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true, Progress: rec.add}); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	for _, target := range []string{"target/adduser", "target/ctf", "target/exec"} {
+		if !rec.has(StepAction, target, StatusDone) {
+			t.Errorf("no done event for action %s", target)
+		}
+	}
+	if !rec.has(StepContainer, "target", StatusDone) {
+		t.Errorf("no container progress for service target")
+	}
+
+	// The actions took effect: the user exists, the flag is in its home.
+	if code, out := run(t, e, ref, "target", "grep", "^alice:", "/etc/passwd"); code != 0 {
+		t.Errorf("user alice missing: %q", out)
+	}
+	if _, out := run(t, e, ref, "target", "cat", "/home/alice/proof.txt"); strings.TrimSpace(out) != "FLAG{hello-dsp}" {
+		t.Errorf("flag file = %q, want FLAG{hello-dsp}", out)
+	}
+	if _, out := run(t, e, ref, "target", "cat", "/tmp/ready"); strings.TrimSpace(out) != "ready" {
+		t.Errorf("exec action output file = %q", out)
+	}
+	// Files were copied before (motd) and after (welcome.txt) the actions.
+	motd, _ := os.ReadFile("../../examples/hello-flag/files/motd")
+	if _, out := run(t, e, ref, "target", "cat", "/etc/motd"); out != string(motd) {
+		t.Errorf("/etc/motd = %q, want the lab's files/motd", out)
+	}
+	if code, _ := run(t, e, ref, "target", "test", "-f", "/home/alice/welcome.txt"); code != 0 {
+		t.Errorf("welcome.txt was not copied after the actions")
+	}
+
+	st, err := e.Status(ctx, ref, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.State != StateRunning {
+		t.Errorf("state = %s, want running", st.State)
+	}
+	if len(st.Services) != 1 || st.Services[0].State != "running" || len(st.Services[0].Networks) != 1 || st.Services[0].Networks[0].IP == "" {
+		t.Errorf("services = %+v, want one running service with an IP", st.Services)
+	}
+	if len(st.Services[0].Ports) != 1 || st.Services[0].Ports[0].Container != 23 || st.Services[0].Ports[0].HostIP != "127.0.0.1" || st.Services[0].Ports[0].Host == 0 {
+		t.Errorf("ports = %+v, want 23 published on 127.0.0.1", st.Services[0].Ports)
+	}
+
+	// Every container carries dsp's labels.
+	cs, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(ref.Project())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs.Items {
+		want := map[string]string{LabelManaged: "true", LabelRepo: "examples", LabelLab: "hello-flag", LabelInstance: instance, api.ProjectLabel: ref.Project()}
+		for k, v := range want {
+			if c.Labels[k] != v {
+				t.Errorf("container label %s = %q, want %q", k, c.Labels[k], v)
+			}
+		}
+	}
+	// A second up on a running lab changes nothing.
+	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+
+	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	assertNothingLeft(t, e, ref)
+	if st, err := e.Status(ctx, ref, l); err != nil || st.State != StateStopped {
+		t.Errorf("after down: state %v, err %v; want stopped", st.State, err)
+	}
+}
+
+func TestRoutedNetworkAttackerReachesVictimOnlyThroughRouter(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	l := loadLab(t, "../../examples/routed-network")
+	instance := uniqueName("t")
+	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	cleanupLab(t, e, l, instance)
+	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	st, err := e.Status(ctx, ref, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIPs := map[string]string{"attacker": "outside=10.231.1.10", "router": "inside=10.231.2.254 outside=10.231.1.254", "victim": "inside=10.231.2.10"}
+	for _, s := range st.Services {
+		var got []string
+		for _, n := range s.Networks {
+			got = append(got, n.Name+"="+n.IP)
+		}
+		if strings.Join(got, " ") != wantIPs[s.Name] {
+			t.Errorf("service %s addresses = %v, want %s", s.Name, got, wantIPs[s.Name])
+		}
+	}
+	// The route action ran on the attacker; it has no leg on the inside.
+	if _, out := run(t, e, ref, "attacker", "ip", "route"); !strings.Contains(out, "10.231.2.0/24 via 10.231.1.254") {
+		t.Errorf("attacker routes = %q, want 10.231.2.0/24 via the router", out)
+	}
+	code, out := run(t, e, ref, "attacker", "timeout", "10", "wget", "-qO-", "http://10.231.2.10/")
+	if code != 0 || !strings.Contains(out, "victim-secret-r0ut3d-7f3a9c") {
+		t.Errorf("attacker could not read the victim's page through the router (code %d): %q", code, out)
+	}
+	// With the router stopped, the page is out of reach.
+	containers, err := e.serviceContainers(ctx, ref.Project())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := 0
+	if _, err := e.docker.ContainerStop(ctx, containers["router"], client.ContainerStopOptions{Timeout: &zero}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := run(t, e, ref, "attacker", "timeout", "3", "wget", "-qO-", "http://10.231.2.10/"); code == 0 {
+		t.Errorf("attacker reached the victim with the router stopped: the router is not the only path")
+	}
+	if st, _ := e.Status(ctx, ref, l); st.State != StateDegraded {
+		t.Errorf("state with the router stopped = %s, want degraded", st.State)
+	}
+	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	assertNothingLeft(t, e, ref)
+}
+
+func TestMissingImageIsNamedAndNothingIsCreated(t *testing.T) {
+	e := newTestEngine(t)
+	dir := writeLab(t, filepath.Join(t.TempDir(), uniqueName("repo")), "missing", map[string]string{
+		"compose.yaml": `x-dsp: {title: Missing}
+services:
+  ok:
+    image: dsp/busybox:latest
+    command: ["sleep", "100"]
+  gone:
+    image: dsp-test/does-not-exist:1
+  gone2:
+    image: dsp-test/also-missing:2
+networks:
+  lan:
+    ipam: {config: [{subnet: 10.237.1.0/24}]}
+`,
+	})
+	l := loadLab(t, dir)
+	err := e.Up(context.Background(), l, UpOptions{Trusted: true})
+	var missing *MissingImagesError
+	if !errors.As(err, &missing) {
+		t.Fatalf("up: err = %v, want *MissingImagesError", err)
+	}
+	for _, want := range []string{"dsp-test/does-not-exist:1", "dsp-test/also-missing:2", "service gone"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	assertNothingLeft(t, e, RefOf(l))
+}
+
+func TestFailingActionRollsBackAndNamesTheStep(t *testing.T) {
+	e := newTestEngine(t)
+	dir := writeLab(t, filepath.Join(t.TempDir(), uniqueName("repo")), "failing", map[string]string{
+		"compose.yaml": `x-dsp: {title: Failing}
+services:
+  a:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+    x-dsp:
+      actions:
+        - {name: exec, priority: 1, args: {command: "echo first > /tmp/first"}}
+        - {name: exec, priority: 2, args: {command: "echo broken-on-purpose; exit 3"}}
+        - {name: exec, priority: 3, args: {command: "echo never > /tmp/never"}}
+  b:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+networks:
+  lan:
+    ipam: {config: [{subnet: 10.237.2.0/24}]}
+`,
+	})
+	l := loadLab(t, dir)
+	rec := &recorder{}
+	err := e.Up(context.Background(), l, UpOptions{Trusted: true, Progress: rec.add})
+	var actionErr *ActionError
+	if !errors.As(err, &actionErr) {
+		t.Fatalf("up: err = %v, want *ActionError", err)
+	}
+	if actionErr.Service != "a" || actionErr.ExitCode != 3 || actionErr.Priority != 2 || !strings.Contains(err.Error(), "broken-on-purpose") {
+		t.Errorf("error = %v, want service a, priority 2, code 3 and the output", err)
+	}
+	if !rec.has(StepRollback, "", StatusDone) {
+		t.Errorf("no rollback event")
+	}
+	assertNothingLeft(t, e, RefOf(l))
+}
+
+func TestCancelDuringActionsRemovesEverything(t *testing.T) {
+	e := newTestEngine(t)
+	dir := writeLab(t, filepath.Join(t.TempDir(), uniqueName("repo")), "slow", map[string]string{
+		"compose.yaml": `x-dsp: {title: Slow}
+services:
+  a:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+    x-dsp:
+      actions:
+        - {name: exec, priority: 1, args: {command: "sleep 60"}}
+`,
+	})
+	l := loadLab(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &recorder{}
+	done := make(chan error, 1)
+	go func() {
+		done <- e.Up(ctx, l, UpOptions{Trusted: true, Progress: func(ev Event) {
+			rec.add(ev)
+			if ev.Step == StepAction && ev.Status == StatusWorking {
+				cancel() // Ctrl-C while the action runs
+			}
+		}})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("up after cancel: err = %v, want context.Canceled", err)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("up did not stop after cancel")
+	}
+	assertNothingLeft(t, e, RefOf(l))
+}
+
+func TestSubnetClashNamesTheRunningLab(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	compose := `x-dsp: {title: Subnet}
+services:
+  a:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+    networks: {lan: {ipv4_address: 10.237.3.5}}
+networks:
+  lan:
+    ipam: {config: [{subnet: 10.237.3.1/24}]}
+`
+	root := t.TempDir()
+	first := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("one")), "net lab", map[string]string{"compose.yaml": compose}))
+	second := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("two")), "net lab", map[string]string{"compose.yaml": compose}))
+	cleanupLab(t, e, first, DefaultInstance)
+	cleanupLab(t, e, second, DefaultInstance)
+	if err := e.Up(ctx, first, UpOptions{Trusted: true}); err != nil {
+		t.Fatalf("up first: %v", err)
+	}
+	err := e.Up(ctx, second, UpOptions{Trusted: true})
+	var clash *SubnetInUseError
+	if !errors.As(err, &clash) {
+		t.Fatalf("up second: err = %v, want *SubnetInUseError", err)
+	}
+	if !strings.Contains(err.Error(), first.Repo+"/net lab") || !strings.Contains(err.Error(), "10.237.3.0/24") {
+		t.Errorf("error %q does not name the running lab %s/net lab and the subnet", err, first.Repo)
+	}
+	assertNothingLeft(t, e, RefOf(second))
+}
+
+func TestSameNamedLabsInTwoReposRunTogether(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	compose := `x-dsp: {title: Twin}
+services:
+  a:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+`
+	root := t.TempDir()
+	one := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("one")), "Twin Lab", map[string]string{"compose.yaml": compose}))
+	two := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("two")), "Twin Lab", map[string]string{"compose.yaml": compose}))
+	cleanupLab(t, e, one, DefaultInstance)
+	cleanupLab(t, e, two, DefaultInstance)
+	if err := e.Up(ctx, one, UpOptions{Trusted: true}); err != nil {
+		t.Fatalf("up one: %v", err)
+	}
+	if err := e.Up(ctx, two, UpOptions{Trusted: true}); err != nil {
+		t.Fatalf("up two: %v", err)
+	}
+	s1, _ := e.Status(ctx, RefOf(one), one)
+	s2, _ := e.Status(ctx, RefOf(two), two)
+	if s1.State != StateRunning || s2.State != StateRunning || s1.Project == s2.Project {
+		t.Errorf("states %s/%s, projects %s/%s: want both running under distinct projects", s1.State, s2.State, s1.Project, s2.Project)
+	}
+}
+
+func TestBusyLabRefusesASecondOperation(t *testing.T) {
+	e := newTestEngine(t)
+	dir := writeLab(t, filepath.Join(t.TempDir(), uniqueName("repo")), "busy", map[string]string{
+		"compose.yaml": "x-dsp: {title: Busy}\nservices:\n  a:\n    image: dsp/busybox:latest\n",
+	})
+	l := loadLab(t, dir)
+	unlock, err := e.lock(RefOf(l), "up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	err = e.Up(context.Background(), l, UpOptions{Trusted: true})
+	var busy *BusyError
+	if !errors.As(err, &busy) || !strings.Contains(err.Error(), "up") {
+		t.Fatalf("up on a busy lab: err = %v, want *BusyError naming the operation", err)
+	}
+	err = e.Down(context.Background(), RefOf(l), l, DownOptions{})
+	if !errors.As(err, &busy) {
+		t.Fatalf("down on a busy lab: err = %v, want *BusyError", err)
+	}
+	st, err := e.Status(context.Background(), RefOf(l), l)
+	if err != nil || st.State != StateStarting {
+		t.Errorf("status of a lab being started: %v %v, want starting", st.State, err)
+	}
+}
+
+func TestUntrustedRiskyLabIsRefused(t *testing.T) {
+	e := newTestEngine(t)
+	dir := writeLab(t, filepath.Join(t.TempDir(), uniqueName("repo")), "risky", map[string]string{
+		"compose.yaml": "x-dsp: {title: Risky}\nservices:\n  a:\n    image: dsp/busybox:latest\n    privileged: true\n",
+	})
+	l := loadLab(t, dir)
+	err := e.Up(context.Background(), l, UpOptions{Trusted: false})
+	var untrusted *UntrustedError
+	if !errors.As(err, &untrusted) || !strings.Contains(err.Error(), "privileged") {
+		t.Fatalf("up: err = %v, want *UntrustedError naming privileged", err)
+	}
+	assertNothingLeft(t, e, RefOf(l))
+}
