@@ -13,14 +13,16 @@ build:
 	mkdir -p $(dir $(BIN))
 	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/dsp
 
-images:
+images: build
 	scripts/build-images.sh
 
 setup:
 	scripts/setup.sh
 
-test:
-	$(GO) test $(GOFLAGS) $(TESTFLAGS) ./...
+# The README's test command: prepares the machine (Docker Engine, images),
+# then runs every test, the integration tests on the real engine included.
+test: setup images
+	$(GO) test $(GOFLAGS) -count=1 -timeout 30m $(TESTFLAGS) ./...
 
 run: setup images build
 	./$(BIN) serve

@@ -1,17 +1,11 @@
 #!/usr/bin/env bash
 # Build the images that dsp's example labs need, locally and offline.
 #   1. dsp/busybox:latest from images/busybox/ (busybox copied from the host)
-#   2. every example image, with plain `docker build`, from the list below,
-#      so that `make images` works even before `dsp` can build labs itself.
+#   2. the images of every example lab's build: sections, built by dsp
+#      itself (`dsp lab build`), so the list of images lives in the labs.
 # Nothing is ever pulled: every Dockerfile starts FROM scratch or FROM
 # dsp/busybox:latest.
 set -euo pipefail
-
-# image tag (the lab's compose `image:`)   build context (its `build:`)
-EXAMPLE_IMAGES=(
-  "dsp-examples/hello-target:1           examples/hello-flag/target"
-  "dsp-examples/routed-node:1            examples/routed-network/node"
-)
 
 BASE_IMAGE="dsp/busybox:latest"
 BUSYBOX_BIN="${BUSYBOX_BIN:-/bin/busybox}"
@@ -67,13 +61,22 @@ trap 'rm -f "$buildlog"' EXIT
 install -m 0755 "$BUSYBOX_BIN" images/busybox/busybox
 build "$BASE_IMAGE" images/busybox
 
-for entry in "${EXAMPLE_IMAGES[@]}"; do
-  read -r tag ctx <<<"$entry"
-  if [[ ! -f "$ctx/Dockerfile" ]]; then
-    echo "build-images: $ctx/Dockerfile missing (for $tag)" >&2
+DSP_BIN="${DSP_BIN:-bin/dsp}"
+if [[ ! -x "$DSP_BIN" ]]; then
+  echo "build-images: $DSP_BIN not found (run make build first)" >&2
+  exit 1
+fi
+build_home=$(mktemp -d)
+trap 'rm -f "$buildlog"; rm -rf "$build_home"' EXIT
+for lab in examples/*/; do
+  lab=${lab%/}
+  [[ -f "$lab/.dsp" ]] || continue
+  log "building the images of $lab"
+  if ! "$DSP_BIN" --home "$build_home" lab build --plain "./$lab" >"$buildlog" 2>&1; then
+    cat "$buildlog" >&2
+    echo "build-images: building the images of $lab failed" >&2
     exit 1
   fi
-  build "$tag" "$ctx"
 done
 
 log "images ready:"
