@@ -46,7 +46,7 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 	}
 	doc, err := parseYAMLDoc(data)
 	if err != nil {
-		sink.errorf(file, lineOfError(err.Error()), "", "not valid YAML: %v", err)
+		sink.errorf(file, lineOfYAMLError(err), "", "not valid YAML: %v", err)
 		return nil, nil
 	}
 	if doc.root == nil || doc.root.Kind != 4 /* yaml.MappingNode */ {
@@ -57,11 +57,22 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 		return nil, doc
 	}
 
+	// The lab's .env is read for interpolation only when it (or what it
+	// links to) stays inside the lab folder.
+	var dotEnv []string
+	if p := filepath.Join(dir, ".env"); exists(p) {
+		if _, err := safepath.Within(dir, p); err != nil {
+			sink.errorf(p, 0, "", "%v: a lab may only use files inside its own folder", err)
+			return nil, doc
+		}
+		dotEnv = append(dotEnv, p)
+	}
 	opts, err := cli.NewProjectOptions([]string{file},
 		cli.WithWorkingDirectory(dir),
 		cli.WithName(placeholderProject),
 		// Only the lab's own .env file is used for interpolation: the
 		// host's environment never leaks into a lab from a stranger.
+		cli.WithEnvFiles(dotEnv...),
 		cli.WithDotEnv,
 		cli.WithResolvedPaths(true),
 		cli.WithLoadOptions(func(o *loader.Options) {
@@ -358,4 +369,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// exists reports whether p exists, a dangling symbolic link included.
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }

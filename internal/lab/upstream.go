@@ -148,10 +148,11 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		return
 	}
 	dataRoot := filepath.Join(l.RepoDir, dataDir)
+	lines := jsonLines(data)
 	for ci, c := range nf.ClistToDraw {
 		name := string(c.Name)
 		field := fmt.Sprintf("clistToDraw[%d]", ci)
-		line := lineOfText(data, `"`+name+`"`)
+		line := lines.of(field+".name", field)
 		idx := l.serviceIndex(name)
 		if idx < 0 {
 			if len(c.Actions) > 0 || len(c.FilesToCopy) > 0 {
@@ -166,14 +167,14 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		}
 		for ai, a := range c.Actions {
 			afield := fmt.Sprintf("%s.actions[%d]", field, ai)
-			act := Action{Service: name, Priority: int(a.Priority), loc: location{file, lineOfText(data, `"`+string(a.Name)+`"`), afield}}
+			act := Action{Service: name, Priority: int(a.Priority), loc: location{file, lines.of(afield+".name", afield), afield}}
 			act.Name = string(a.Name)
 			act.Command = strings.TrimSpace(string(a.Command))
 			act.Background = bool(c.SelectedImage.Labels.Actions[act.Name].BackgroundMode)
 			for _, key := range a.Args.Keys {
 				var arg upstreamArg
 				if err := decodeJSON(a.Args.Values[key], &arg); err != nil {
-					sink.errorf(file, lineOfText(data, `"`+key+`"`), afield+".args."+key, "not valid: %v", err)
+					sink.errorf(file, lines.of(afield+".args."+key), afield+".args."+key, "not valid: %v", err)
 					continue
 				}
 				act.Args = append(act.Args, wrapper.Arg{
@@ -187,7 +188,7 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		}
 		for fi, f := range c.FilesToCopy {
 			ffield := fmt.Sprintf("%s.filesToCopy[%d]", field, fi)
-			fline := lineOfText(data, `"`+string(f.Filename)+`"`)
+			fline := lines.of(ffield+".filename", ffield)
 			src, err := safepath.Relative(dataRoot, string(f.Filename))
 			if err != nil {
 				sink.errorf(file, fline, ffield+".filename", "%v", err)
@@ -195,7 +196,7 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 			}
 			target := string(f.ContainerPath)
 			if !strings.HasPrefix(target, "/") {
-				sink.errorf(file, fline, ffield+".containerPath", "container path %q must be absolute", target)
+				sink.errorf(file, lines.of(ffield+".containerPath", ffield), ffield+".containerPath", "container path %q must be absolute", target)
 				continue
 			}
 			l.Files = append(l.Files, File{Service: name, Source: src, Target: target, AfterActions: bool(f.AfterAction)})
@@ -211,13 +212,66 @@ func decodeJSON(data []byte, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-// lineOfText returns the 1-based line of the first occurrence of s, or 0.
-func lineOfText(data []byte, s string) int {
-	i := bytes.Index(data, []byte(s))
-	if i < 0 {
-		return 0
+// lineIndex maps the path of each member and element of a JSON document
+// (clistToDraw[1].actions[0].name) to the 1-based line where it starts.
+type lineIndex map[string]int
+
+// of returns the line of the first path that is known, or 0.
+func (li lineIndex) of(paths ...string) int {
+	for _, p := range paths {
+		if n := li[p]; n > 0 {
+			return n
+		}
 	}
-	return bytes.Count(data[:i], []byte("\n")) + 1
+	return 0
+}
+
+// jsonLines indexes the lines of a JSON document; on a syntax error it
+// keeps what it read before it.
+func jsonLines(data []byte) lineIndex {
+	li := lineIndex{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	lineAt := func(off int64) int {
+		for off < int64(len(data)) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
+			off++
+		}
+		return bytes.Count(data[:off], []byte("\n")) + 1
+	}
+	var value func(path string) bool
+	value = func(path string) bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return true
+		}
+		for i := 0; dec.More(); i++ {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if d == '{' {
+				start := lineAt(dec.InputOffset())
+				tok, err := dec.Token()
+				if err != nil {
+					return false
+				}
+				key, _ := tok.(string)
+				if p = key; path != "" {
+					p = path + "." + key
+				}
+				li[p] = start
+			} else {
+				li[p] = lineAt(dec.InputOffset())
+			}
+			if !value(p) {
+				return false
+			}
+		}
+		_, err = dec.Token()
+		return err == nil
+	}
+	value("")
+	return li
 }
 
 // readSideFile reads a Markdown side file by case-insensitive name.

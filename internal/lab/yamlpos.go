@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -103,8 +104,9 @@ func mapKeys(n *yaml.Node) []string {
 }
 
 var (
-	yamlLineRe  = regexp.MustCompile(`line (\d+)`)
-	fieldPathRe = regexp.MustCompile(`\b((?:services|networks|volumes|configs|secrets|include|x-dsp)(?:\.[^\s:,]+)*)`)
+	yamlLineRe   = regexp.MustCompile(`line (\d+)`)
+	fieldPathRe  = regexp.MustCompile(`\b((?:services|networks|volumes|configs|secrets|include|x-dsp)(?:\.[^\s:,]+)*)`)
+	serviceMsgRe = regexp.MustCompile(`\bservice "([^"]+)"`)
 )
 
 // lineOfError finds a line number in a YAML parser message.
@@ -116,11 +118,25 @@ func lineOfError(msg string) int {
 	return 0
 }
 
+// lineOfYAMLError returns the line a YAML parser error points at: the
+// parser's own mark when it has one (go-yaml v4 writes "at L4.C4" in its
+// messages, not "line 4").
+func lineOfYAMLError(err error) int {
+	var le *yaml.LoadError
+	if errors.As(err, &le) && le.Mark.Line > 0 {
+		return le.Mark.Line
+	}
+	return lineOfError(err.Error())
+}
+
 // fieldOfError finds a dotted compose path (services.web.ports) in a
-// compose-go message.
+// compose-go message, else the service it names (service "web").
 func fieldOfError(msg string) string {
 	if m := fieldPathRe.FindStringSubmatch(msg); m != nil {
 		return strings.TrimSuffix(m[1], ".")
+	}
+	if m := serviceMsgRe.FindStringSubmatch(msg); m != nil {
+		return "services." + m[1]
 	}
 	return ""
 }

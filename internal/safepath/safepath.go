@@ -88,8 +88,17 @@ func Relative(root, rel string) (string, error) {
 }
 
 // resolve makes p absolute and resolves symbolic links in its longest
-// existing prefix; the missing rest is appended unchanged.
+// existing prefix; the missing rest is appended unchanged. A symbolic link
+// whose target does not exist (yet) is followed too: creating the path
+// would create its target.
 func resolve(p string) (string, error) {
+	return resolveLinks(p, 0)
+}
+
+// maxLinks bounds how many dangling links resolve follows in a row.
+const maxLinks = 40
+
+func resolveLinks(p string, depth int) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", err
@@ -103,6 +112,19 @@ func resolve(p string) (string, error) {
 		}
 		if !errors.Is(err, os.ErrNotExist) {
 			return "", err
+		}
+		if target, lerr := os.Readlink(cur); lerr == nil {
+			if depth >= maxLinks {
+				return "", fmt.Errorf("%s: too many levels of symbolic links", p)
+			}
+			if !filepath.IsAbs(target) {
+				dir, err := filepath.EvalSymlinks(filepath.Dir(cur))
+				if err != nil {
+					return "", err
+				}
+				target = filepath.Join(dir, target)
+			}
+			return resolveLinks(filepath.Join(target, rest), depth+1)
 		}
 		parent := filepath.Dir(cur)
 		if parent == cur {
