@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dsp-lab/dsp/internal/report"
 )
 
 // dspBinary is built once by TestMain: the CLI is tested as a user runs it.
@@ -128,7 +130,7 @@ func TestListShowValidateOnTheUpstreamCorpus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("list exit %d: %s", code, stderr)
 	}
-	var list listJSON
+	var list report.Catalogue
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("list --json is not JSON: %v\n%s", err, out)
 	}

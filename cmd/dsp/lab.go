@@ -12,6 +12,7 @@ import (
 
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/report"
 )
 
 func newLabCommand(a *app) *cobra.Command {
@@ -29,31 +30,6 @@ func newLabCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-// listJSON is the document `dsp lab list --json` prints.
-type listJSON struct {
-	Home         string         `json:"home"`
-	Repositories []listRepoJSON `json:"repositories"`
-}
-
-type listRepoJSON struct {
-	Name     string        `json:"name"`
-	Dir      string        `json:"dir"`
-	Personal bool          `json:"personal"`
-	Trusted  bool          `json:"trusted"`
-	Labs     []listLabJSON `json:"labs"`
-}
-
-type listLabJSON struct {
-	Name        string      `json:"name"`
-	Title       string      `json:"title"`
-	Description string      `json:"description"`
-	Format      lab.Format  `json:"format"`
-	Labels      []lab.Label `json:"labels"`
-	State       string      `json:"state"`
-	Valid       bool        `json:"valid"`
-	Errors      []string    `json:"errors"`
-}
-
 func newLabListCommand(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -66,11 +42,7 @@ func newLabListCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			repos, entries, err := c.Labs(ctx)
-			if err != nil {
-				return err
-			}
-			states := map[string]engine.State{}
+			var states map[string]engine.State
 			eng, err := a.engine(ctx, c)
 			if err == nil {
 				defer eng.Close()
@@ -80,30 +52,9 @@ func newLabListCommand(a *app) *cobra.Command {
 			} else {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
-			doc := listJSON{Home: c.Home, Repositories: []listRepoJSON{}}
-			for _, r := range repos {
-				rj := listRepoJSON{Name: r.Name, Dir: r.Dir, Personal: r.Personal, Trusted: r.Trusted, Labs: []listLabJSON{}}
-				for _, e := range entries {
-					if e.Repo != r.Name {
-						continue
-					}
-					lj := listLabJSON{Name: e.Name, Title: e.Name, Labels: []lab.Label{}, Errors: []string{}, Valid: e.Error == nil}
-					state := engine.StateStopped
-					if s, ok := states[engine.Ref{Repo: e.Repo, Lab: e.Name, Instance: engine.DefaultInstance}.Project()]; ok {
-						state = s
-					}
-					if eng == nil {
-						state = "unknown"
-					}
-					lj.State = string(state)
-					if e.Lab != nil {
-						lj.Title, lj.Description, lj.Format = e.Lab.Title, e.Lab.Description, e.Lab.Format
-						lj.Labels = e.Lab.Labels
-					}
-					lj.Errors = errorLines(e.Error)
-					rj.Labs = append(rj.Labs, lj)
-				}
-				doc.Repositories = append(doc.Repositories, rj)
+			doc, err := report.BuildCatalogue(ctx, c, states)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), doc)
@@ -130,18 +81,6 @@ func newLabListCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-// showJSON is the document `dsp lab show --json` prints.
-type showJSON struct {
-	*lab.Lab
-	ID      string     `json:"id"`
-	Images  []string   `json:"images"`
-	Risks   []lab.Risk `json:"risks"`
-	Trusted bool       `json:"trusted"`
-	State   string     `json:"state"`
-	Valid   bool       `json:"valid"`
-	Errors  []string   `json:"errors"`
-}
-
 func newLabShowCommand(a *app) *cobra.Command {
 	var asJSON, solution bool
 	cmd := &cobra.Command{
@@ -158,20 +97,14 @@ func newLabShowCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := t.lab
-			state := "unknown"
+			var status *engine.Status
 			if eng, err := a.engine(ctx, c); err == nil {
 				defer eng.Close()
-				st, err := eng.Status(ctx, engine.RefOf(l), l)
-				if err != nil {
+				if status, err = eng.Status(ctx, engine.RefOf(t.lab), t.lab); err != nil {
 					return err
 				}
-				state = string(st.State)
 			}
-			doc := showJSON{Lab: l, ID: l.ID(), Images: l.Images(), Risks: l.Risks(), Trusted: t.trusted, State: state, Valid: t.loadErr == nil, Errors: errorLines(t.loadErr)}
-			if doc.Risks == nil {
-				doc.Risks = []lab.Risk{}
-			}
+			doc := report.BuildDetails(t.lab, t.loadErr, t.trusted, status)
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), doc)
 			}
@@ -184,7 +117,7 @@ func newLabShowCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-func printLab(out io.Writer, d showJSON, solution bool) {
+func printLab(out io.Writer, d *report.Details, solution bool) {
 	l := d.Lab
 	fmt.Fprintf(out, "%s  (%s)\n", l.Title, d.ID)
 	fmt.Fprintf(out, "state: %s   format: %s   folder: %s\n", d.State, l.Format, l.Dir)
@@ -552,21 +485,6 @@ func printJSON(out io.Writer, v any) error {
 
 func newTable(out io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-}
-
-func errorLines(err error) []string {
-	if err == nil {
-		return []string{}
-	}
-	var invalid *lab.InvalidError
-	if errors.As(err, &invalid) {
-		var out []string
-		for _, p := range invalid.Problems.Errors() {
-			out = append(out, p.String())
-		}
-		return out
-	}
-	return []string{err.Error()}
 }
 
 func section(out io.Writer, title, body string) {

@@ -20,6 +20,7 @@ const (
 	StepFiles     Step = "files"     // copying a file into a container
 	StepAction    Step = "action"    // running a wrapper action
 	StepRollback  Step = "rollback"  // removing what a failed start created
+	StepPull      Step = "pull"      // pulling an image layer
 	StepDone      Step = "done"      // the operation finished
 )
 

@@ -1,0 +1,296 @@
+// Package server is dsp's web application: a JSON API, a stream of live
+// events and the embedded browser UI, all behind a login. It calls the same
+// catalog and engine code as the CLI.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dsp-lab/dsp/internal/catalog"
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/safepath"
+)
+
+// Server is the web application.
+type Server struct {
+	catalog  *catalog.Catalog
+	engine   *engine.Engine
+	auth     *auth
+	hub      *hub
+	ops      *operations
+	assets   fs.FS // the built UI; nil when it was not built
+	log      *slog.Logger
+	loopback bool // listening on a loopback address only
+	states   *stateTracker
+}
+
+// Options configure a Server.
+type Options struct {
+	Catalog *catalog.Catalog
+	Engine  *engine.Engine
+	Assets  fs.FS // the UI's dist folder; nil serves a notice
+	Logger  *slog.Logger
+	// Loopback says the server listens on a loopback address, so requests
+	// must name a loopback host (this defeats DNS rebinding).
+	Loopback bool
+}
+
+// New builds the server; ctx bounds its background work (operations, the
+// Docker event watcher). PasswordCreated says the admin secret was created
+// now (first start).
+func New(ctx context.Context, opts Options) (s *Server, passwordCreated bool, err error) {
+	a, created, err := newAuth(opts.Catalog.StateDir())
+	if err != nil {
+		return nil, false, err
+	}
+	h := newHub()
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s = &Server{
+		catalog:  opts.Catalog,
+		engine:   opts.Engine,
+		auth:     a,
+		hub:      h,
+		ops:      newOperations(ctx, h),
+		assets:   opts.Assets,
+		log:      logger,
+		loopback: opts.Loopback,
+	}
+	s.states = newStateTracker(s)
+	go s.states.run(ctx)
+	return s, created, nil
+}
+
+// LoginURL returns a one-time login URL for base (http://host:port).
+func (s *Server) LoginURL(base string) string {
+	return strings.TrimSuffix(base, "/") + "/login?token=" + s.auth.newLoginToken()
+}
+
+// Handler returns the HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	// Public: the login endpoints and the UI's static files.
+	mux.HandleFunc("GET /login", s.handleTokenLogin)
+	mux.HandleFunc("POST /api/login", s.handleLogin)
+	mux.HandleFunc("GET /api/session", s.handleSession)
+	mux.HandleFunc("/", s.handleStatic)
+
+	// Everything else needs a session.
+	api := http.NewServeMux()
+	api.HandleFunc("POST /api/logout", s.handleLogout)
+	api.HandleFunc("GET /api/labs", s.handleLabs)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}", s.handleLab)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/status", s.handleLabStatus)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/images", s.handleLabImages)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/up", s.handleLabUp)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/down", s.handleLabDown)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/build", s.handleLabBuild)
+	api.HandleFunc("GET /api/operations/{id}", s.handleOperation)
+	api.HandleFunc("GET /api/images", s.handleImages)
+	api.HandleFunc("POST /api/images/pull", s.handleImagePull)
+	api.HandleFunc("DELETE /api/images", s.handleImageRemove)
+	api.HandleFunc("GET /api/settings", s.handleSettings)
+	api.HandleFunc("GET /api/events", s.handleEvents)
+	api.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	api.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "", "no API route %s %s", r.Method, r.URL.Path)
+	})
+	mux.Handle("/api/", s.requireSession(api))
+	return s.guard(mux)
+}
+
+// guard applies the checks every request passes: host, origin, CSRF
+// header on state changes, and security headers. There is no CORS: the
+// API answers its own origin only.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		if s.loopback && !loopbackHost(r.Host) {
+			writeError(w, http.StatusMisdirectedRequest, "Host", "host %q is not this server's loopback address", r.Host)
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host) {
+			writeError(w, http.StatusForbidden, "Origin", "origin %q may not use this server", origin)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Header.Get("X-DSP-Request") != "1" {
+			writeError(w, http.StatusForbidden, "X-DSP-Request", "state-changing requests need the header X-DSP-Request: 1")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || !s.auth.valid(c.Value) {
+			writeError(w, http.StatusUnauthorized, "", "log in first")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) setSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.auth.newSession(), Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLifetime.Seconds())})
+}
+
+func (s *Server) handleTokenLogin(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	if token == "" {
+		s.handleStatic(w, r)
+		return
+	}
+	if !s.auth.consumeToken(token) {
+		http.Redirect(w, r, "/#/login?expired=1", http.StatusSeeOther)
+		return
+	}
+	s.setSession(w)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	client := clientIP(r)
+	if wait := s.auth.limiter.wait(client); wait > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())))
+		writeError(w, http.StatusTooManyRequests, "", "too many failed logins: try again in %s", wait)
+		return
+	}
+	var body struct {
+		Password string `json:"password"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if !s.auth.checkPassword(body.Password) {
+		s.auth.limiter.fail(client)
+		writeError(w, http.StatusUnauthorized, "password", "wrong password")
+		return
+	}
+	s.setSession(w)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || !s.auth.valid(c.Value) {
+		writeError(w, http.StatusUnauthorized, "", "log in first")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"authenticated": true})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.auth.end(c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, field, format string, args ...any) {
+	writeJSON(w, status, apiError{Error: fmt.Sprintf(format, args...), Field: field})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decodeBody reads a JSON body of at most 64 KiB, answering 400 on errors.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusBadRequest, "Content-Type", "the body must be JSON (Content-Type: application/json)")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "", "bad JSON body: %v", err)
+		return false
+	}
+	return true
+}
+
+// labPath validates the {repo} and {lab} path values with the one path
+// validator, answering 400 naming the field.
+func labPath(w http.ResponseWriter, r *http.Request) (repo, name string, ok bool) {
+	repo, name = r.PathValue("repo"), r.PathValue("lab")
+	if err := safepath.Name(repo); err != nil {
+		writeError(w, http.StatusBadRequest, "repo", "repository: %v", err)
+		return "", "", false
+	}
+	if err := safepath.Name(name); err != nil {
+		writeError(w, http.StatusBadRequest, "lab", "lab: %v", err)
+		return "", "", false
+	}
+	return repo, name, true
+}
+
+// statusFor maps errors to HTTP statuses.
+func statusFor(err error) int {
+	var notFound *catalog.NotFoundError
+	var busy *engine.BusyError
+	var opBusy *busyError
+	var inUse *engine.InUseError
+	switch {
+	case errors.As(err, &notFound):
+		return http.StatusNotFound
+	case errors.As(err, &busy), errors.As(err, &opBusy), errors.As(err, &inUse):
+		return http.StatusConflict
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func sameOrigin(origin, host string) bool {
+	return origin == "http://"+host || origin == "https://"+host
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// opTimeout bounds requests that call Docker synchronously.
+const opTimeout = 30 * time.Second
