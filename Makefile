@@ -5,11 +5,15 @@ BIN       ?= bin/dsp
 GOFLAGS   ?=
 TESTFLAGS ?=
 
-.PHONY: all build images setup test run clean
+.PHONY: all web build images setup test run clean
 
 all: build
 
-build:
+# The web UI (TypeScript, Vite) is built into web/dist, which the binary embeds.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+build: web
 	mkdir -p $(dir $(BIN))
 	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/dsp
 
@@ -23,6 +27,7 @@ setup:
 # then runs every test, the integration tests on the real engine included.
 test: setup images
 	$(GO) test $(GOFLAGS) -count=1 -timeout 30m $(TESTFLAGS) ./...
+	cd web && DSP_BIN=$(abspath $(BIN)) npm run test:e2e
 
 run: setup images build
 	./$(BIN) serve

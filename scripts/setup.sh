@@ -2,7 +2,8 @@
 # Prepare a Debian machine (as root) to build and test dsp:
 #   - a running Docker Engine (Debian's docker.io; dockerd started in the
 #     background when no daemon answers), and
-#   - busybox-static, whose binary becomes the base image dsp/busybox.
+#   - busybox-static, whose binary becomes the base image dsp/busybox, and
+#   - Debian's chromium, for the browser tests.
 # Idempotent: on a ready machine it only checks and prints what it found.
 # No image is ever pulled.
 set -euo pipefail
@@ -85,6 +86,15 @@ else
   apt_install busybox-static
   busybox_static || die "busybox-static installed but /bin/busybox is missing or not static"
   log "static busybox installed: $(/bin/busybox | head -n 1)"
+fi
+
+# --- Chromium for the browser tests -----------------------------------------
+# Debian's chromium, driven by playwright-core; never a test tool's own
+# browser download (there is no network for it).
+if command -v chromium >/dev/null 2>&1; then
+  log "chromium present: $(chromium --version 2>/dev/null || echo installed)"
+else
+  apt_install chromium
 fi
 
 log "setup done"

@@ -42,6 +42,7 @@ func DefaultHome() string {
 type Catalog struct {
 	Home   string
 	config config
+	labs   labCache
 }
 
 type config struct {
@@ -96,6 +97,11 @@ func (c *Catalog) initialise(seed fs.FS) error {
 	}
 	c.config.PersonalRepo = name
 	c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, name)
+	// Saved before the examples, so that a failure there does not leave a
+	// personal repository nobody knows is personal.
+	if err := c.saveConfig(); err != nil {
+		return err
+	}
 	if seed != nil {
 		if err := InstallSeed(seed, filepath.Join(c.Home, ExamplesRepo)); err != nil {
 			return err
@@ -363,7 +369,7 @@ func (c *Catalog) Load(ctx context.Context, ref string) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lab.Load(ctx, dir)
+	return c.labs.load(ctx, dir)
 }
 
 // Entry is one lab in a listing.
@@ -388,7 +394,7 @@ func (c *Catalog) Labs(ctx context.Context) ([]Repo, []Entry, error) {
 			return nil, nil, err
 		}
 		for _, n := range names {
-			l, err := lab.Load(ctx, filepath.Join(r.Dir, n))
+			l, err := c.labs.load(ctx, filepath.Join(r.Dir, n))
 			entries = append(entries, Entry{Repo: r.Name, Name: n, Lab: l, Error: err})
 		}
 	}
