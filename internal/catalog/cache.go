@@ -21,6 +21,7 @@ type labCache struct {
 
 type cacheEntry struct {
 	fingerprint uint64
+	deps        []string // nested files the lab was read from (env files)
 	lab         *lab.Lab
 	err         error
 }
@@ -33,17 +34,48 @@ func (c *labCache) load(ctx context.Context, dir string) (*lab.Lab, error) {
 	c.mu.Lock()
 	e, ok := c.entries[dir]
 	c.mu.Unlock()
-	if ok && e.fingerprint == fp {
+	if ok && e.fingerprint == withFiles(fp, e.deps) {
 		return e.lab, e.err
 	}
 	l, err := lab.Load(ctx, dir)
+	deps := dependencies(l)
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = map[string]cacheEntry{}
 	}
-	c.entries[dir] = cacheEntry{fingerprint: fp, lab: l, err: err}
+	c.entries[dir] = cacheEntry{fingerprint: withFiles(fp, deps), deps: deps, lab: l, err: err}
 	c.mu.Unlock()
 	return l, err
+}
+
+// dependencies lists the files a loaded lab read besides its folder's own
+// entries: env and label files, which may sit in subfolders.
+func dependencies(l *lab.Lab) []string {
+	if l == nil || l.Project == nil {
+		return nil
+	}
+	var deps []string
+	for _, s := range l.Project.Services {
+		for _, f := range s.EnvFiles {
+			deps = append(deps, f.Path)
+		}
+		deps = append(deps, s.LabelFiles...)
+	}
+	return deps
+}
+
+// withFiles mixes the size and time of files into a fingerprint.
+func withFiles(fp uint64, files []string) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d\n", fp)
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			fmt.Fprintf(h, "%s\x00%d\x00%d\n", f, info.Size(), info.ModTime().UnixNano())
+		} else {
+			fmt.Fprintf(h, "%s\x00missing\n", f)
+		}
+	}
+	return h.Sum64()
 }
 
 // fingerprint summarises what a lab's loading depends on: the names, sizes

@@ -190,8 +190,37 @@ func checkProjectPaths(dir, file string, p *types.Project, doc *yamlDoc, sink *p
 		for i, l := range s.LabelFiles {
 			within(dir, []string{"services", name, "label_file", fmt.Sprint(i)}, l)
 		}
-		if s.Build != nil && !strings.Contains(s.Build.Context, "://") {
-			within(repoDir, []string{"services", name, "build"}, s.Build.Context)
+		if s.Build != nil {
+			b := s.Build
+			field := []string{"services", name, "build"}
+			if !strings.Contains(b.Context, "://") {
+				within(repoDir, field, b.Context)
+				if b.Dockerfile != "" && !filepath.IsAbs(b.Dockerfile) {
+					within(repoDir, append(field, "dockerfile"), filepath.Join(b.Context, b.Dockerfile))
+				}
+			}
+			if filepath.IsAbs(b.Dockerfile) {
+				within(repoDir, append(field, "dockerfile"), b.Dockerfile)
+			}
+			// Additional contexts are build contexts too; images, services
+			// and remote sources are not host paths.
+			for _, k := range sortedKeys(b.AdditionalContexts) {
+				c := b.AdditionalContexts[k]
+				if strings.HasPrefix(c, "service:") || (strings.Contains(c, "://") && !strings.HasPrefix(c, "oci-layout://")) {
+					continue
+				}
+				c, _, _ = strings.Cut(strings.TrimPrefix(c, "oci-layout://"), "@")
+				if !filepath.IsAbs(c) {
+					c = filepath.Join(dir, c)
+				}
+				within(repoDir, append(field, "additional_contexts", k), c)
+			}
+			// A key file for the build's SSH agent is the user's secret.
+			for i, key := range b.SSH {
+				if key.Path != "" {
+					within(dir, append(field, "ssh", fmt.Sprint(i)), key.Path)
+				}
+			}
 		}
 	}
 	for name, c := range p.Configs {
@@ -256,21 +285,34 @@ func checkAddresses(file string, p *types.Project, doc *yamlDoc, sink *problemSi
 			if !ok {
 				continue
 			}
+			// The address must be in one of the network's IPv4 pools (a
+			// dual-stack network also has IPv6 pools).
+			var subnets []string
+			var in *types.IPAMPool
+			var prefix netip.Prefix
 			for _, pool := range n.Ipam.Config {
 				if pool == nil || pool.Subnet == "" {
 					continue
 				}
-				prefix, err := netip.ParsePrefix(pool.Subnet)
-				if err != nil {
+				p, err := netip.ParsePrefix(pool.Subnet)
+				if err != nil || !p.Addr().Is4() {
 					continue
 				}
-				if !prefix.Contains(ip) {
-					sink.errorf(file, line, where, "address %s is outside subnet %s of network %s", ip, prefix, netName)
-					continue
+				subnets = append(subnets, p.String())
+				if in == nil && p.Contains(ip) {
+					in, prefix = pool, p
 				}
+			}
+			switch {
+			case len(subnets) == 0:
+			case in == nil && len(subnets) == 1:
+				sink.errorf(file, line, where, "address %s is outside subnet %s of network %s", ip, subnets[0], netName)
+			case in == nil:
+				sink.errorf(file, line, where, "address %s is outside subnets %s of network %s", ip, strings.Join(subnets, ", "), netName)
+			default:
 				gw := prefix.Addr().Next()
-				if pool.Gateway != "" {
-					gw, _ = netip.ParseAddr(pool.Gateway)
+				if in.Gateway != "" {
+					gw, _ = netip.ParseAddr(in.Gateway)
 				}
 				if ip == gw {
 					sink.errorf(file, line, where, "address %s is the gateway of network %s; pick another", ip, netName)

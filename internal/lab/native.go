@@ -162,6 +162,7 @@ func loadNativeServices(l *Lab, doc *yamlDoc, sink *problemSink) {
 // nativeArgs turns an args mapping into arguments in file order; a YAML
 // boolean makes a boolean argument.
 func nativeArgs(n *yaml.Node) ([]wrapper.Arg, error) {
+	n = unalias(n)
 	if n.Kind == 0 {
 		return nil, nil
 	}
@@ -170,7 +171,7 @@ func nativeArgs(n *yaml.Node) ([]wrapper.Arg, error) {
 	}
 	var out []wrapper.Arg
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := n.Content[i], unalias(n.Content[i+1])
 		if v.Kind != yaml.ScalarNode {
 			return nil, fmt.Errorf("argument %q must be a single value", k.Value)
 		}
@@ -185,6 +186,14 @@ func nativeArgs(n *yaml.Node) ([]wrapper.Arg, error) {
 		out = append(out, arg)
 	}
 	return out, nil
+}
+
+// unalias follows YAML aliases (*name) to the node they stand for.
+func unalias(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
 }
 
 // checkKeys warns about keys dsp does not know in an x-dsp mapping.

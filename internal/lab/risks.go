@@ -49,6 +49,20 @@ func (l *Lab) Risks() []Risk {
 		for _, d := range s.Devices {
 			add(name, "uses host device %s", d.Source)
 		}
+		if b := s.Build; b != nil {
+			if b.Privileged {
+				add(name, "builds its image privileged")
+			}
+			if b.Network == "host" {
+				add(name, "builds its image on the host's network")
+			}
+			for _, e := range b.Entitlements {
+				add(name, "builds its image with entitlement %s", e)
+			}
+			for _, k := range b.SSH {
+				add(name, "gives its image build the SSH agent or key %s", k.ID)
+			}
+		}
 		for _, opt := range s.SecurityOpt {
 			if strings.Contains(opt, "unconfined") || strings.HasPrefix(opt, "label:disable") || strings.HasPrefix(opt, "label=disable") {
 				add(name, "disables confinement (security_opt %s)", opt)

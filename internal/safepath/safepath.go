@@ -60,7 +60,9 @@ func Within(root, p string) (string, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(root, p)
 	}
-	p = filepath.Clean(p)
+	if p, err = filepath.Abs(p); err != nil {
+		return "", err
+	}
 	real, err := resolve(p)
 	if err != nil {
 		return "", fmt.Errorf("resolve %s: %w", p, err)
@@ -84,7 +86,7 @@ func Relative(root, rel string) (string, error) {
 	if clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", fmt.Errorf("path %q leaves %s", rel, root)
 	}
-	return Within(root, filepath.Join(root, clean))
+	return Within(root, clean)
 }
 
 // resolve makes p absolute and resolves symbolic links in its longest
