@@ -110,14 +110,12 @@ func (e *Engine) runAction(ctx context.Context, l *lab.Lab, a lab.Action, contai
 	code, output, err := e.exec(ctx, containerID, argv, action.Background, func(line string) {
 		progress.emit(StepAction, target, StatusInfo, line)
 	})
-	if err == nil && builtin && (code == 126 || code == 127) {
+	if builtin && ((err == nil && (code == 126 || code == 127)) || (err != nil && strings.Contains(err.Error(), "executable file not found"))) {
 		// The image has no script of its own for a built-in action.
+		progress.emit(StepAction, target, StatusInfo, fmt.Sprintf("the image has no %s: using dsp's built-in %s", argv[0], a.Name))
 		return e.runBuiltin(ctx, a, action, containerID, progress)
 	}
 	if err != nil {
-		if builtin && strings.Contains(err.Error(), "executable file not found") {
-			return e.runBuiltin(ctx, a, action, containerID, progress)
-		}
 		progress.emit(StepAction, target, StatusError, err.Error())
 		return &StepError{Step: StepAction, Target: target, Err: err}
 	}
