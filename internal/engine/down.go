@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/docker/compose/v5/pkg/api"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/lab"
@@ -44,67 +47,79 @@ func (e *Engine) Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions
 	return nil
 }
 
-// remove stops containers in parallel with a short grace period, then lets
-// Compose remove containers, networks and volumes, then removes the ready
-// marker. It is also the rollback of a failed start.
+// remove stops the instance's containers in parallel with a short grace
+// period, then removes containers, networks and volumes, all in parallel,
+// finding them by the instance's labels. It is also the rollback of a
+// failed start, so it works without the lab's definition.
 func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progress) error {
-	project := ref.Project()
-	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
+	filter := projectFilter(ref.Project())
+	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
 		return fmt.Errorf("list containers of %s: %w", ref, err)
 	}
-	var wg sync.WaitGroup
-	for _, c := range res.Items {
-		if c.State != "running" && c.State != "restarting" && c.State != "paused" {
-			continue
-		}
+	err = parallel(res.Items, func(c container.Summary) error {
 		service := c.Labels[api.ServiceLabel]
-		timeout := int(serviceStopTimeout(l, service).Seconds())
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		if c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused {
 			progress.emit(StepContainer, service, StatusWorking, "stopping")
+			timeout := int(serviceStopTimeout(l, service).Seconds())
 			if _, err := e.docker.ContainerStop(ctx, c.ID, client.ContainerStopOptions{Timeout: &timeout}); err != nil && !isNotFound(err) {
 				progress.emit(StepContainer, service, StatusWarning, "stop: "+err.Error())
 			}
-		}()
-	}
-	wg.Wait()
-
-	svc, err := e.compose(&composeEvents{progress: progress, project: project})
+		}
+		if _, err := e.docker.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !isNotFound(err) {
+			progress.emit(StepContainer, service, StatusError, err.Error())
+			return fmt.Errorf("remove container of service %s: %w", service, err)
+		}
+		progress.emit(StepContainer, service, StatusDone, "removed")
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	zero := time.Duration(0)
-	if err := svc.Down(ctx, project, api.DownOptions{RemoveOrphans: true, Volumes: true, Timeout: &zero}); err != nil {
-		return fmt.Errorf("remove lab %s: %w", ref, err)
-	}
-	if _, err := e.docker.VolumeRemove(ctx, readyVolume(project), client.VolumeRemoveOptions{Force: true}); err != nil && !isNotFound(err) {
-		return fmt.Errorf("remove lab marker of %s: %w", ref, err)
-	}
-	return e.removeLeftovers(ctx, ref)
-}
-
-// removeLeftovers removes any container or network still carrying the
-// instance's labels (for example created by an interrupted Compose call).
-func (e *Engine) removeLeftovers(ctx context.Context, ref Ref) error {
-	project := ref.Project()
-	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
-	if err != nil {
-		return fmt.Errorf("list containers of %s: %w", ref, err)
-	}
-	for _, c := range res.Items {
-		if _, err := e.docker.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !isNotFound(err) {
-			return fmt.Errorf("remove container %s: %w", c.ID[:12], err)
-		}
-	}
-	nets, err := e.docker.NetworkList(ctx, client.NetworkListOptions{Filters: projectFilter(project)})
+	nets, err := e.docker.NetworkList(ctx, client.NetworkListOptions{Filters: filter})
 	if err != nil {
 		return fmt.Errorf("list networks of %s: %w", ref, err)
 	}
-	for _, n := range nets.Items {
+	err = parallel(nets.Items, func(n network.Summary) error {
+		name := n.Labels[api.NetworkLabel]
 		if _, err := e.docker.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil && !isNotFound(err) {
+			progress.emit(StepNetwork, name, StatusError, err.Error())
 			return fmt.Errorf("remove network %s: %w", n.Name, err)
+		}
+		progress.emit(StepNetwork, name, StatusDone, "removed")
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	vols, err := e.docker.VolumeList(ctx, client.VolumeListOptions{Filters: filter})
+	if err != nil {
+		return fmt.Errorf("list volumes of %s: %w", ref, err)
+	}
+	return parallel(vols.Items, func(v volume.Volume) error {
+		if _, err := e.docker.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !isNotFound(err) {
+			return fmt.Errorf("remove volume %s: %w", v.Name, err)
+		}
+		return nil
+	})
+}
+
+// parallel runs fn on every item at once and returns the first error.
+func parallel[T any](items []T, fn func(T) error) error {
+	errs := make(chan error, len(items))
+	var wg sync.WaitGroup
+	for _, item := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- fn(item)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -63,6 +63,11 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	if len(st.Services) != 1 || st.Services[0].State != "running" || len(st.Services[0].Networks) != 1 || st.Services[0].Networks[0].IP == "" {
 		t.Errorf("services = %+v, want one running service with an IP", st.Services)
 	}
+	// A network without a subnet gets one from dsp's pool, never from
+	// Docker's rotation into 192.168.0.0/16 where upstream labs live.
+	if len(st.Networks) != 1 || !strings.HasPrefix(st.Networks[0].Subnet, "10.250.") {
+		t.Errorf("networks = %+v, want one subnet from 10.250.0.0/16", st.Networks)
+	}
 	if len(st.Services[0].Ports) != 1 || st.Services[0].Ports[0].Container != 23 || st.Services[0].Ports[0].HostIP != "127.0.0.1" || st.Services[0].Ports[0].Host == 0 {
 		t.Errorf("ports = %+v, want 23 published on 127.0.0.1", st.Services[0].Ports)
 	}

@@ -135,6 +135,9 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 // instance ready.
 func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
 	project := runProject(l, ref)
+	if err := e.assignSubnets(ctx, project); err != nil {
+		return &StepError{Step: StepNetwork, Err: err}
+	}
 	svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
 	if err != nil {
 		return err
@@ -255,16 +258,20 @@ func (e *Engine) preflight(ctx context.Context, l *lab.Lab, ref Ref, opts UpOpti
 		}
 	}
 	missing := map[string][]string{}
+	present := map[string]bool{}
 	for _, s := range l.Services {
-		if s.Build != "" {
+		if s.Build != "" || present[s.Image] {
 			continue
 		}
-		if _, err := e.docker.ImageInspect(ctx, s.Image); err != nil {
-			if !isNotFound(err) {
+		if _, seen := missing[s.Image]; !seen {
+			if _, err := e.docker.ImageInspect(ctx, s.Image); err == nil {
+				present[s.Image] = true
+				continue
+			} else if !isNotFound(err) {
 				return fmt.Errorf("inspect image %s: %w", s.Image, err)
 			}
-			missing[s.Image] = append(missing[s.Image], s.Name)
 		}
+		missing[s.Image] = append(missing[s.Image], s.Name)
 	}
 	if len(missing) > 0 {
 		return &MissingImagesError{Images: missing}
