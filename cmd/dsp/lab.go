@@ -42,7 +42,7 @@ func newLabListCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var states map[string]engine.State
+			var states map[engine.Ref]engine.State
 			eng, err := a.engine(ctx, c)
 			if err == nil {
 				defer eng.Close()
@@ -262,23 +262,15 @@ func newLabUpCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			l, err := t.runnable()
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
+			l, err := t.runnable()
+			if err != nil {
+				return err
+			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			err = eng.Up(ctx, l, engine.UpOptions{Trusted: t.trusted || trust, Progress: r.Event})
 			r.Close()
@@ -306,15 +298,7 @@ func newLabDownCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -340,15 +324,7 @@ func newLabStatusCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -412,15 +388,7 @@ func newLabLogsCommand(a *app) *cobra.Command {
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -449,23 +417,15 @@ func newLabBuildCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			l, err := t.runnable()
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
+			l, err := t.runnable()
+			if err != nil {
+				return err
+			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			err = eng.Build(ctx, l, all, r.Event)
 			r.Close()

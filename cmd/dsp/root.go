@@ -49,7 +49,25 @@ func (a *app) catalog() (*catalog.Catalog, error) {
 }
 
 func (a *app) engine(ctx context.Context, c *catalog.Catalog) (*engine.Engine, error) {
-	return engine.New(ctx, filepath.Join(c.StateDir(), "locks"))
+	return engine.New(ctx, filepath.Join(c.StateDir(), "locks"), engine.WithNamespace(c.Home))
+}
+
+// labAndEngine opens the main directory, loads the lab named by arg and
+// connects to Docker; the caller closes the engine.
+func (a *app) labAndEngine(ctx context.Context, arg string) (*target, *engine.Engine, error) {
+	c, err := a.catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := a.loadTarget(ctx, c, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := a.engine(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, eng, nil
 }
 
 // target is a lab named on the command line, with what dsp knows of it.

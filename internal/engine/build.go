@@ -44,7 +44,7 @@ func (e *Engine) Build(ctx context.Context, l *lab.Lab, all bool, progress Progr
 	}
 	out := &lineWriter{emit: func(line string) { progress.emit(StepBuild, "", StatusInfo, line) }}
 	// Compose's Build changes the project it is given: give it a copy.
-	err = svc.Build(ctx, runProject(l, RefOf(l)), api.BuildOptions{Services: services, Out: out, Progress: "plain"})
+	err = svc.Build(ctx, e.runProject(l, RefOf(l)), api.BuildOptions{Services: services, Out: out, Progress: "plain"})
 	out.Flush()
 	if err != nil {
 		return &StepError{Step: StepBuild, Target: strings.Join(services, ", "), Err: err}

@@ -52,7 +52,7 @@ func (e *Engine) Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions
 // finding them by the instance's labels. It is also the rollback of a
 // failed start, so it works without the lab's definition.
 func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progress) error {
-	filter := projectFilter(ref.Project())
+	filter := projectFilter(e.Project(ref))
 	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
 		return fmt.Errorf("list containers of %s: %w", ref, err)

@@ -31,6 +31,9 @@ const (
 	LabelInstance = "io.dsp.instance"
 	LabelLabDir   = "io.dsp.lab-dir"
 	LabelProject  = "io.dsp.project"
+	// LabelNamespace holds the main directory that started the lab: labs of
+	// two main directories never share a project.
+	LabelNamespace = "io.dsp.namespace"
 	LabelReady    = "io.dsp.ready"
 )
 
@@ -40,14 +43,31 @@ const DefaultInstance = "default"
 
 // Engine runs labs on one Docker Engine.
 type Engine struct {
-	cli     command.Cli
-	docker  client.APIClient
-	lockDir string
+	cli       command.Cli
+	docker    client.APIClient
+	lockDir   string
+	namespace string
 }
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithNamespace keeps the labs of one main directory apart from those of
+// another on the same Docker Engine (pass the main directory's path).
+func WithNamespace(ns string) Option {
+	return func(e *Engine) {
+		if ns != "" {
+			e.namespace = ns
+		}
+	}
+}
+
+// defaultNamespace is used when no namespace is given.
+const defaultNamespace = "default"
 
 // New connects to the Docker Engine the way the docker CLI does (DOCKER_HOST,
 // the current context) and keeps per-lab locks in lockDir.
-func New(ctx context.Context, lockDir string) (*Engine, error) {
+func New(ctx context.Context, lockDir string, opts ...Option) (*Engine, error) {
 	dockerCli, err := command.NewDockerCli(command.WithOutputStream(io.Discard), command.WithErrorStream(io.Discard))
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
@@ -58,7 +78,10 @@ func New(ctx context.Context, lockDir string) (*Engine, error) {
 	if err := os.MkdirAll(lockDir, 0o700); err != nil {
 		return nil, fmt.Errorf("lock folder: %w", err)
 	}
-	e := &Engine{cli: dockerCli, docker: dockerCli.Client(), lockDir: lockDir}
+	e := &Engine{cli: dockerCli, docker: dockerCli.Client(), lockDir: lockDir, namespace: defaultNamespace}
+	for _, o := range opts {
+		o(e)
+	}
 	if _, err := e.docker.Ping(ctx, client.PingOptions{}); err != nil {
 		return nil, fmt.Errorf("cannot reach the Docker Engine (is dockerd running? `docker info` should answer): %w", err)
 	}
@@ -104,14 +127,14 @@ func (r Ref) String() string {
 }
 
 // Project is the compose project name of the instance: readable, and unique
-// even when two repositories hold labs of the same name or names that slug
-// alike ("My Lab" and "my-lab").
-func (r Ref) Project() string {
+// even when two repositories (or two main directories) hold labs of the same
+// name or names that slug alike ("My Lab" and "my-lab").
+func (e *Engine) Project(r Ref) string {
 	instance := r.Instance
 	if instance == "" {
 		instance = DefaultInstance
 	}
-	sum := sha256.Sum256([]byte(r.Repo + "\x00" + r.Lab + "\x00" + instance))
+	sum := sha256.Sum256([]byte(e.namespace + "\x00" + r.Repo + "\x00" + r.Lab + "\x00" + instance))
 	name := "dsp_" + trim(lab.Slug(r.Repo), 20) + "_" + trim(lab.Slug(r.Lab), 30)
 	if instance != DefaultInstance {
 		name += "_" + trim(lab.Slug(instance), 20)
@@ -119,7 +142,7 @@ func (r Ref) Project() string {
 	return name + "_" + hex.EncodeToString(sum[:3])
 }
 
-func (r Ref) labels(dir string) map[string]string {
+func (e *Engine) labels(r Ref, dir string) map[string]string {
 	instance := r.Instance
 	if instance == "" {
 		instance = DefaultInstance
@@ -130,7 +153,8 @@ func (r Ref) labels(dir string) map[string]string {
 		LabelLab:      r.Lab,
 		LabelInstance: instance,
 		LabelLabDir:   dir,
-		LabelProject:  r.Project(),
+		LabelProject:   e.Project(r),
+		LabelNamespace: e.namespace,
 	}
 }
 

@@ -73,12 +73,12 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	}
 
 	// Every container carries dsp's labels.
-	cs, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(ref.Project())})
+	cs, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(e.Project(ref))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs.Items {
-		want := map[string]string{LabelManaged: "true", LabelRepo: "examples", LabelLab: "hello-flag", LabelInstance: instance, api.ProjectLabel: ref.Project()}
+		want := map[string]string{LabelManaged: "true", LabelRepo: "examples", LabelLab: "hello-flag", LabelInstance: instance, api.ProjectLabel: e.Project(ref)}
 		for k, v := range want {
 			if c.Labels[k] != v {
 				t.Errorf("container label %s = %q, want %q", k, c.Labels[k], v)
@@ -132,7 +132,7 @@ func TestRoutedNetworkAttackerReachesVictimOnlyThroughRouter(t *testing.T) {
 		t.Errorf("attacker could not read the victim's page through the router (code %d): %q", code, out)
 	}
 	// With the router stopped, the page is out of reach.
-	containers, err := e.serviceContainers(ctx, ref.Project())
+	containers, err := e.serviceContainers(ctx, e.Project(ref))
 	if err != nil {
 		t.Fatal(err)
 	}

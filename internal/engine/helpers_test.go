@@ -105,7 +105,7 @@ func cleanupLab(t *testing.T, e *Engine, l *lab.Lab, instance string) {
 func assertNothingLeft(t *testing.T, e *Engine, ref Ref) {
 	t.Helper()
 	ctx := context.Background()
-	f := projectFilter(ref.Project())
+	f := projectFilter(e.Project(ref))
 	cs, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func run(t *testing.T, e *Engine, ref Ref, service string, argv ...string) (int,
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	containers, err := e.serviceContainers(ctx, ref.Project())
+	containers, err := e.serviceContainers(ctx, e.Project(ref))
 	if err != nil {
 		t.Fatal(err)
 	}

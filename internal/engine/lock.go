@@ -26,7 +26,7 @@ func (e *BusyError) Error() string {
 // lock takes the instance's lock for an operation, across processes. It
 // never waits: a second operation on a busy lab fails with *BusyError.
 func (e *Engine) lock(ref Ref, operation string) (unlock func(), err error) {
-	path := filepath.Join(e.lockDir, ref.Project()+".lock")
+	path := filepath.Join(e.lockDir, e.Project(ref)+".lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
@@ -67,7 +67,7 @@ func flockSoon(f *os.File) error {
 // busy reports the operation holding the instance, or "" when it is free.
 // It probes with a shared lock so that it never looks like an operation.
 func (e *Engine) busy(ref Ref) string {
-	path := filepath.Join(e.lockDir, ref.Project()+".lock")
+	path := filepath.Join(e.lockDir, e.Project(ref)+".lock")
 	f, err := os.Open(path)
 	if err != nil {
 		return ""

@@ -20,7 +20,7 @@ type LogsOptions struct {
 // Logs writes the output of the instance's containers to w, each line
 // prefixed with its service when several services are shown.
 func (e *Engine) Logs(ctx context.Context, ref Ref, opts LogsOptions, w io.Writer) error {
-	project := ref.Project()
+	project := e.Project(ref)
 	containers, err := e.serviceContainers(ctx, project)
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func (e *Engine) Status(ctx context.Context, ref Ref, l *lab.Lab) (*Status, erro
 // status reads the state; probe says whether to look at the instance's
 // lock (an operation that holds the lock itself must not).
 func (e *Engine) status(ctx context.Context, ref Ref, l *lab.Lab, probe bool) (*Status, error) {
-	project := ref.Project()
+	project := e.Project(ref)
 	st := &Status{Ref: ref, Project: project, Services: []ServiceStatus{}, Networks: []NetworkStatus{}}
 	if st.Instance == "" {
 		st.Instance = DefaultInstance
@@ -195,32 +195,30 @@ func serviceStatus(c container.Summary, project string) ServiceStatus {
 	return s
 }
 
-// States returns the state of every lab instance dsp runs, keyed by compose
-// project name, with two Docker calls whatever the number of labs.
-func (e *Engine) States(ctx context.Context) (map[string]State, error) {
-	filter := client.Filters{}.Add("label", LabelManaged+"=true")
+// States returns the state of every lab instance of this engine's
+// namespace, with two Docker calls whatever the number of labs.
+func (e *Engine) States(ctx context.Context) (map[Ref]State, error) {
+	filter := client.Filters{}.Add("label", LabelNamespace+"="+e.namespace)
 	containers, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
 		return nil, fmt.Errorf("list lab containers: %w", err)
 	}
-	vols, err := e.docker.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", LabelReady+"=true")})
+	vols, err := e.docker.VolumeList(ctx, client.VolumeListOptions{Filters: filter.Clone().Add("label", LabelReady+"=true")})
 	if err != nil {
 		return nil, fmt.Errorf("list lab markers: %w", err)
 	}
 	ready := map[string]bool{}
 	for _, v := range vols.Items {
-		ready[v.Labels[api.ProjectLabel]] = true
+		ready[v.Labels[LabelProject]] = true
 	}
-	byProject := map[string][]ServiceStatus{}
-	refs := map[string]Ref{}
+	byRef := map[Ref][]ServiceStatus{}
 	for _, c := range containers.Items {
-		project := c.Labels[api.ProjectLabel]
-		byProject[project] = append(byProject[project], ServiceStatus{State: string(c.State)})
-		refs[project] = Ref{Repo: c.Labels[LabelRepo], Lab: c.Labels[LabelLab], Instance: c.Labels[LabelInstance]}
+		ref := Ref{Repo: c.Labels[LabelRepo], Lab: c.Labels[LabelLab], Instance: c.Labels[LabelInstance]}
+		byRef[ref] = append(byRef[ref], ServiceStatus{State: string(c.State)})
 	}
-	out := map[string]State{}
-	for project, services := range byProject {
-		out[project] = deriveState(true, ready[project], services, e.busy(refs[project]))
+	out := map[Ref]State{}
+	for ref, services := range byRef {
+		out[ref] = deriveState(true, ready[e.Project(ref)], services, e.busy(ref))
 	}
 	return out, nil
 }

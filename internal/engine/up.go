@@ -134,7 +134,7 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
 func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
-	project := runProject(l, ref)
+	project := e.runProject(l, ref)
 	if err := e.assignSubnets(ctx, project); err != nil {
 		return &StepError{Step: StepNetwork, Err: err}
 	}
@@ -153,7 +153,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progre
 	if err := ctx.Err(); err != nil {
 		return &StepError{Step: StepContainer, Err: err}
 	}
-	containers, err := e.serviceContainers(ctx, ref.Project())
+	containers, err := e.serviceContainers(ctx, e.Project(ref))
 	if err != nil {
 		return &StepError{Step: StepContainer, Err: err}
 	}
@@ -186,10 +186,10 @@ func (e *Engine) rollback(ctx context.Context, ref Ref, l *lab.Lab, progress Pro
 
 // runProject returns the lab's compose project named and labelled for the
 // instance. The lab's own project is not modified.
-func runProject(l *lab.Lab, ref Ref) *types.Project {
+func (e *Engine) runProject(l *lab.Lab, ref Ref) *types.Project {
 	p := *l.Project
-	p.Name = ref.Project()
-	labels := ref.labels(l.Dir)
+	p.Name = e.Project(ref)
+	labels := e.labels(ref, l.Dir)
 	p.Services = types.Services{}
 	bounded := boundedCapabilities()
 	for name, s := range l.Project.Services {
@@ -305,7 +305,7 @@ func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref Ref) error {
 	for _, name := range sortedKeys(want) {
 		prefix := want[name]
 		for _, n := range existing.Items {
-			if n.Labels[api.ProjectLabel] == ref.Project() {
+			if n.Labels[api.ProjectLabel] == e.Project(ref) {
 				continue
 			}
 			for _, c := range n.IPAM.Config {
@@ -342,10 +342,10 @@ func (e *Engine) serviceContainers(ctx context.Context, project string) (map[str
 // markReady records in Docker that the start completed: a labelled volume
 // that exists exactly while the instance is fully started.
 func (e *Engine) markReady(ctx context.Context, ref Ref, l *lab.Lab) error {
-	labels := ref.labels(l.Dir)
+	labels := e.labels(ref, l.Dir)
 	labels[LabelReady] = "true"
-	labels[api.ProjectLabel] = ref.Project()
-	_, err := e.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: readyVolume(ref.Project()), Labels: labels})
+	labels[api.ProjectLabel] = e.Project(ref)
+	_, err := e.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: readyVolume(e.Project(ref)), Labels: labels})
 	if err != nil {
 		return fmt.Errorf("mark lab ready: %w", err)
 	}

@@ -43,9 +43,9 @@ type Lab struct {
 // StateUnknown is the state of every lab when Docker cannot be reached.
 const StateUnknown = "unknown"
 
-// BuildCatalogue loads every lab; states maps compose project names to
-// states (nil when Docker cannot be reached).
-func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[string]engine.State) (*Catalogue, error) {
+// BuildCatalogue loads every lab; states maps lab instances to states (nil
+// when Docker cannot be reached).
+func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.Ref]engine.State) (*Catalogue, error) {
 	repos, entries, err := c.Labs(ctx)
 	if err != nil {
 		return nil, err
@@ -77,11 +77,11 @@ func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[string]e
 }
 
 // StateOf returns an instance's state from a States map.
-func StateOf(states map[string]engine.State, ref engine.Ref) string {
+func StateOf(states map[engine.Ref]engine.State, ref engine.Ref) string {
 	if states == nil {
 		return StateUnknown
 	}
-	if s, ok := states[ref.Project()]; ok {
+	if s, ok := states[ref]; ok {
 		return string(s)
 	}
 	return string(engine.StateStopped)
