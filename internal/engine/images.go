@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
 )
@@ -64,8 +66,27 @@ func (e *Engine) imageUsers(ctx context.Context) (map[string][]string, error) {
 	return users, nil
 }
 
+// imageIDRe matches a full or short image id.
+var imageIDRe = regexp.MustCompile(`^(sha256:)?[0-9a-f]{12,64}$`)
+
+// CheckImageRef accepts an image reference (alpine:3.20, a/b@sha256:…) or
+// an image id, and nothing else: the value becomes part of an Engine API
+// path, where "../containers/x" would reach another object.
+func CheckImageRef(ref string) error {
+	if imageIDRe.MatchString(ref) {
+		return nil
+	}
+	if _, err := reference.ParseNormalizedNamed(ref); err != nil {
+		return fmt.Errorf("%q is not an image reference or id: %v", ref, err)
+	}
+	return nil
+}
+
 // ImagePresent reports whether an image exists locally, and its size.
 func (e *Engine) ImagePresent(ctx context.Context, ref string) (bool, int64, error) {
+	if err := CheckImageRef(ref); err != nil {
+		return false, 0, err
+	}
 	res, err := e.docker.ImageInspect(ctx, ref)
 	if err != nil {
 		if isNotFound(err) {
@@ -88,6 +109,9 @@ func (e *InUseError) Error() string {
 
 // RemoveImage removes a local image, refusing while a lab uses it.
 func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
+	if err := CheckImageRef(ref); err != nil {
+		return err
+	}
 	res, err := e.docker.ImageInspect(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("image %s: %w", ref, err)
@@ -107,6 +131,9 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
 
 // Pull pulls an image, reporting per-layer progress (target = layer id).
 func (e *Engine) Pull(ctx context.Context, ref string, progress Progress) error {
+	if err := CheckImageRef(ref); err != nil {
+		return err
+	}
 	progress.emit(StepPull, ref, StatusWorking, "pulling")
 	res, err := e.docker.ImagePull(ctx, ref, client.ImagePullOptions{})
 	if err != nil {

@@ -39,7 +39,7 @@ const placeholderProject = "dsp-lab"
 // document keeps line positions for later checks; the project is nil when
 // the file cannot be used at all.
 func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*types.Project, *yamlDoc) {
-	data, err := os.ReadFile(file)
+	data, err := readConfined(file)
 	if err != nil {
 		sink.errorf(file, 0, "", "cannot read: %v", err)
 		return nil, nil

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dsp-lab/dsp/internal/safepath"
 	"github.com/dsp-lab/dsp/internal/wrapper"
 )
 
@@ -25,7 +26,7 @@ func IsLabDir(dir string) bool {
 	if f == "" {
 		return false
 	}
-	data, err := os.ReadFile(f)
+	data, err := readConfined(f)
 	if err != nil {
 		return false
 	}
@@ -176,4 +177,14 @@ func Slug(s string) string {
 		s = "x"
 	}
 	return s
+}
+
+// readConfined reads a lab or repository file, refusing a symbolic link
+// that leads out of the folder holding it: a lab from a stranger must not
+// make dsp read and show files from elsewhere on the host.
+func readConfined(file string) ([]byte, error) {
+	if _, err := safepath.Within(filepath.Dir(file), file); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(file), err)
+	}
+	return os.ReadFile(file)
 }

@@ -71,7 +71,7 @@ type upstreamArg struct {
 func loadUpstreamStory(l *Lab, sink *problemSink) {
 	l.TextFormat = TextHTML
 	file := filepath.Join(l.Dir, informationFile)
-	data, err := os.ReadFile(file)
+	data, err := readConfined(file)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		sink.warnf(file, 0, "", "missing: the lab has no description, goal or solution")
@@ -97,7 +97,7 @@ func loadUpstreamStory(l *Lab, sink *problemSink) {
 // loadLabels reads a labels.json file ({"labels":[...]}); a missing file is
 // no labels.
 func loadLabels(file string, sink *problemSink) []Label {
-	data, err := os.ReadFile(file)
+	data, err := readConfined(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -134,7 +134,7 @@ func loadLabels(file string, sink *problemSink) []Label {
 // runs; network.json adds what compose cannot say.
 func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 	file := filepath.Join(l.Dir, networkFile)
-	data, err := os.ReadFile(file)
+	data, err := readConfined(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}

@@ -100,6 +100,10 @@ func (s *Server) handleImageRemove(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "ref", "name the image to remove with ?ref=NAME_OR_ID")
 		return
 	}
+	if err := engine.CheckImageRef(ref); err != nil {
+		writeError(w, http.StatusBadRequest, "ref", "%v", err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
 	present, _, err := s.engine.ImagePresent(ctx, ref)

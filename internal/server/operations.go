@@ -54,10 +54,11 @@ type operations struct {
 	ctx context.Context // the server's: operations outlive the request that started them
 	hub *hub
 
-	mu     sync.Mutex
-	seq    int
-	byID   map[string]*operation
-	active map[string]*operation // lab (or image) -> running operation
+	mu       sync.Mutex
+	seq      int
+	byID     map[string]*operation
+	active   map[string]*operation // lab (or image) -> running operation
+	finished []string              // ids of finished operations, oldest first
 }
 
 func newOperations(ctx context.Context, h *hub) *operations {
@@ -111,11 +112,19 @@ func (ops *operations) start(kind, lab, image string, fn func(ctx context.Contex
 		op.mu.Unlock()
 		ops.mu.Lock()
 		delete(ops.active, key)
+		ops.finished = append(ops.finished, op.ID)
+		for len(ops.finished) > keepFinished {
+			delete(ops.byID, ops.finished[0])
+			ops.finished = ops.finished[1:]
+		}
 		ops.mu.Unlock()
 		ops.publishState(op)
 	}()
 	return op, nil
 }
+
+// keepFinished is how many finished operations stay readable.
+const keepFinished = 100
 
 func (ops *operations) publishState(op *operation) {
 	v := op.view()

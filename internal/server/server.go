@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
+
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/safepath"
@@ -260,7 +262,7 @@ func statusFor(err error) int {
 	switch {
 	case errors.As(err, &notFound):
 		return http.StatusNotFound
-	case errors.As(err, &busy), errors.As(err, &opBusy), errors.As(err, &inUse):
+	case errors.As(err, &busy), errors.As(err, &opBusy), errors.As(err, &inUse), cerrdefs.IsConflict(err):
 		return http.StatusConflict
 	default:
 		return http.StatusInternalServerError

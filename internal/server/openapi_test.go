@@ -1,0 +1,397 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// route is one pattern registered in Server.Handler.
+type route struct {
+	method string // "" for method-less patterns ("/", "/api/")
+	path   string
+}
+
+func (r route) String() string { return strings.TrimSpace(r.method + " " + r.path) }
+
+// handlerRoutes reads the patterns registered in Server.Handler from
+// server.go, so that a route added there is covered by these tests (and must
+// be documented) without anyone remembering to list it.
+func handlerRoutes(t *testing.T) []route {
+	t.Helper()
+	src, err := os.ReadFile("server.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(src)
+	start := strings.Index(body, "func (s *Server) Handler() http.Handler {")
+	if start < 0 {
+		t.Fatal("server.go: no Handler method")
+	}
+	body = body[start:]
+	body = body[:strings.Index(body, "\n}\n")]
+	re := regexp.MustCompile(`(?:mux|api)\.Handle(?:Func)?\("(?:([A-Z]+) )?([^"]+)"`)
+	seen := map[route]bool{}
+	var out []route
+	for _, m := range re.FindAllStringSubmatch(body, -1) {
+		r := route{method: m[1], path: m[2]}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if len(out) < 15 {
+		t.Fatalf("found only %d routes in server.go: %v", len(out), out)
+	}
+	return out
+}
+
+// apiRoutes are the routes under /api/ with a method (the catch-all left out).
+func apiRoutes(t *testing.T) []route {
+	var out []route
+	for _, r := range handlerRoutes(t) {
+		if r.method != "" && strings.HasPrefix(r.path, "/api/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// concrete fills a route's path values with names that exist.
+func (r route) concrete() string {
+	return strings.NewReplacer("{repo}", "examples", "{lab}", "hello-flag", "{id}", "op-1").Replace(r.path)
+}
+
+// publicAPI are the /api routes that answer without a session.
+var publicAPI = map[string]bool{"POST /api/login": true, "GET /api/session": true}
+
+func openAPIDoc(t *testing.T) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	return doc
+}
+
+// TestOpenAPIDocument checks the embedded document without a server: it is
+// OpenAPI 3.1, every $ref resolves, every route of Server.Handler is
+// documented and nothing else is, and the guard's rules (session, CSRF
+// header, status codes) are stated on every operation.
+func TestOpenAPIDocument(t *testing.T) {
+	doc := openAPIDoc(t)
+	if doc["openapi"] != "3.1.0" {
+		t.Errorf("openapi = %v, want 3.1.0", doc["openapi"])
+	}
+
+	// Every $ref resolves.
+	var walk func(v any, at string)
+	walk = func(v any, at string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == "$ref" {
+					ref, _ := x.(string)
+					if _, ok := resolvePointer(doc, ref); !ok {
+						t.Errorf("%s: $ref %q does not resolve", at, ref)
+					}
+					continue
+				}
+				walk(x, at+"/"+k)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x, at)
+			}
+		}
+	}
+	walk(doc, "#")
+
+	// The security scheme is the session cookie.
+	scheme, _ := resolvePointer(doc, "#/components/securitySchemes/sessionCookie")
+	sm, _ := scheme.(map[string]any)
+	if sm["type"] != "apiKey" || sm["in"] != "cookie" || sm["name"] != sessionCookie {
+		t.Errorf("security scheme = %v, want apiKey in cookie %s", sm, sessionCookie)
+	}
+	if d, _ := sm["description"].(string); !strings.Contains(d, "HttpOnly") || !strings.Contains(d, "SameSite=Strict") {
+		t.Errorf("security scheme description does not say HttpOnly and SameSite=Strict: %q", d)
+	}
+
+	paths, _ := doc["paths"].(map[string]any)
+	documented := map[string]bool{}
+	for p, item := range paths {
+		for m := range item.(map[string]any) {
+			if m != "parameters" {
+				documented[strings.ToUpper(m)+" "+p] = true
+			}
+		}
+	}
+	for _, r := range handlerRoutes(t) {
+		switch {
+		case r.path == "/api/":
+			continue // the API's 404 catch-all, described in info
+		case r.method == "":
+			if !documented["GET "+r.path] {
+				t.Errorf("route %s is not documented (as GET)", r)
+			}
+			delete(documented, "GET "+r.path)
+			continue
+		}
+		if !documented[r.String()] {
+			t.Errorf("route %s is not documented in openapi.json", r)
+		}
+		delete(documented, r.String())
+	}
+	for extra := range documented {
+		t.Errorf("openapi.json documents %s, which Server.Handler does not serve", extra)
+	}
+
+	globalSecurity, _ := json.Marshal(doc["security"])
+	for p, item := range paths {
+		for m, o := range item.(map[string]any) {
+			if m == "parameters" {
+				continue
+			}
+			name := strings.ToUpper(m) + " " + p
+			op := o.(map[string]any)
+			responses, _ := op["responses"].(map[string]any)
+			for _, code := range []string{"403", "421"} {
+				if responses[code] == nil {
+					t.Errorf("%s: no %s answer (request guard)", name, code)
+				}
+			}
+			sec, hasSec := op["security"]
+			secured := !hasSec
+			if hasSec {
+				b, _ := json.Marshal(sec)
+				secured = bytes.Equal(b, globalSecurity)
+			}
+			if strings.HasPrefix(p, "/api/") && !publicAPI[name] {
+				if !secured {
+					t.Errorf("%s: needs a session but its security is %v", name, sec)
+				}
+				if responses["401"] == nil {
+					t.Errorf("%s: no 401 answer", name)
+				}
+			}
+			if publicAPI[name] || !strings.HasPrefix(p, "/api/") {
+				if secured {
+					t.Errorf("%s: is public but documented as needing a session", name)
+				}
+			}
+			if m != "get" && m != "head" {
+				if !hasParam(doc, op, "header", "X-DSP-Request") {
+					t.Errorf("%s: does not document the X-DSP-Request header", name)
+				}
+			}
+			if strings.Contains(p, "{repo}") && !hasParam(doc, item.(map[string]any), "path", "repo") {
+				t.Errorf("%s: does not document the repo path parameter", name)
+			}
+			for code := range responses {
+				if code[0] < '1' || code[0] > '5' || len(code) != 3 {
+					t.Errorf("%s: odd status %q", name, code)
+				}
+			}
+		}
+	}
+
+	// The status codes the API uses all appear.
+	all := map[string]bool{}
+	for _, item := range paths {
+		for m, o := range item.(map[string]any) {
+			if m == "parameters" {
+				continue
+			}
+			for code := range o.(map[string]any)["responses"].(map[string]any) {
+				all[code] = true
+			}
+		}
+	}
+	for _, code := range []string{"200", "202", "204", "303", "400", "401", "403", "404", "409", "421", "429", "500", "503"} {
+		if !all[code] {
+			t.Errorf("no operation documents status %s", code)
+		}
+	}
+
+	// The SSE stream describes its three events.
+	events, _ := resolvePointer(doc, "#/paths/~1api~1events/get")
+	desc, _ := events.(map[string]any)["description"].(string)
+	for _, name := range []string{"`state`", "`progress`", "`operation`", "text/event-stream"} {
+		if !strings.Contains(desc, name) && !strings.Contains(string(mustJSON(events)), name) {
+			t.Errorf("/api/events does not describe %s", name)
+		}
+	}
+
+	// Every schema compiles (JSON Schema 2020-12, OpenAPI 3.1's dialect).
+	schemas, _ := resolvePointer(doc, "#/components/schemas")
+	var names []string
+	for n := range schemas.(map[string]any) {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, err := compiledSchema(n); err != nil {
+			t.Errorf("schema %s: %v", n, err)
+		}
+	}
+
+	// The schemas do reject what the server must not answer, so that
+	// conforms() checks something.
+	for schema, bad := range map[string]string{
+		"Error":     `{"error":"x","extra":1}`,
+		"Session":   `{"authenticated":false}`,
+		"Status":    `{"repo":"r","lab":"l","instance":"default","project":"p","state":"sleeping","services":[],"networks":[]}`,
+		"Operation": `{"id":"op-1","kind":"up","lab":"r/l","state":"running"}`,
+		"Details":   `{"repo":"r"}`,
+		"LabImages": `{"images":[{"name":"x","services":[],"build":false,"present":"yes","size":0}]}`,
+	} {
+		s, err := compiledSchema(schema)
+		if err != nil {
+			continue
+		}
+		v, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+		if s.Validate(v) == nil {
+			t.Errorf("schema %s accepts %s", schema, bad)
+		}
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// hasParam reports whether an operation or path item lists a parameter,
+// directly or through a $ref.
+func hasParam(doc map[string]any, op map[string]any, in, name string) bool {
+	params, _ := op["parameters"].([]any)
+	for _, p := range params {
+		pm, _ := p.(map[string]any)
+		if ref, ok := pm["$ref"].(string); ok {
+			v, _ := resolvePointer(doc, ref)
+			pm, _ = v.(map[string]any)
+		}
+		if pm["in"] == in && pm["name"] == name && (in != "header" && in != "path" || pm["required"] == true) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolvePointer resolves a local JSON pointer ("#/a/b").
+func resolvePointer(doc any, ref string) (any, bool) {
+	if !strings.HasPrefix(ref, "#/") {
+		return nil, false
+	}
+	cur := doc
+	for _, part := range strings.Split(ref[2:], "/") {
+		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[part]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+var (
+	schemaOnce     sync.Once
+	schemaCompiler *jsonschema.Compiler
+	schemaErr      error
+	schemaMu       sync.Mutex
+	schemaCache    = map[string]*jsonschema.Schema{}
+)
+
+// compiledSchema compiles #/components/schemas/<name> of the embedded
+// document.
+func compiledSchema(name string) (*jsonschema.Schema, error) {
+	schemaOnce.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(openAPI))
+		if err != nil {
+			schemaErr = err
+			return
+		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		if err := c.AddResource("openapi.json", doc); err != nil {
+			schemaErr = err
+			return
+		}
+		schemaCompiler = c
+	})
+	if schemaErr != nil {
+		return nil, schemaErr
+	}
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
+	if s, ok := schemaCache[name]; ok {
+		return s, nil
+	}
+	s, err := schemaCompiler.Compile("openapi.json#/components/schemas/" + name)
+	if err != nil {
+		return nil, err
+	}
+	schemaCache[name] = s
+	return s, nil
+}
+
+// conforms checks a JSON document against a schema of openapi.json: the
+// documentation and the server must agree.
+func conforms(t *testing.T, schema string, data []byte) {
+	t.Helper()
+	s, err := compiledSchema(schema)
+	if err != nil {
+		t.Fatalf("schema %s: %v", schema, err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, data)
+	}
+	if err := s.Validate(v); err != nil {
+		t.Errorf("answer does not conform to openapi.json's %s: %v\n%s", schema, err, data)
+	}
+}
+
+// TestOpenAPIServed checks GET /api/openapi.json: behind the session, the
+// embedded document, listing every route.
+func TestOpenAPIServed(t *testing.T) {
+	env := newEnv(t)
+	expectError(t, env.do(env.client(), "GET", "/api/openapi.json", nil), http.StatusUnauthorized, "")
+	c := env.login()
+	res := env.do(c, "GET", "/api/openapi.json", nil)
+	expect(t, res, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	res.json(t, &doc)
+	if !bytes.Equal(res.body, openAPI) {
+		t.Errorf("served document differs from the embedded openapi.json")
+	}
+	for _, r := range handlerRoutes(t) {
+		if r.path == "/api/" {
+			continue
+		}
+		m := strings.ToLower(r.method)
+		if m == "" {
+			m = "get"
+		}
+		if doc.Paths[r.path][m] == nil {
+			t.Errorf("served document lacks %s", r)
+		}
+	}
+}
