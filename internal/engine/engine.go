@@ -34,7 +34,7 @@ const (
 	// LabelNamespace holds the main directory that started the lab: labs of
 	// two main directories never share a project.
 	LabelNamespace = "io.dsp.namespace"
-	LabelReady    = "io.dsp.ready"
+	LabelReady     = "io.dsp.ready"
 )
 
 // DefaultInstance is the instance the CLI starts; the instance is part of
@@ -148,11 +148,11 @@ func (e *Engine) labels(r Ref, dir string) map[string]string {
 		instance = DefaultInstance
 	}
 	return map[string]string{
-		LabelManaged:  "true",
-		LabelRepo:     r.Repo,
-		LabelLab:      r.Lab,
-		LabelInstance: instance,
-		LabelLabDir:   dir,
+		LabelManaged:   "true",
+		LabelRepo:      r.Repo,
+		LabelLab:       r.Lab,
+		LabelInstance:  instance,
+		LabelLabDir:    dir,
 		LabelProject:   e.Project(r),
 		LabelNamespace: e.namespace,
 	}
