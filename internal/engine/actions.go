@@ -249,10 +249,16 @@ func (c *imageLabels) get(ctx context.Context, image string) (wrapper.ImageInfo,
 	return info, nil
 }
 
+// describeAction says what an action runs with, hiding values that give
+// the lab away (flags, passwords): progress is shown to students.
 func describeAction(a wrapper.Action) string {
 	var parts []string
 	for _, arg := range a.Args {
-		parts = append(parts, arg.Name+"="+arg.Value)
+		value := arg.Value
+		if secretArg(a.Name, arg.Name) {
+			value = "•••"
+		}
+		parts = append(parts, arg.Name+"="+value)
 	}
 	if len(parts) == 0 {
 		return "running"
@@ -292,6 +298,20 @@ func (m multiWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// secretArg reports whether an argument's value must not be shown.
+func secretArg(action, arg string) bool {
+	name := strings.ToLower(arg)
+	if action == wrapper.BuiltinCTF && name == "ctf" {
+		return true
+	}
+	for _, word := range []string{"pass", "secret", "flag", "ctf", "token", "key"} {
+		if strings.Contains(name, word) {
+			return true
+		}
+	}
+	return false
 }
 
 func lastLines(s string, n int) string {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ func (s *Server) handleImages(w http.ResponseWriter, r *http.Request) {
 			v.NeededBy = append(v.NeededBy, needed[tag]...)
 		}
 		sort.Strings(v.NeededBy)
+		v.NeededBy = slices.Compact(v.NeededBy)
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"images": out})

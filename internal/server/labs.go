@@ -54,7 +54,13 @@ func (s *Server) handleLab(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("lab status", "lab", l.ID(), "err", err)
 		st = nil
 	}
-	writeJSON(w, http.StatusOK, report.BuildDetails(l, loadErr, s.catalog.IsTrusted(l.Repo), st))
+	writeJSON(w, http.StatusOK, labDetails{Details: report.BuildDetails(l, loadErr, s.catalog.IsTrusted(l.Repo), st), Operation: s.ops.latestID(l.ID())})
+}
+
+// labDetails is a lab's details with its latest operation in this server.
+type labDetails struct {
+	*report.Details
+	Operation string `json:"operation,omitempty"`
 }
 
 func (s *Server) handleLabStatus(w http.ResponseWriter, r *http.Request) {

@@ -59,10 +59,11 @@ type operations struct {
 	byID     map[string]*operation
 	active   map[string]*operation // lab (or image) -> running operation
 	finished []string              // ids of finished operations, oldest first
+	latest   map[string]string     // lab -> id of its latest operation
 }
 
 func newOperations(ctx context.Context, h *hub) *operations {
-	return &operations{ctx: ctx, hub: h, byID: map[string]*operation{}, active: map[string]*operation{}}
+	return &operations{ctx: ctx, hub: h, byID: map[string]*operation{}, active: map[string]*operation{}, latest: map[string]string{}}
 }
 
 // busyError refuses a second operation on the same lab.
@@ -92,6 +93,7 @@ func (ops *operations) start(kind, lab, image string, fn func(ctx context.Contex
 	op := &operation{ID: fmt.Sprintf("op-%d", ops.seq), Kind: kind, Lab: lab, Image: image, state: opRunning}
 	ops.byID[op.ID] = op
 	ops.active[key] = op
+	ops.latest[key] = op.ID
 	ops.mu.Unlock()
 
 	ops.publishState(op)
@@ -136,6 +138,16 @@ func (ops *operations) get(id string) (*operation, bool) {
 	defer ops.mu.Unlock()
 	op, ok := ops.byID[id]
 	return op, ok
+}
+
+// latestID returns the id of the lab's latest operation still readable.
+func (ops *operations) latestID(lab string) string {
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	if _, ok := ops.byID[ops.latest[lab]]; ok {
+		return ops.latest[lab]
+	}
+	return ""
 }
 
 // running returns the operation running on a lab, if any.

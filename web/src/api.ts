@@ -1,0 +1,291 @@
+// The dsp HTTP API: types and a small fetch wrapper.
+// Every non-GET request carries X-DSP-Request: 1 (the server's CSRF guard);
+// errors come back as {"error": "...", "field": "..."} and become ApiError.
+// A 401 anywhere (except the login call itself) sends the user to the login page.
+
+export type LabState =
+  | 'stopped'
+  | 'starting'
+  | 'stopping'
+  | 'running'
+  | 'degraded'
+  | 'incomplete'
+  | 'unknown';
+
+export interface Label {
+  name: string;
+  description?: string;
+  color?: string;
+}
+
+export interface LabSummary {
+  name: string;
+  title: string;
+  description: string;
+  format: 'upstream' | 'native';
+  labels: Label[] | null;
+  state: LabState;
+  valid: boolean;
+  errors: string[] | null;
+}
+
+export interface Repository {
+  name: string;
+  dir: string;
+  personal: boolean;
+  trusted: boolean;
+}
+
+export interface RepositoryWithLabs extends Repository {
+  labs: LabSummary[] | null;
+}
+
+export interface LabList {
+  home: string;
+  repositories: RepositoryWithLabs[] | null;
+}
+
+export interface ServicePort {
+  container: number;
+  host: string | number;
+  hostIP?: string;
+  protocol?: string;
+}
+
+export interface ServiceNetwork {
+  name: string;
+  ip: string;
+}
+
+export interface ServiceDef {
+  name: string;
+  image: string;
+  build?: string;
+  networks: ServiceNetwork[] | null;
+  ports: ServicePort[] | null;
+  capAdd?: string[] | null;
+  privileged?: boolean;
+  shell?: boolean;
+}
+
+export interface NetworkDef {
+  name: string;
+  subnet: string;
+  written?: string;
+  color?: string;
+}
+
+export interface ActionArg {
+  name: string;
+  value: unknown;
+  type?: string;
+}
+
+export interface ActionDef {
+  service: string;
+  priority: number;
+  name: string;
+  command?: string;
+  args: ActionArg[] | null;
+}
+
+export interface ServiceStatus {
+  name: string;
+  container: string;
+  containerId?: string;
+  image: string;
+  state: string;
+  status?: string;
+  health?: string;
+  networks: ServiceNetwork[] | null;
+  ports: ServicePort[] | null;
+}
+
+export interface NetworkStatus {
+  name: string;
+  dockerName?: string;
+  id?: string;
+  subnet: string;
+}
+
+export interface LabStatus {
+  repo: string;
+  lab: string;
+  instance?: string;
+  project?: string;
+  state: LabState;
+  operation?: string;
+  services: ServiceStatus[] | null;
+  networks: NetworkStatus[] | null;
+}
+
+export interface Risk {
+  service: string;
+  what: string;
+}
+
+export interface LabDetail {
+  id: string;
+  repo: string;
+  name: string;
+  title: string;
+  description: string;
+  goal: string;
+  solution: string;
+  readme: string;
+  textFormat: 'html' | 'markdown';
+  author: string;
+  format?: 'upstream' | 'native';
+  labels: Label[] | null;
+  services: ServiceDef[] | null;
+  networks: NetworkDef[] | null;
+  actions: ActionDef[] | null;
+  files: unknown[] | null;
+  images: string[] | null;
+  risks: Risk[] | null;
+  trusted: boolean;
+  valid: boolean;
+  errors: string[] | null;
+  state: LabState;
+  status?: LabStatus | null;
+  /** not in the contract: accepted when the server says which operation runs */
+  operation?: string | { id: string } | null;
+}
+
+export interface LabImage {
+  name: string;
+  services: string[] | null;
+  build: boolean;
+  present: boolean;
+  size: number;
+}
+
+export interface LocalImage {
+  id: string;
+  tags: string[] | null;
+  size: number;
+  created: number;
+  usedBy: string[] | null;
+  neededBy: string[] | null;
+}
+
+export interface Settings {
+  home: string;
+  personalRepo: string;
+  repositories: Repository[] | null;
+  docker: { version: string; apiVersion: string } | null;
+}
+
+export type StepStatus = 'working' | 'done' | 'warning' | 'error' | 'info';
+
+export interface ProgressEvent {
+  time: string;
+  step: string;
+  target: string;
+  status: StepStatus;
+  message: string;
+  percent?: number;
+}
+
+export type OperationState = 'running' | 'done' | 'failed';
+
+export interface OperationStarted {
+  operation: string;
+  kind: string;
+  lab: string;
+}
+
+export interface Operation {
+  id: string;
+  kind: string;
+  lab: string;
+  image?: string;
+  state: OperationState;
+  error?: string;
+  events: ProgressEvent[] | null;
+}
+
+export class ApiError extends Error {
+  status: number;
+  field?: string;
+  constructor(status: number, message: string, field?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.field = field;
+  }
+}
+
+/** Called on any 401 outside the login call; main.tsx sets it. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(f: () => void): void {
+  onUnauthorized = f;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-DSP-Request'] = '1';
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
+  }
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`.trim();
+    let field: string | undefined;
+    try {
+      const data = await res.json();
+      if (data && typeof data.error === 'string' && data.error) message = data.error;
+      if (data && typeof data.field === 'string' && data.field) field = data.field;
+    } catch {
+      // not JSON: keep the status line
+    }
+    if (res.status === 401 && path !== '/api/login') onUnauthorized();
+    throw new ApiError(res.status, message, field);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const enc = encodeURIComponent;
+export const labPath = (repo: string, lab: string) => `/api/labs/${enc(repo)}/${enc(lab)}`;
+
+/** "repo/lab" → [repo, lab]; repository names never contain a slash. */
+export function splitLabId(id: string): [string, string] {
+  const i = id.indexOf('/');
+  return i < 0 ? ['', id] : [id.slice(0, i), id.slice(i + 1)];
+}
+
+/** The UI route of a lab page. */
+export const labHref = (repo: string, lab: string) => `#/lab/${enc(repo)}/${enc(lab)}`;
+export const labHrefFromId = (id: string) => labHref(...splitLabId(id));
+
+export const api = {
+  login: (password: string) => request<void>('POST', '/api/login', { password }),
+  logout: () => request<void>('POST', '/api/logout'),
+  session: () => request<{ authenticated: boolean }>('GET', '/api/session'),
+  labs: () => request<LabList>('GET', '/api/labs'),
+  lab: (repo: string, lab: string) => request<LabDetail>('GET', labPath(repo, lab)),
+  labImages: (repo: string, lab: string) =>
+    request<{ images: LabImage[] | null }>('GET', `${labPath(repo, lab)}/images`),
+  up: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/up`),
+  down: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/down`),
+  build: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/build`),
+  operation: (id: string) => request<Operation>('GET', `/api/operations/${enc(id)}`),
+  images: () => request<{ images: LocalImage[] | null }>('GET', '/api/images'),
+  pull: (image: string) => request<OperationStarted>('POST', '/api/images/pull', { image }),
+  removeImage: (ref: string) => request<void>('DELETE', `/api/images?ref=${enc(ref)}`),
+  settings: () => request<Settings>('GET', '/api/settings'),
+};
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,271 @@
+// One shared EventSource on /api/events for the whole app.
+//  - subscribe(name, handler) for the named events (state, progress, operation);
+//  - onReconnect(handler): called when the stream comes back after a drop, so
+//    pages re-fetch what they may have missed;
+//  - an operation store: every progress/operation event is kept per operation
+//    id, so a page opened (or re-opened) mid-operation shows the whole log.
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { api, type LabState, type LabStatus, type Operation, type OperationState, type ProgressEvent } from './api';
+
+export interface StateEvent {
+  lab: string;
+  state: LabState;
+  status?: LabStatus | null;
+}
+
+export interface ProgressMessage {
+  operation: string;
+  kind: string;
+  lab: string;
+  image?: string;
+  event: ProgressEvent;
+}
+
+export interface OperationMessage {
+  operation: string;
+  kind: string;
+  lab: string;
+  image?: string;
+  state: OperationState;
+  error?: string;
+}
+
+interface EventMap {
+  state: StateEvent;
+  progress: ProgressMessage;
+  operation: OperationMessage;
+}
+type EventName = keyof EventMap;
+
+export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+const handlers: { [K in EventName]: Set<(data: EventMap[K]) => void> } = {
+  state: new Set(),
+  progress: new Set(),
+  operation: new Set(),
+};
+const reconnectHandlers = new Set<() => void>();
+const connectionListeners = new Set<() => void>();
+
+let source: EventSource | null = null;
+let connection: Connection = 'closed';
+let everOpened = false;
+let retryTimer: number | undefined;
+let wanted = false;
+
+function setConnection(c: Connection) {
+  if (c === connection) return;
+  connection = c;
+  connectionListeners.forEach((f) => f());
+}
+
+function dispatch<K extends EventName>(name: K, raw: string) {
+  let data: EventMap[K];
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return;
+  }
+  if (name === 'progress') recordProgress(data as ProgressMessage);
+  if (name === 'operation') recordOperation(data as OperationMessage);
+  handlers[name].forEach((h) => h(data));
+}
+
+function open() {
+  if (source || !wanted) return;
+  setConnection(everOpened ? 'reconnecting' : 'connecting');
+  const es = new EventSource('/api/events');
+  source = es;
+  es.addEventListener('open', () => {
+    const wasReconnect = everOpened;
+    everOpened = true;
+    setConnection('open');
+    if (wasReconnect) reconnectHandlers.forEach((f) => f());
+  });
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) {
+      // The browser gave up (e.g. 401, or the server is gone): check the
+      // session (a 401 there goes to the login page) and retry later.
+      source = null;
+      setConnection('reconnecting');
+      api.session().catch(() => {});
+      window.clearTimeout(retryTimer);
+      retryTimer = window.setTimeout(open, 3000);
+    } else {
+      setConnection('reconnecting');
+    }
+  });
+  (['state', 'progress', 'operation'] as const).forEach((name) =>
+    es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent).data)),
+  );
+}
+
+/** Start the stream (after login). */
+export function connectEvents(): void {
+  wanted = true;
+  open();
+}
+
+/** Stop the stream (at logout or on a 401). */
+export function disconnectEvents(): void {
+  wanted = false;
+  window.clearTimeout(retryTimer);
+  source?.close();
+  source = null;
+  everOpened = false;
+  setConnection('closed');
+}
+
+export function subscribe<K extends EventName>(name: K, h: (data: EventMap[K]) => void): () => void {
+  handlers[name].add(h);
+  return () => {
+    handlers[name].delete(h);
+  };
+}
+
+export function onReconnect(h: () => void): () => void {
+  reconnectHandlers.add(h);
+  return () => {
+    reconnectHandlers.delete(h);
+  };
+}
+
+/** React: run handler on each event of that name (the latest handler is used). */
+export function useEvent<K extends EventName>(name: K, handler: (data: EventMap[K]) => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => subscribe(name, (d) => ref.current(d)), [name]);
+}
+
+/** React: run handler when the stream reconnects after a drop. */
+export function useReconnect(handler: () => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => onReconnect(() => ref.current()), []);
+}
+
+export function useConnection(): Connection {
+  return useSyncExternalStore(
+    (f) => {
+      connectionListeners.add(f);
+      return () => connectionListeners.delete(f);
+    },
+    () => connection,
+  );
+}
+
+// ---- operations ------------------------------------------------------------
+
+export interface OpLog {
+  id: string;
+  kind: string;
+  lab: string;
+  image: string;
+  state: OperationState;
+  error: string;
+  events: ProgressEvent[];
+}
+
+const ops = new Map<string, OpLog>();
+const latestByLab = new Map<string, string>();
+const latestPull: string[] = [];
+const opListeners = new Set<() => void>();
+let opVersion = 0;
+
+function opsChanged() {
+  opVersion++;
+  opListeners.forEach((f) => f());
+}
+
+function ensureOp(id: string, kind: string, lab: string, image?: string): OpLog {
+  let op = ops.get(id);
+  if (!op) {
+    op = { id, kind, lab, image: image ?? '', state: 'running', error: '', events: [] };
+    ops.set(id, op);
+    if (lab) {
+      latestByLab.set(lab, id);
+      try {
+        sessionStorage.setItem(`dsp-op:${lab}`, id);
+      } catch {
+        // storage unavailable: fine
+      }
+    }
+    if (kind === 'pull') latestPull.push(id);
+  }
+  return op;
+}
+
+function recordProgress(m: ProgressMessage) {
+  const op = ensureOp(m.operation, m.kind, m.lab, m.image);
+  ops.set(op.id, { ...op, events: [...op.events, m.event] });
+  opsChanged();
+}
+
+function recordOperation(m: OperationMessage) {
+  const op = ensureOp(m.operation, m.kind, m.lab, m.image);
+  ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', image: m.image || op.image });
+  opsChanged();
+}
+
+/** Note an operation the UI started (the POST answer may come after its first events). */
+export function noteOperation(id: string, kind: string, lab: string, image?: string): void {
+  ensureOp(id, kind, lab, image);
+  opsChanged();
+}
+
+/** Load an operation's whole log from the server (after a reconnect, or on opening a page). */
+export async function loadOperation(id: string): Promise<OpLog | undefined> {
+  let o: Operation;
+  try {
+    o = await api.operation(id);
+  } catch {
+    return ops.get(id);
+  }
+  const known = ensureOp(o.id || id, o.kind, o.lab, o.image);
+  const events = o.events ?? [];
+  ops.set(known.id, {
+    ...known,
+    kind: o.kind || known.kind,
+    state: o.state,
+    error: o.error ?? '',
+    // the server's log is complete; keep ours only if it somehow has more
+    events: events.length >= known.events.length ? events : known.events,
+  });
+  opsChanged();
+  return ops.get(known.id);
+}
+
+/** The id of the latest operation seen for a lab (this tab), if any. */
+export function latestOperationOf(lab: string): string | undefined {
+  const id = latestByLab.get(lab);
+  if (id) return id;
+  try {
+    return sessionStorage.getItem(`dsp-op:${lab}`) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function subscribeOps(f: () => void) {
+  opListeners.add(f);
+  return () => {
+    opListeners.delete(f);
+  };
+}
+
+/** React: the log of one operation, updated live. */
+export function useOperation(id: string | undefined): OpLog | undefined {
+  useSyncExternalStore(subscribeOps, () => opVersion);
+  return id ? ops.get(id) : undefined;
+}
+
+/** The latest image pull started while this tab was open. */
+export function latestPullOperation(): string | undefined {
+  return latestPull[latestPull.length - 1];
+}
+
+/** React: the latest operation id of a lab, updated live. */
+export function useLatestOperation(lab: string): string | undefined {
+  useSyncExternalStore(subscribeOps, () => opVersion);
+  return latestByLab.get(lab);
+}

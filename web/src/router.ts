@@ -1,0 +1,57 @@
+// Hash routing: #/, #/lab/<repo>/<lab>, #/images, #/settings, #/login.
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { page: 'catalogue' }
+  | { page: 'lab'; repo: string; lab: string }
+  | { page: 'images' }
+  | { page: 'settings' }
+  | { page: 'login' }
+  | { page: 'notfound'; path: string };
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function parseHash(hash: string): Route {
+  // a query in the hash (#/login?expired=1) is for the page, not the route
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '') || '/';
+  const parts = path.split('/').filter((p, i) => i > 0 || p !== '');
+  if (path === '/' || parts.length === 0) return { page: 'catalogue' };
+  switch (parts[0]) {
+    case 'lab':
+      if (parts.length === 3) return { page: 'lab', repo: decode(parts[1]), lab: decode(parts[2]) };
+      break;
+    case 'images':
+      return { page: 'images' };
+    case 'settings':
+      return { page: 'settings' };
+    case 'login':
+      return { page: 'login' };
+  }
+  return { page: 'notfound', path };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const f = () => setRoute(parseHash(location.hash));
+    window.addEventListener('hashchange', f);
+    return () => window.removeEventListener('hashchange', f);
+  }, []);
+  return route;
+}
+
+/** The query part of the hash (#/login?expired=1 → expired=1). */
+export function hashQuery(): URLSearchParams {
+  const i = location.hash.indexOf('?');
+  return new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1));
+}
+
+export function navigate(hash: string): void {
+  if (location.hash !== hash) location.hash = hash;
+}
