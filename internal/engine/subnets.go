@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/client"
@@ -50,20 +52,34 @@ func (e *Engine) assignSubnets(ctx context.Context, p *types.Project) error {
 			want = append(want, name)
 		}
 	}
-	next := netip.PrefixFrom(dynamicPool.Addr(), 24)
+	// Start at a random /24 so that labs starting at the same moment (in
+	// other dsp processes) rarely pick the same one; Up retries if they do.
+	slots := 1 << (24 - dynamicPool.Bits())
+	first := rand.IntN(slots)
 	for _, name := range want {
-		for overlapsAny(next, taken) {
-			next = nextPrefix(next)
-			if !dynamicPool.Contains(next.Addr()) {
-				return fmt.Errorf("no free /24 left in %s for network %s", dynamicPool, name)
+		found := false
+		for i := 0; i < slots && !found; i++ {
+			candidate := slot(dynamicPool, (first+i)%slots)
+			if overlapsAny(candidate, taken) {
+				continue
 			}
+			n := p.Networks[name]
+			n.Ipam.Config = append(n.Ipam.Config, &types.IPAMPool{Subnet: candidate.String()})
+			p.Networks[name] = n
+			taken = append(taken, candidate)
+			found = true
 		}
-		n := p.Networks[name]
-		n.Ipam.Config = append(n.Ipam.Config, &types.IPAMPool{Subnet: next.String()})
-		p.Networks[name] = n
-		taken = append(taken, next)
+		if !found {
+			return fmt.Errorf("no free /24 left in %s for network %s", dynamicPool, name)
+		}
 	}
 	return nil
+}
+
+// isPoolOverlap reports the engine's refusal of a subnet that another
+// network took in the meantime.
+func isPoolOverlap(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Pool overlaps")
 }
 
 func overlapsAny(p netip.Prefix, list []netip.Prefix) bool {
@@ -75,9 +91,9 @@ func overlapsAny(p netip.Prefix, list []netip.Prefix) bool {
 	return false
 }
 
-// nextPrefix returns the /24 after p.
-func nextPrefix(p netip.Prefix) netip.Prefix {
-	b := p.Addr().As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 + 256
+// slot returns the i-th /24 of pool.
+func slot(pool netip.Prefix, i int) netip.Prefix {
+	b := pool.Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 + uint32(i)<<8
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), 0}), 24)
 }

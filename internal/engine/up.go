@@ -134,21 +134,8 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
 func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
-	project := e.runProject(l, ref)
-	if err := e.assignSubnets(ctx, project); err != nil {
-		return &StepError{Step: StepNetwork, Err: err}
-	}
-	svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
-	if err != nil {
+	if err := e.createAndStart(ctx, l, ref, progress); err != nil {
 		return err
-	}
-	timeout := stopTimeout(l)
-	err = svc.Up(ctx, project, api.UpOptions{
-		Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
-		Start:  api.StartOptions{Project: project},
-	})
-	if err != nil {
-		return &StepError{Step: StepContainer, Err: err}
 	}
 	if err := ctx.Err(); err != nil {
 		return &StepError{Step: StepContainer, Err: err}
@@ -170,6 +157,38 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progre
 		return &StepError{Step: StepDone, Err: err}
 	}
 	return nil
+}
+
+// createAndStart creates the networks and containers and starts them. When
+// a dynamically chosen subnet was taken meanwhile by another start, it
+// removes what it made and tries again with other subnets.
+func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
+	timeout := stopTimeout(l)
+	for attempt := 1; ; attempt++ {
+		project := e.runProject(l, ref)
+		if err := e.assignSubnets(ctx, project); err != nil {
+			return &StepError{Step: StepNetwork, Err: err}
+		}
+		svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
+		if err != nil {
+			return err
+		}
+		err = svc.Up(ctx, project, api.UpOptions{
+			Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
+			Start:  api.StartOptions{Project: project},
+		})
+		if isPoolOverlap(err) && attempt < 5 {
+			progress.emit(StepNetwork, "", StatusInfo, "a subnet was taken by another start meanwhile: trying others")
+			if rerr := e.remove(ctx, ref, l, nil); rerr != nil {
+				return &StepError{Step: StepNetwork, Err: rerr}
+			}
+			continue
+		}
+		if err != nil {
+			return &StepError{Step: StepContainer, Err: err}
+		}
+		return nil
+	}
 }
 
 // rollback removes what a failed start created, even when ctx is cancelled.

@@ -1,0 +1,312 @@
+// Command web benchmarks dsp's web app: the catalogue API's latency with
+// about 250 labs (the upstream corpus copied 8 times), and dsp's resident
+// memory idle and with 10 labs running. It writes BENCHMARKS-web.md.
+//
+//	make build && go run ./bench/web -requests 300
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	bin := flag.String("dsp", "bin/dsp", "the dsp binary")
+	corpus := flag.String("corpus", "../shared/corpus/dsp-projects", "an upstream lab repository to copy")
+	copies := flag.Int("copies", 8, "how many copies of the corpus to put in the main directory")
+	requests := flag.Int("requests", 300, "catalogue requests per measurement")
+	running := flag.Int("running", 10, "labs to start for the memory measurement")
+	out := flag.String("out", "BENCHMARKS-web.md", "report file")
+	flag.Parse()
+	if err := run(*bin, *corpus, *copies, *requests, *running, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type result struct {
+	labs                   int
+	idleRSS, afterListRSS  int64
+	runningRSS             int64
+	idle, withRunning      latencies
+	startAll, serverUptime time.Duration
+}
+
+type latencies []time.Duration
+
+func (l latencies) pct(p float64) time.Duration {
+	s := append(latencies{}, l...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(float64(len(s)-1) * p)
+	return s[i]
+}
+
+func run(bin, corpus string, copies, requests, running int, out string) error {
+	home, err := os.MkdirTemp("", "dsp-bench-web")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(home)
+	for i := 1; i <= copies; i++ {
+		if err := copyTree(corpus, filepath.Join(home, fmt.Sprintf("corpus-%d", i))); err != nil {
+			return fmt.Errorf("copy corpus: %w", err)
+		}
+	}
+	if err := writeSmallLabs(filepath.Join(home, "bench"), running); err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--home", home, "serve", "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer cmd.Process.Kill()
+	base, err := serverURL(stdout)
+	if err != nil {
+		return err
+	}
+	password, err := os.ReadFile(filepath.Join(home, ".dsp.d", "admin-password"))
+	if err != nil {
+		return err
+	}
+	c, err := login(base, strings.TrimSpace(string(password)))
+	if err != nil {
+		return err
+	}
+	var res result
+	var cat struct {
+		Repositories []struct {
+			Labs []json.RawMessage `json:"labs"`
+		} `json:"repositories"`
+	}
+	if err := getJSON(c, base+"/api/labs", &cat); err != nil {
+		return err
+	}
+	for _, r := range cat.Repositories {
+		res.labs += len(r.Labs)
+	}
+	time.Sleep(2 * time.Second)
+	res.idleRSS = rss(cmd.Process.Pid)
+	if res.idle, err = measure(c, base+"/api/labs", requests); err != nil {
+		return err
+	}
+	res.afterListRSS = rss(cmd.Process.Pid)
+
+	started := time.Now()
+	for i := 1; i <= running; i++ {
+		if err := post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/up", base, i)); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		for i := 1; i <= running; i++ {
+			post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/down", base, i))
+		}
+		waitState(c, base, running, "stopped", 3*time.Minute)
+	}()
+	if err := waitState(c, base, running, "running", 5*time.Minute); err != nil {
+		return err
+	}
+	res.startAll = time.Since(started)
+	time.Sleep(2 * time.Second)
+	res.runningRSS = rss(cmd.Process.Pid)
+	if res.withRunning, err = measure(c, base+"/api/labs", requests); err != nil {
+		return err
+	}
+	return os.WriteFile(out, []byte(report(res, requests, running)), 0o644)
+}
+
+func measure(c *http.Client, url string, n int) (latencies, error) {
+	for i := 0; i < 5; i++ { // warm-up
+		if err := getJSON(c, url, nil); err != nil {
+			return nil, err
+		}
+	}
+	var out latencies
+	for i := 0; i < n; i++ {
+		t := time.Now()
+		if err := getJSON(c, url, nil); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(t))
+	}
+	return out, nil
+}
+
+func waitState(c *http.Client, base string, n int, state string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		done := 0
+		for i := 1; i <= n; i++ {
+			var d struct {
+				State string `json:"state"`
+			}
+			if err := getJSON(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d", base, i), &d); err == nil && d.State == state {
+				done++
+			}
+		}
+		if done == n {
+			return nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("labs did not reach %s within %s", state, timeout)
+}
+
+func report(r result, requests, running int) string {
+	var b bytes.Buffer
+	mib := func(v int64) string { return fmt.Sprintf("%.1f MiB", float64(v)/(1<<20)) }
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	fmt.Fprintf(&b, "# Benchmarks: the web app\n\n<!-- Generated by `go run ./bench/web`; overwritten on every run. -->\n\n")
+	fmt.Fprintf(&b, "Reproduce from the repository root (Docker running, `make images` done): `make build && go run ./bench/web`.\n\n")
+	fmt.Fprintf(&b, "| | |\n|---|---|\n| date | %s |\n| machine | %d CPUs, Go %s |\n| catalogue | %d labs (the upstream corpus copied, plus %d small labs) |\n| requests | %d sequential `GET /api/labs` per measurement, after 5 warm-up requests, with a session cookie |\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.Version(), r.labs, running, requests)
+	fmt.Fprintf(&b, "## Catalogue API latency\n\n| lab state | median | p99 | max |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| all stopped | %s | %s | %s |\n", ms(r.idle.pct(0.5)), ms(r.idle.pct(0.99)), ms(r.idle.pct(1)))
+	fmt.Fprintf(&b, "| %d labs running | %s | %s | %s |\n\n", running, ms(r.withRunning.pct(0.5)), ms(r.withRunning.pct(0.99)), ms(r.withRunning.pct(1)))
+	fmt.Fprintf(&b, "## Memory (resident set size of `dsp serve`)\n\n| when | RSS |\n|---|---:|\n")
+	fmt.Fprintf(&b, "| idle, after the first catalogue load | %s |\n| after %d catalogue requests | %s |\n| with %d labs running (started through the API in %s) | %s |\n",
+		mib(r.idleRSS), requests, mib(r.afterListRSS), running, r.startAll.Round(100*time.Millisecond), mib(r.runningRSS))
+	return b.String()
+}
+
+func serverURL(stdout io.Reader) (string, error) {
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "dsp is serving on "); ok {
+			go io.Copy(io.Discard, stdout)
+			return strings.Fields(rest)[0], nil
+		}
+	}
+	return "", fmt.Errorf("dsp serve did not say where it serves")
+}
+
+func login(base, password string) (*http.Client, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: time.Minute}
+	req, _ := http.NewRequest("POST", base+"/api/login", strings.NewReader(`{"password":"`+password+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-DSP-Request", "1")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return nil, fmt.Errorf("login: %s", resp.Status)
+	}
+	return c, nil
+}
+
+func getJSON(c *http.Client, url string, v any) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, data)
+	}
+	if v == nil {
+		return nil
+	}
+	return json.Unmarshal(data, v)
+}
+
+func post(c *http.Client, url string) error {
+	req, _ := http.NewRequest("POST", url, nil)
+	req.Header.Set("X-DSP-Request", "1")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		data, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("POST %s: %s: %s", url, resp.Status, data)
+	}
+	return nil
+}
+
+// rss returns a process's resident set size in bytes.
+func rss(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func writeSmallLabs(repo string, n int) error {
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".dsp"), nil, 0o644); err != nil {
+		return err
+	}
+	for i := 1; i <= n; i++ {
+		dir := filepath.Join(repo, fmt.Sprintf("lab-%02d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		compose := fmt.Sprintf("x-dsp: {title: Bench %d}\nservices:\n  a:\n    image: dsp/busybox:latest\n    command: [sleep, '1000000']\n  b:\n    image: dsp/busybox:latest\n    command: [sleep, '1000000']\n", i)
+		if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, ".dsp"), nil, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
