@@ -15,11 +15,12 @@ import (
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
-// DefaultStopTimeout is the grace period before SIGKILL when a lab stops.
-// Lab processes are throwaway and most lab images run a PID 1 that ignores
-// SIGTERM, so waiting Docker's usual 10 s per container buys nothing. A lab
-// sets its own with x-dsp.stop_timeout, a service with stop_grace_period.
-const DefaultStopTimeout = time.Second
+// DefaultStopTimeout is the grace period before SIGKILL when a lab stops:
+// none. Stopping a lab removes its containers, so nothing a graceful stop
+// would save survives anyway, and most lab images run a PID 1 that ignores
+// SIGTERM and would cost Docker's usual 10 s each. A lab that wants a
+// graceful stop sets x-dsp.stop_timeout; a service, stop_grace_period.
+const DefaultStopTimeout = 0
 
 // DownOptions tune a stop.
 type DownOptions struct {
@@ -59,9 +60,10 @@ func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progr
 	}
 	err = parallel(res.Items, func(c container.Summary) error {
 		service := c.Labels[api.ServiceLabel]
-		if c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused {
+		grace := serviceStopTimeout(l, service)
+		if grace > 0 && (c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused) {
 			progress.emit(StepContainer, service, StatusWorking, "stopping")
-			timeout := int(serviceStopTimeout(l, service).Seconds())
+			timeout := int(grace.Seconds())
 			if _, err := e.docker.ContainerStop(ctx, c.ID, client.ContainerStopOptions{Timeout: &timeout}); err != nil && !isNotFound(err) {
 				progress.emit(StepContainer, service, StatusWarning, "stop: "+err.Error())
 			}

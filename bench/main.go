@@ -1,0 +1,261 @@
+// Command bench times dsp's lab lifecycle against plain Docker Compose and
+// writes the result to BENCHMARKS.md at the root of the repository.
+//
+// Run it from the repository, after building dsp:
+//
+//	make build && go run ./bench -runs 5
+//
+// In one run it generates, in a throw-away main directory, a repository
+// "bench" with labs of 2, 5 and 20 busybox services (whose PID 1 ignores
+// SIGTERM) and a copy of the hello-flag example; then, for each lab, it
+// times `dsp lab up` / `dsp lab down` and `docker-compose up -d` /
+// `docker-compose down` on the same compose file, alternating the two tools,
+// checks that every start starts everything and every stop leaves nothing,
+// and writes medians, ratios and min/max to BENCHMARKS.md.
+//
+// The compose CLI is built once from the Compose module version in dsp's
+// go.mod and cached in bench/.bin/. The harness only uses the standard
+// library and shells out to bin/dsp, to that compose binary and to docker.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// config is what the flags choose.
+type config struct {
+	root    string // the dsp repository
+	runs    int
+	warmup  int
+	sizes   []int
+	hello   bool
+	home    string
+	dsp     string
+	compose string // empty: build/cache bench/.bin/docker-compose
+	out     string
+	keep    bool
+}
+
+func main() {
+	cfg, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	// Ctrl-C reaches the running dsp/compose process too (same process
+	// group); the harness stops between steps and always cleans up.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "\nbench: FAILED:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags() (*config, error) {
+	cfg := &config{}
+	var sizes string
+	flag.IntVar(&cfg.runs, "runs", 5, "timed runs per tool per lab")
+	flag.IntVar(&cfg.warmup, "warmup", 1, "untimed warm-up runs per tool per lab (their times are listed but not counted)")
+	flag.StringVar(&sizes, "sizes", "2,5,20", "comma-separated numbers of services of the generated labs")
+	flag.BoolVar(&cfg.hello, "hello", true, "also time dsp alone on a copy of examples/hello-flag (actions and files)")
+	flag.StringVar(&cfg.home, "home", filepath.Join(os.TempDir(), "dsp-bench-home"), "throw-away dsp main directory the labs are generated into (wiped)")
+	flag.StringVar(&cfg.dsp, "dsp", "", "dsp binary (default: bin/dsp of the repository)")
+	flag.StringVar(&cfg.compose, "compose", "", "docker-compose binary (default: bench/.bin/docker-compose, built from the Compose version in go.mod)")
+	flag.StringVar(&cfg.out, "out", "", "report file (default: BENCHMARKS.md of the repository)")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the generated main directory")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", flag.Args())
+	}
+	if cfg.runs < 1 {
+		return nil, errors.New("-runs must be at least 1")
+	}
+	if cfg.warmup < 0 {
+		return nil, errors.New("-warmup must not be negative")
+	}
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 250 {
+			return nil, fmt.Errorf("-sizes: %q is not a number of services between 1 and 250", s)
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	root, err := findRoot()
+	if err != nil {
+		return nil, err
+	}
+	cfg.root = root
+	if cfg.dsp == "" {
+		cfg.dsp = filepath.Join(root, "bin", "dsp")
+	}
+	if cfg.out == "" {
+		cfg.out = filepath.Join(root, "BENCHMARKS.md")
+	}
+	for _, p := range []*string{&cfg.dsp, &cfg.home, &cfg.out, &cfg.compose} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return nil, err
+			}
+			*p = abs
+		}
+	}
+	return cfg, nil
+}
+
+// findRoot walks up from the working directory to dsp's go.mod.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/dsp-lab/dsp\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run from inside the dsp repository (no go.mod of github.com/dsp-lab/dsp above the working directory)")
+		}
+		dir = parent
+	}
+}
+
+func run(ctx context.Context, cfg *config) (err error) {
+	began := time.Now()
+	if _, err := os.Stat(cfg.dsp); err != nil {
+		return fmt.Errorf("dsp binary: %w (run `make build` first)", err)
+	}
+	if newer := newerSource(cfg.root, cfg.dsp); newer != "" {
+		fmt.Printf("warning: %s is newer than %s: run `make build` to benchmark the current sources\n", newer, cfg.dsp)
+	}
+	// Time a private copy: a rebuild of bin/dsp during the run (other work
+	// in the tree) must not change what is measured halfway through.
+	snapshot, err := os.MkdirTemp("", "dsp-bench-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(snapshot)
+	dspCopy := filepath.Join(snapshot, "dsp")
+	dspSum, err := copyFile(cfg.dsp, dspCopy)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", cfg.dsp, err)
+	}
+	if _, err := output(ctx, "", "docker", "version", "--format", "{{.Server.Version}}"); err != nil {
+		return fmt.Errorf("the Docker Engine does not answer: %w", err)
+	}
+
+	composeBin, composeVersion, err := ensureCompose(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("compose: %s (%s)\n", composeBin, composeVersion)
+	env, err := describeEnvironment(ctx, cfg, composeBin, composeVersion)
+	if err != nil {
+		return err
+	}
+	env.dspSum = dspSum
+
+	labs, err := generateLabs(cfg)
+	if err != nil {
+		return err
+	}
+	h := &harness{cfg: cfg, dsp: dspCopy, compose: composeBin, labs: labs}
+	// Whatever happens from here on, remove every container, network and
+	// volume of the benchmark's projects, and the generated main directory.
+	defer func() {
+		if cerr := h.cleanup(); cerr != nil {
+			fmt.Fprintln(os.Stderr, "bench: cleanup:", cerr)
+			if err == nil {
+				err = cerr
+			}
+		}
+		if !cfg.keep {
+			_ = os.RemoveAll(cfg.home)
+		}
+	}()
+	if err := h.clearLeftovers(ctx); err != nil {
+		return err
+	}
+
+	results := make([]*labResult, 0, len(labs))
+	timedStart := time.Now()
+	for _, l := range labs {
+		r, err := h.benchLab(ctx, l)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	env.timedDuration = time.Since(timedStart)
+	env.totalDuration = time.Since(began)
+	env.foreignMax = h.foreignMax
+	env.foreignMin = h.foreignMin
+	env.loadMin, env.loadMax = h.loadMin, h.loadMax
+
+	report := renderReport(cfg, env, results)
+	if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	fmt.Printf("\nwrote %s (timed part %s, total %s)\n", cfg.out, env.timedDuration.Round(time.Second), env.totalDuration.Round(time.Second))
+	fmt.Print(summaryTable(results))
+	return nil
+}
+
+// newerSource returns a Go file of cmd/ or internal/ modified after bin, if any.
+func newerSource(root, bin string) string {
+	st, err := os.Stat(bin)
+	if err != nil {
+		return ""
+	}
+	var found string
+	for _, sub := range []string{"cmd", "internal"} {
+		_ = filepath.WalkDir(filepath.Join(root, sub), func(p string, d os.DirEntry, err error) error {
+			if err != nil || found != "" || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+				return nil
+			}
+			if info, err := d.Info(); err == nil && info.ModTime().After(st.ModTime()) {
+				found, _ = filepath.Rel(root, p)
+			}
+			return nil
+		})
+	}
+	return found
+}
+
+// copyFile copies an executable and returns its SHA-256.
+func copyFile(from, to string) (string, error) {
+	in, err := os.Open(from)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, sum), in); err != nil {
+		out.Close()
+		return "", err
+	}
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(sum.Sum(nil)), nil
+}
