@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -26,8 +27,11 @@ type cacheEntry struct {
 	err         error
 }
 
-func (c *labCache) load(ctx context.Context, dir string) (*lab.Lab, error) {
-	fp, err := fingerprint(dir)
+// load returns the lab in dir, from the cache when nothing it was read
+// from changed. repoPrint is the fingerprint of its repository's shared
+// files (repoFingerprint), computed once per repository by the caller.
+func (c *labCache) load(ctx context.Context, dir string, repoPrint uint64) (*lab.Lab, error) {
+	fp, err := fingerprint(dir, repoPrint)
 	if err != nil {
 		return lab.Load(ctx, dir)
 	}
@@ -79,26 +83,36 @@ func withFiles(fp uint64, files []string) uint64 {
 }
 
 // fingerprint summarises what a lab's loading depends on: the names, sizes
-// and times of the entries of the lab folder, of its repository folder and
-// of the repository's .data folder.
-func fingerprint(dir string) (uint64, error) {
+// and times of the entries of the lab folder, and its repository's shared
+// files.
+func fingerprint(dir string, repoPrint uint64) (uint64, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
 	h := fnv.New64a()
-	repo := filepath.Dir(dir)
-	for _, d := range []string{dir, repo, filepath.Join(repo, ".data")} {
-		entries, err := os.ReadDir(d)
-		if err != nil {
-			if d == dir {
-				return 0, err
-			}
-			continue
-		}
-		for _, e := range entries {
-			info, err := e.Info()
-			if err != nil {
-				continue
-			}
-			fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%v\n", d, e.Name(), info.Size(), info.ModTime().UnixNano(), info.Mode())
+	fmt.Fprintf(h, "%d\n", repoPrint)
+	writeEntries(h, entries)
+	return h.Sum64(), nil
+}
+
+// repoFingerprint summarises the repository files every lab of it reads:
+// labels.json and the entries of .data.
+func repoFingerprint(repoDir string) uint64 {
+	h := fnv.New64a()
+	if info, err := os.Stat(filepath.Join(repoDir, "labels.json")); err == nil {
+		fmt.Fprintf(h, "labels\x00%d\x00%d\n", info.Size(), info.ModTime().UnixNano())
+	}
+	if entries, err := os.ReadDir(filepath.Join(repoDir, ".data")); err == nil {
+		writeEntries(h, entries)
+	}
+	return h.Sum64()
+}
+
+func writeEntries(w io.Writer, entries []os.DirEntry) {
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			fmt.Fprintf(w, "%s\x00%d\x00%d\x00%v\n", e.Name(), info.Size(), info.ModTime().UnixNano(), info.Mode())
 		}
 	}
-	return h.Sum64(), nil
 }

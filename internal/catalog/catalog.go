@@ -267,11 +267,17 @@ func (c *Catalog) LabNames(repo string) ([]string, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		if isDir(p) && lab.IsLabDir(p) {
-			if _, err := safepath.Within(dir, p); err == nil {
-				out = append(out, e.Name())
+		if !isDir(p) || !lab.IsLabDir(p) {
+			continue
+		}
+		// A real folder is inside the repository by construction; a
+		// symbolic link must not lead out of it.
+		if e.Type()&fs.ModeSymlink != 0 {
+			if _, err := safepath.Within(dir, p); err != nil {
+				continue
 			}
 		}
+		out = append(out, e.Name())
 	}
 	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
 	return out, nil
@@ -369,7 +375,7 @@ func (c *Catalog) Load(ctx context.Context, ref string) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.labs.load(ctx, dir)
+	return c.labs.load(ctx, dir, repoFingerprint(filepath.Dir(dir)))
 }
 
 // Entry is one lab in a listing.
@@ -393,8 +399,9 @@ func (c *Catalog) Labs(ctx context.Context) ([]Repo, []Entry, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		repoPrint := repoFingerprint(r.Dir)
 		for _, n := range names {
-			l, err := c.labs.load(ctx, filepath.Join(r.Dir, n))
+			l, err := c.labs.load(ctx, filepath.Join(r.Dir, n), repoPrint)
 			entries = append(entries, Entry{Repo: r.Name, Name: n, Lab: l, Error: err})
 		}
 	}
