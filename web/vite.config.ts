@@ -29,7 +29,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target },
+      '/api': { target, ws: true }, // the terminals' websockets too
       '/login': { target },
     },
   },

@@ -85,6 +85,8 @@ func newServeCommand(a *app) *cobra.Command {
 			if err := httpServer.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 				return err
 			}
+			// Open terminals end with ctx; wait until their processes are gone.
+			srv.WaitTerminals(shutdown)
 			return nil
 		},
 	}

@@ -4,16 +4,15 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/archive"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -42,24 +41,12 @@ func (e *Engine) copyFiles(ctx context.Context, l *lab.Lab, containers map[strin
 // copyPath copies a host file or folder to dest in the container, with
 // docker cp's rules: into dest when it is an existing folder, else as dest.
 func (e *Engine) copyPath(ctx context.Context, containerID, src, dest string) error {
-	dir, name := path.Dir(dest), path.Base(dest)
-	stat, err := e.docker.ContainerStatPath(ctx, containerID, client.ContainerStatPathOptions{Path: dest})
-	switch {
-	case err == nil && stat.Stat.Mode.IsDir():
-		dir, name = dest, filepath.Base(src)
-	case err != nil && !isNotFound(err):
-		return fmt.Errorf("stat %s in container: %w", dest, err)
-	case err != nil && strings.HasSuffix(dest, "/"):
-		return fmt.Errorf("folder %s does not exist in the container", dest)
+	err := archive.CopyIn(ctx, e.docker, containerID, src, dest)
+	var notFound *archive.NotFoundError
+	if errors.As(err, &notFound) {
+		return fmt.Errorf("folder %s does not exist in the container", notFound.Path)
 	}
-	var buf bytes.Buffer
-	if err := tarPath(&buf, src, name); err != nil {
-		return err
-	}
-	if _, err := e.docker.CopyToContainer(ctx, containerID, client.CopyToContainerOptions{DestinationPath: dir, Content: &buf}); err != nil {
-		return fmt.Errorf("copy to %s: %w", dest, err)
-	}
-	return nil
+	return err
 }
 
 // writeFile writes data as a file in the container.
@@ -83,49 +70,4 @@ func (e *Engine) writeFile(ctx context.Context, containerID, dest string, data [
 
 // tarPath writes src (a file or a folder, symbolic links kept as links) to
 // w under the name name.
-func tarPath(w io.Writer, src, name string) error {
-	tw := tar.NewWriter(w)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		link := ""
-		if info.Mode()&fs.ModeSymlink != 0 {
-			if link, err = os.Readlink(p); err != nil {
-				return err
-			}
-		}
-		hdr, err := tar.FileInfoHeader(info, link)
-		if err != nil {
-			return err
-		}
-		hdr.Name = path.Join(name, filepath.ToSlash(rel))
-		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if info.Mode().IsRegular() {
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if _, err := io.Copy(tw, f); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("pack %s: %w", src, err)
-	}
-	return tw.Close()
-}
+func tarPath(w io.Writer, src, name string) error { return archive.TarPath(w, src, name) }

@@ -33,6 +33,7 @@ type Server struct {
 	log      *slog.Logger
 	loopback bool // listening on a loopback address only
 	states   *stateTracker
+	terms    terminals // open terminals (terminal.go)
 }
 
 // Options configure a Server.
@@ -98,6 +99,9 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/up", s.handleLabUp)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/down", s.handleLabDown)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/build", s.handleLabBuild)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/terminal", s.handleTerminal)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileDownload)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileUpload)
 	api.HandleFunc("GET /api/operations/{id}", s.handleOperation)
 	api.HandleFunc("GET /api/images", s.handleImages)
 	api.HandleFunc("POST /api/images/pull", s.handleImagePull)

@@ -2,10 +2,7 @@
 // Docker Engine, in Debian's Chromium driven by playwright-core (no browser
 // is ever downloaded).
 //
-//   DSP_BIN          the dsp binary (default: ../bin/dsp from web/)
-//   DSP_SCREENSHOTS  where the PNGs go (default: web/test-results/screenshots)
-//   CHROMIUM         the browser (default: /usr/bin/chromium)
-//   CI=true          a missing browser or binary fails the test instead of skipping it
+// (DSP_BIN, DSP_SCREENSHOTS, CHROMIUM, CI: see harness.mjs.)
 //
 // It logs in (after a refused wrong password), finds the example lab
 // "Hello Flag" by searching, starts it, sees it running with its IPv4
@@ -14,205 +11,15 @@
 // Whatever happens, the lab is stopped through the API and the server killed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { adminPassword, apiSession, browser, canRun, LAB, LAB_API, server, setup, shot, step, teardown } from './harness.mjs';
 
-const WEB = path.resolve(import.meta.dirname, '..');
-const DSP_BIN = process.env.DSP_BIN ? path.resolve(process.env.DSP_BIN) : path.resolve(WEB, '../bin/dsp');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.DSP_SCREENSHOTS
-  ? path.resolve(process.env.DSP_SCREENSHOTS)
-  : path.join(WEB, 'test-results', 'screenshots');
-const CI = process.env.CI === 'true';
-const LAB = { repo: 'examples', name: 'hello-flag', title: 'Hello Flag' };
-const LAB_API = `/api/labs/${encodeURIComponent(LAB.repo)}/${encodeURIComponent(LAB.name)}`;
-
-function executable(p) {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const missing = [];
-if (!executable(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}): apt-get install -y chromium`);
-if (!executable(DSP_BIN)) missing.push(`the dsp binary (${DSP_BIN}): make build`);
-
-/** The running server: process, base URL, home. */
-const server = { proc: null, base: '', home: '', output: '' };
-let context = null;
-
-/** Start `dsp serve` on a free port; resolves once it printed its URL and login line. */
-function startServer(home) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(DSP_BIN, ['--home', home, 'serve', '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    server.proc = proc;
-    let base = '';
-    let login = '';
-    let buffer = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`dsp serve did not print its address within 90 s; output:\n${server.output}`));
-    }, 90_000);
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d) => {
-      server.output += d;
-    });
-    proc.stdout.on('data', (d) => {
-      server.output += d;
-      buffer += d;
-      let i;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, i).trim();
-        buffer = buffer.slice(i + 1);
-        const serving = /^dsp is serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (serving) base = serving[1];
-        const l = /^login: (http:\/\/127\.0\.0\.1:\d+\/login\?token=\S+)$/.exec(line);
-        if (l) login = l[1];
-        if (base && login) {
-          clearTimeout(timer);
-          resolve({ base, login });
-        }
-      }
-    });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`dsp serve exited (${code ?? signal}) before it was ready; output:\n${server.output}`));
-    });
-    proc.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
-
-/** A session for API calls from the test itself (cleanup). */
-async function apiSession() {
-  const password = readFileSync(path.join(server.home, '.dsp.d', 'admin-password'), 'utf8').trim();
-  const res = await fetch(`${server.base}/api/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-DSP-Request': '1' },
-    body: JSON.stringify({ password }),
-  });
-  if (res.status !== 204) throw new Error(`API login: ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  return async (method, p) => {
-    const r = await fetch(`${server.base}${p}`, { method, headers: { Cookie: cookie, 'X-DSP-Request': '1' } });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  };
-}
-
-/** Stop the lab through the API if it is not stopped (cleanup). */
-async function stopLabIfRunning() {
-  if (!server.base || !server.proc || server.proc.exitCode !== null) return;
-  const call = await apiSession();
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const { body } = await call('GET', LAB_API);
-    const state = body?.status?.state ?? body?.state;
-    if (state === 'stopped' || state === 'unknown' || !state) return;
-    if (state !== 'stopping') {
-      const r = await call('POST', `${LAB_API}/down`);
-      if (r.status !== 202 && r.status !== 409) console.error('cleanup: down answered', r.status, r.body);
-    }
-    await new Promise((res) => setTimeout(res, 1000));
-  }
-  console.error('cleanup: the lab did not stop within 90 s');
-}
-
-function stopServer() {
-  const proc = server.proc;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 8000);
-    proc.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    proc.kill('SIGINT');
-  });
-}
-
-/** Run one step; on failure save a screenshot and the page's main text beside the others. */
-function step(t, page, name, fn) {
-  return t.test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60);
-      await page.screenshot({ path: path.join(SHOTS, `failed-${slug}.png`), fullPage: true }).catch(() => {});
-      const text = await page.locator('main, body').first().innerText().catch(() => '');
-      throw new Error(`${e.message}\n--- page (${page.url()}):\n${text.slice(0, 3000)}\n--- server output:\n${server.output.slice(-3000)}`, { cause: e });
-    }
-  });
-}
-
-async function shot(page, name) {
-  const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-before(async () => {
-  if (missing.length) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server.home = mkdtempSync(path.join(tmpdir(), 'dsp-e2e-home-'));
-  const { base } = await startServer(server.home);
-  server.base = base;
-  // a Hello Flag left running by an earlier run (labs are shared through Docker) would fail the steps
-  await stopLabIfRunning();
-  const profile = mkdtempSync(path.join(tmpdir(), 'dsp-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-    colorScheme: 'light',
-  });
-  context.__profile = profile;
-});
-
-after(async () => {
-  try {
-    await stopLabIfRunning();
-  } catch (e) {
-    console.error('cleanup:', e);
-  }
-  if (context) {
-    await context.close().catch(() => {});
-    rmSync(context.__profile, { recursive: true, force: true });
-  }
-  await stopServer();
-  if (server.home) rmSync(server.home, { recursive: true, force: true });
-  if (!missing.length) console.log(`screenshots: ${SHOTS}`);
-});
+before(setup);
+after(teardown);
 
 test('the web UI: login, catalogue, start and stop a lab, images, settings', { timeout: 10 * 60_000 }, async (t) => {
-  if (missing.length) {
-    const why = `missing ${missing.join('; ')}`;
-    if (CI) assert.fail(why);
-    t.skip(why);
-    return;
-  }
-  const page = context.pages()[0] ?? (await context.newPage());
+  if (!canRun(t)) return;
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.setDefaultTimeout(20_000);
@@ -231,7 +38,7 @@ test('the web UI: login, catalogue, start and stop a lab, images, settings', { t
     assert.match(await alert.innerText(), /wrong password/i);
     assert.match(page.url(), /#\/login/);
 
-    const secret = readFileSync(path.join(server.home, '.dsp.d', 'admin-password'), 'utf8').trim();
+    const secret = adminPassword();
     await password.fill(secret);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('lab-search').waitFor();

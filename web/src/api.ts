@@ -285,6 +285,111 @@ export const api = {
   settings: () => request<Settings>('GET', '/api/settings'),
 };
 
+// ---- terminals and files ---------------------------------------------------
+
+export const servicePath = (repo: string, lab: string, service: string) =>
+  `${labPath(repo, lab)}/services/${enc(service)}`;
+
+/** The websocket URL of a new terminal into a service (same origin: the session cookie goes along). */
+export function terminalUrl(repo: string, lab: string, service: string, cols: number, rows: number): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${servicePath(repo, lab, service)}/terminal?cols=${cols}&rows=${rows}`;
+}
+
+/** The error message of a refused request: the JSON {"error"} when there is one, else the status line. */
+async function responseError(res: { status: number; statusText: string; text: () => Promise<string> }): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const data = JSON.parse(await res.text());
+    if (data && typeof data.error === 'string' && data.error) message = data.error;
+  } catch {
+    // not JSON: keep the status line
+  }
+  if (res.status === 401) onUnauthorized();
+  return new ApiError(res.status, message);
+}
+
+/** The file name of a download: Content-Disposition's filename* or filename, else the path's last part. */
+export function downloadName(disposition: string | null, path: string, contentType: string | null): string {
+  if (disposition) {
+    const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+    if (star) {
+      try {
+        return decodeURIComponent(star[1].trim());
+      } catch {
+        // malformed: try the plain one
+      }
+    }
+    const plain = /filename\s*=\s*"((?:[^"\\]|\\.)*)"|filename\s*=\s*([^;]+)/.exec(disposition);
+    if (plain) return (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1').trim() || 'download';
+  }
+  const base = path.replace(/\/+$/, '').split('/').pop() || 'download';
+  return contentType && /x-tar/.test(contentType) && !base.endsWith('.tar') ? `${base}.tar` : base;
+}
+
+/** Fetch a file (or a folder, as a .tar) out of a container; errors become ApiError with the server's message. */
+export async function downloadFromService(
+  repo: string,
+  lab: string,
+  service: string,
+  path: string,
+): Promise<{ blob: Blob; name: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`${servicePath(repo, lab, service)}/files?path=${enc(path)}`, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
+  }
+  if (!res.ok) throw await responseError(res);
+  const blob = await res.blob();
+  return { blob, name: downloadName(res.headers.get('Content-Disposition'), path, res.headers.get('Content-Type')) };
+}
+
+export interface UploadResult {
+  uploaded: number;
+  path: string;
+}
+
+/**
+ * Send files into a container folder: multipart/form-data, each file as the
+ * field "file" named by its relative path (webkitRelativePath for a folder).
+ * XMLHttpRequest rather than fetch for the upload progress.
+ */
+export function uploadToService(
+  repo: string,
+  lab: string,
+  service: string,
+  folder: string,
+  files: File[],
+  onProgress?: (sent: number, total: number) => void,
+): Promise<UploadResult> {
+  const form = new FormData();
+  for (const f of files) form.append('file', f, f.webkitRelativePath || f.name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${servicePath(repo, lab, service)}/files?path=${enc(folder)}`);
+    xhr.setRequestHeader('X-DSP-Request', '1');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.withCredentials = true;
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0);
+    xhr.onerror = () => reject(new ApiError(0, 'the upload failed: dsp does not answer (is `dsp serve` still running?)'));
+    xhr.onabort = () => reject(new ApiError(0, 'the upload was cancelled'));
+    xhr.onload = () => {
+      const res = { status: xhr.status, statusText: xhr.statusText, text: async () => xhr.responseText };
+      if (xhr.status < 200 || xhr.status >= 300) {
+        responseError(res).then(reject);
+        return;
+      }
+      try {
+        resolve(JSON.parse(xhr.responseText) as UploadResult);
+      } catch {
+        resolve({ uploaded: files.length, path: folder });
+      }
+    };
+    xhr.send(form);
+  });
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);

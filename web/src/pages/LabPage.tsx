@@ -1,6 +1,7 @@
 // One lab: its texts, topology, services (with live state, IPs and ports),
-// Start / Stop, the live log of the current or last operation, its images.
-import { useCallback, useEffect, useState } from 'react';
+// Start / Stop, the live log of the current or last operation, terminals into
+// its running services (shell: true) and file transfer, its images.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   api,
   errorMessage,
@@ -12,11 +13,13 @@ import {
   type ServicePort,
   type ServiceStatus,
 } from '../api';
+import { FilesCard } from '../components/FilesCard';
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { operationTitle, ProgressLog } from '../components/ProgressLog';
 import { RichText } from '../components/RichText';
 import { StateBadge } from '../components/StateBadge';
+import { TerminalPanel, useTerminals } from '../components/Terminals';
 import { Topology } from '../components/Topology';
 import { humanBytes, portLink } from '../format';
 import {
@@ -78,7 +81,20 @@ function Ports({ ports }: { ports: ServicePort[] }) {
   );
 }
 
-function ServiceRow({ def, rt, running }: { def: ServiceDef; rt?: ServiceStatus; running: boolean }) {
+function ServiceRow({
+  def,
+  rt,
+  running,
+  onTerminal,
+  onFiles,
+}: {
+  def: ServiceDef;
+  rt?: ServiceStatus;
+  running: boolean;
+  onTerminal: () => void;
+  onFiles: () => void;
+}) {
+  const up = rt?.state === 'running';
   const nets = rt?.networks?.length ? rt.networks : (def.networks ?? []);
   const ports = rt ? (rt.ports ?? []) : (def.ports ?? []);
   return (
@@ -107,6 +123,32 @@ function ServiceRow({ def, rt, running }: { def: ServiceDef; rt?: ServiceStatus;
       </td>
       <td>
         <Ports ports={ports} />
+      </td>
+      <td className="actions-cell">
+        {def.shell && (
+          <span className="row-actions">
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={!up}
+              onClick={onTerminal}
+              title={up ? `Open a terminal in ${def.name}` : `${def.name} is not running`}
+              data-testid="open-terminal"
+            >
+              <Icon name="terminal" size={14} /> Terminal
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              disabled={!up}
+              onClick={onFiles}
+              title={up ? `Copy files in and out of ${def.name}` : `${def.name} is not running`}
+              data-testid="open-files"
+            >
+              <Icon name="file" size={14} /> Files
+            </button>
+          </span>
+        )}
       </td>
     </tr>
   );
@@ -233,6 +275,9 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
   const anyOp = useOperation(opId);
   // an id remembered from before a restart of dsp may name another lab's operation
   const op = anyOp && anyOp.lab === id ? anyOp : undefined;
+  const terms = useTerminals(repo, name);
+  const [filesService, setFilesService] = useState('');
+  const filesRef = useRef<HTMLElement>(null);
 
   const loadLab = useCallback(async () => {
     try {
@@ -289,6 +334,20 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
     loadImages();
   });
 
+  // Terminals end when the lab stops or their service is no longer running.
+  const { endWhere } = terms;
+  useEffect(() => {
+    if (state === 'stopping' || state === 'stopped') {
+      endWhere(() => true, state === 'stopping' ? 'the lab is stopping: the terminal was closed' : 'the lab stopped: the terminal was closed');
+      return;
+    }
+    const byName = new Map((status?.services ?? []).map((s) => [s.name, s]));
+    endWhere((service) => {
+      const rt = byName.get(service);
+      return !!rt && rt.state !== 'running';
+    }, 'the service stopped: the terminal was closed');
+  }, [state, status, endWhere]);
+
   const run = async (kind: 'up' | 'down' | 'build') => {
     setRequestError('');
     setRequesting(true);
@@ -331,6 +390,12 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
   const risks = lab.risks ?? [];
   const errors = lab.errors ?? [];
   const fmt = lab.textFormat || 'markdown';
+  const serviceRuns = (service: string) => isUp && rtByName.get(service)?.state === 'running';
+  const shellServices = (lab.services ?? []).filter((s) => s.shell).map((s) => s.name);
+  const fileServices = (lab.services ?? []).map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) }));
+  const filesSelected = fileServices.some((s) => s.name === filesService && s.shell)
+    ? filesService
+    : (fileServices.find((s) => s.shell && s.running) ?? fileServices.find((s) => s.shell))?.name ?? '';
 
   return (
     <div className="page lab-page" data-testid="lab-page">
@@ -474,16 +539,42 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
                 <th>State</th>
                 <th>Networks</th>
                 <th>Ports</th>
+                <th className="actions-cell">
+                  <span className="sr-only">Access</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {(lab.services ?? []).map((s) => (
-                <ServiceRow key={s.name} def={s} rt={isUp ? rtByName.get(s.name) : undefined} running={isUp} />
+                <ServiceRow
+                  key={s.name}
+                  def={s}
+                  rt={isUp ? rtByName.get(s.name) : undefined}
+                  running={isUp}
+                  onTerminal={() => terms.open(s.name)}
+                  onFiles={() => {
+                    setFilesService(s.name);
+                    filesRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+                  }}
+                />
               ))}
             </tbody>
           </table>
         </div>
       </section>
+
+      <TerminalPanel terms={terms} shellServices={shellServices} canOpen={serviceRuns} />
+
+      {isUp && shellServices.length > 0 && (
+        <FilesCard
+          repo={repo}
+          lab={name}
+          services={fileServices}
+          selected={filesSelected}
+          onSelect={setFilesService}
+          cardRef={filesRef}
+        />
+      )}
 
       <ImagesCard images={images} error={imagesError} busy={busy} onBuild={() => run('build')} />
 

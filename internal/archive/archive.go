@@ -1,0 +1,427 @@
+// Package archive copies files and folders between this host and
+// containers with the Engine's archive API (the tar streams behind
+// `docker cp`), never with a shell or the docker CLI. Paths are data: they
+// go to the API as they are, and archives coming back are extracted
+// confined to their destination.
+package archive
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+)
+
+// NotFoundError means a path does not exist in the container.
+type NotFoundError struct {
+	Path string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s does not exist", e.Path) }
+
+// KindError means a path exists but is not of the kind needed (a folder
+// where a file is expected, or the reverse, or a special file).
+type KindError struct {
+	Path, Msg string
+}
+
+func (e *KindError) Error() string { return e.Path + ": " + e.Msg }
+
+// UnsafeEntryError means an archive entry would land outside its
+// destination; nothing of it is written.
+type UnsafeEntryError struct {
+	Name, Reason string
+}
+
+func (e *UnsafeEntryError) Error() string {
+	return fmt.Sprintf("archive entry %q refused: %s", e.Name, e.Reason)
+}
+
+// TarPath writes src (a file or a folder, symbolic links kept as links) to
+// w under the name name. Owners are reset to root.
+func TarPath(w io.Writer, src, name string) error {
+	tw := tar.NewWriter(w)
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		link := ""
+		if info.Mode()&fs.ModeSymlink != 0 {
+			if link, err = os.Readlink(p); err != nil {
+				return err
+			}
+		}
+		hdr, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name = path.Join(name, filepath.ToSlash(rel))
+		if info.IsDir() {
+			hdr.Name += "/"
+		}
+		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if info.Mode().IsRegular() {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := io.Copy(tw, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pack %s: %w", src, err)
+	}
+	return tw.Close()
+}
+
+// Stat describes a path in the container. A final symbolic link is
+// followed (a few levels): it returns the stat of what the path names and
+// the path of that target.
+func Stat(ctx context.Context, docker client.APIClient, containerID, p string) (container.PathStat, string, error) {
+	for range 8 {
+		res, err := docker.ContainerStatPath(ctx, containerID, client.ContainerStatPathOptions{Path: p})
+		if cerrdefs.IsNotFound(err) {
+			return container.PathStat{}, "", &NotFoundError{Path: p}
+		}
+		if err != nil {
+			return container.PathStat{}, "", fmt.Errorf("stat %s: %w", p, err)
+		}
+		st := res.Stat
+		if st.Mode&fs.ModeSymlink == 0 || st.LinkTarget == "" || st.LinkTarget == p {
+			return st, p, nil
+		}
+		p = st.LinkTarget
+	}
+	return container.PathStat{}, "", &KindError{Path: p, Msg: "too many levels of symbolic links"}
+}
+
+// CopyIn copies the host file or folder src to dest in the container with
+// docker cp's rules: into dest when dest is an existing folder, else as
+// dest (whose folder must exist). The archive is streamed, not held in
+// memory.
+func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest string) error {
+	if _, err := os.Lstat(src); err != nil {
+		return err
+	}
+	if !path.IsAbs(dest) {
+		return fmt.Errorf("%s: the path in the container must be absolute", dest)
+	}
+	dir, name := path.Dir(dest), path.Base(dest)
+	st, resolved, err := Stat(ctx, docker, containerID, dest)
+	var notFound *NotFoundError
+	switch {
+	case err == nil && st.Mode.IsDir():
+		dir, name = resolved, filepath.Base(src)
+	case errors.As(err, &notFound) && strings.HasSuffix(dest, "/"):
+		return &NotFoundError{Path: dest}
+	case errors.As(err, &notFound):
+		pst, _, perr := Stat(ctx, docker, containerID, dir)
+		if perr != nil {
+			return perr
+		}
+		if !pst.Mode.IsDir() {
+			return &KindError{Path: dir, Msg: "not a folder"}
+		}
+	case err != nil:
+		return err
+	}
+	pr, pw := io.Pipe()
+	defer pr.Close()
+	packed := make(chan error, 1)
+	go func() {
+		err := TarPath(pw, src, name)
+		pw.CloseWithError(err)
+		packed <- err
+	}()
+	_, err = docker.CopyToContainer(ctx, containerID, client.CopyToContainerOptions{DestinationPath: dir, Content: pr})
+	pr.CloseWithError(errors.New("copy ended"))
+	if perr := <-packed; perr != nil {
+		return perr
+	}
+	if err != nil {
+		return fmt.Errorf("copy to %s: %w", dest, err)
+	}
+	return nil
+}
+
+// CopyOut copies src from the container to the host path dest with docker
+// cp's rules: into dest when dest is an existing folder, else as dest
+// (whose folder must exist); a folder never replaces a file. A symbolic
+// link given as src is followed. The archive is extracted confined to the
+// destination (see Extract).
+func CopyOut(ctx context.Context, docker client.APIClient, containerID, src, dest string) error {
+	if !path.IsAbs(src) {
+		return fmt.Errorf("%s: the path in the container must be absolute", src)
+	}
+	src = path.Clean(src)
+	st, resolved, err := Stat(ctx, docker, containerID, src)
+	if err != nil {
+		return err
+	}
+	if path.Clean(resolved) == "/" {
+		return &KindError{Path: src, Msg: "copy the folders below / one by one"}
+	}
+	var dir, name string
+	di, err := os.Stat(dest)
+	switch {
+	case err == nil && di.IsDir():
+		dir, name = dest, path.Base(src)
+	case err == nil && st.Mode.IsDir():
+		return &KindError{Path: dest, Msg: fmt.Sprintf("cannot copy the folder %s onto a file", src)}
+	case err == nil:
+		dir, name = filepath.Dir(dest), filepath.Base(dest)
+	case errors.Is(err, fs.ErrNotExist):
+		if strings.HasSuffix(dest, string(filepath.Separator)) {
+			return fmt.Errorf("folder %s does not exist", dest)
+		}
+		dir, name = filepath.Dir(dest), filepath.Base(dest)
+		if pi, perr := os.Stat(dir); perr != nil || !pi.IsDir() {
+			return fmt.Errorf("folder %s does not exist", dir)
+		}
+	default:
+		return err
+	}
+	res, err := docker.CopyFromContainer(ctx, containerID, client.CopyFromContainerOptions{SourcePath: resolved})
+	if cerrdefs.IsNotFound(err) {
+		return &NotFoundError{Path: src}
+	}
+	if err != nil {
+		return fmt.Errorf("copy from %s: %w", src, err)
+	}
+	defer res.Content.Close()
+	return Extract(res.Content, dir, path.Base(resolved), name)
+}
+
+// Extract unpacks the tar stream r into the host folder dir. Entries whose
+// first path element is from are renamed to start with to instead (docker
+// cp's "copy as"); with from set, any other entry is refused. It refuses
+// (and stops at) entries with absolute names or ".." elements, hard links
+// to such names, and symbolic links that are absolute or point outside dir;
+// every write goes through an os.Root, so nothing can be written outside
+// dir even through links that were there before. Devices, FIFOs and
+// sockets are skipped.
+func Extract(r io.Reader, dir, from, to string) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	type dirEntry struct {
+		name string
+		hdr  *tar.Header
+	}
+	var dirs []dirEntry
+	var links []string
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read archive: %w", err)
+		}
+		name, err := entryName(hdr.Name, from, to)
+		if err != nil {
+			return err
+		}
+		if name == "." {
+			continue
+		}
+		perm := fs.FileMode(hdr.Mode) & fs.ModePerm
+		switch hdr.Typeflag {
+		case tar.TypeDir:
+			if err := root.MkdirAll(name, 0o700); err != nil {
+				return err
+			}
+			dirs = append(dirs, dirEntry{name, hdr})
+		case tar.TypeReg:
+			if err := prepare(root, name); err != nil {
+				return err
+			}
+			f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", name, err)
+			}
+			_ = root.Chmod(name, perm)
+			_ = root.Chtimes(name, hdr.ModTime, hdr.ModTime)
+		case tar.TypeSymlink:
+			if err := linkInside(hdr.Name, name, hdr.Linkname); err != nil {
+				return err
+			}
+			if err := prepare(root, name); err != nil {
+				return err
+			}
+			if err := root.Symlink(hdr.Linkname, name); err != nil {
+				return err
+			}
+			links = append(links, name)
+			if err := resolvesInside(root, hdr.Name, name); err != nil {
+				return err
+			}
+		case tar.TypeLink:
+			target, err := entryName(hdr.Linkname, from, to)
+			if err != nil {
+				return &UnsafeEntryError{Name: hdr.Name, Reason: "hard link to " + hdr.Linkname + ": " + err.Error()}
+			}
+			if err := prepare(root, name); err != nil {
+				return err
+			}
+			if err := root.Link(target, name); err != nil {
+				return err
+			}
+		default:
+			// Devices, FIFOs, sockets: not copied.
+		}
+	}
+	// A link may point elsewhere once later entries exist: check them all.
+	for _, name := range links {
+		if err := resolvesInside(root, name, name); err != nil {
+			return err
+		}
+	}
+	// Folders get their modes last, so that read-only folders could be filled.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		d := dirs[i]
+		_ = root.Chmod(d.name, fs.FileMode(d.hdr.Mode)&fs.ModePerm)
+		_ = root.Chtimes(d.name, d.hdr.ModTime, d.hdr.ModTime)
+	}
+	return nil
+}
+
+// prepare makes the parent folders of name and removes what name is now
+// unless it is a folder (a file is replaced, as docker cp does).
+func prepare(root *os.Root, name string) error {
+	if parent := path.Dir(name); parent != "." {
+		if err := root.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+	}
+	if fi, err := root.Lstat(name); err == nil && !fi.IsDir() {
+		return root.Remove(name)
+	}
+	return nil
+}
+
+// entryName checks an archive entry's name and returns it relative to the
+// destination, renamed from from to to.
+func entryName(raw, from, to string) (string, error) {
+	if strings.ContainsRune(raw, 0) {
+		return "", &UnsafeEntryError{Name: raw, Reason: "NUL in the name"}
+	}
+	if strings.HasPrefix(raw, "/") {
+		return "", &UnsafeEntryError{Name: raw, Reason: "absolute name"}
+	}
+	var parts []string
+	for _, p := range strings.Split(raw, "/") {
+		switch p {
+		case "..":
+			return "", &UnsafeEntryError{Name: raw, Reason: `".." in the name`}
+		case "", ".":
+			continue
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return ".", nil
+	}
+	if from != "" {
+		if parts[0] != from {
+			return "", &UnsafeEntryError{Name: raw, Reason: fmt.Sprintf("outside the copied path %s", from)}
+		}
+		parts[0] = to
+	}
+	return path.Join(parts...), nil
+}
+
+// linkInside checks that a symbolic link at name (relative to the
+// destination) pointing to target stays inside the destination.
+func linkInside(raw, name, target string) error {
+	if target == "" || strings.ContainsRune(target, 0) {
+		return &UnsafeEntryError{Name: raw, Reason: "symbolic link without a valid target"}
+	}
+	if path.IsAbs(target) {
+		return &UnsafeEntryError{Name: raw, Reason: fmt.Sprintf("symbolic link to the absolute path %s points outside the destination", target)}
+	}
+	resolved := path.Join(path.Dir(name), target)
+	if resolved == ".." || strings.HasPrefix(resolved, "../") {
+		return &UnsafeEntryError{Name: raw, Reason: fmt.Sprintf("symbolic link to %s points outside the destination", target)}
+	}
+	return nil
+}
+
+// resolvesInside checks, on disk, that the symbolic link name resolves
+// inside the root (or to nothing yet); otherwise it removes it.
+func resolvesInside(root *os.Root, raw, name string) error {
+	_, err := root.Stat(name)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	_ = root.Remove(name)
+	return &UnsafeEntryError{Name: raw, Reason: "symbolic link points outside the destination (" + err.Error() + ")"}
+}
+
+// RelPath checks a relative path sent by a client (an uploaded file's
+// name, a folder upload's webkitRelativePath): slash-separated, not
+// absolute, no empty, "." or ".." elements, no NUL or control characters,
+// no backslash.
+func RelPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("empty path")
+	case len(p) > 4096:
+		return errors.New("path longer than 4096 bytes")
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("%q is absolute", p)
+	case strings.Contains(p, `\`):
+		return fmt.Errorf("%q contains a backslash", p)
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%q contains a control character", p)
+		}
+	}
+	for _, part := range strings.Split(p, "/") {
+		switch {
+		case part == "":
+			return fmt.Errorf("%q has an empty element", p)
+		case part == "." || part == "..":
+			return fmt.Errorf("%q has a %q element", p, part)
+		case len(part) > 255:
+			return fmt.Errorf("%q has an element longer than 255 bytes", p)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,293 @@
+package server
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/archive"
+)
+
+// Upload limits.
+const (
+	maxUploadBytes = 1 << 30 // the whole request
+	maxUploadFiles = 100000
+)
+
+// containerPath reads the path query parameter: an absolute path in the
+// container, passed to the Engine as data.
+func containerPath(w http.ResponseWriter, r *http.Request) (string, bool) {
+	p := r.URL.Query().Get("path")
+	switch {
+	case p == "":
+		writeError(w, http.StatusBadRequest, "path", "the path query parameter is missing")
+		return "", false
+	case !strings.HasPrefix(p, "/"):
+		writeError(w, http.StatusBadRequest, "path", "path %q is not absolute", p)
+		return "", false
+	case strings.ContainsRune(p, 0) || len(p) > 4096:
+		writeError(w, http.StatusBadRequest, "path", "path contains NUL or is longer than 4096 bytes")
+		return "", false
+	}
+	return path.Clean(p), true
+}
+
+// attachment is a Content-Disposition header that names a download.
+func attachment(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	h := `attachment; filename="` + ascii + `"`
+	if ascii != name {
+		h += "; filename*=UTF-8''" + url.PathEscape(name)
+	}
+	return h
+}
+
+// handleFileDownload serves GET .../services/{service}/files?path=/abs: a
+// file as itself, a folder as a tar archive.
+func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
+	p, ok := containerPath(w, r)
+	if !ok {
+		return
+	}
+	l, service, id, ok := s.serviceTarget(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	docker := s.engine.Docker()
+	st, resolved, err := archive.Stat(ctx, docker, id, p)
+	if !s.fileError(w, err, p, service, l.ID()) {
+		return
+	}
+	name := path.Base(p)
+	if p == "/" {
+		name = service + "-root"
+	}
+	if !st.Mode.IsDir() && !st.Mode.IsRegular() {
+		writeError(w, http.StatusBadRequest, "path", "%s in service %s is neither a file nor a folder", p, service)
+		return
+	}
+	res, err := docker.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: resolved})
+	if !s.fileError(w, err, p, service, l.ID()) {
+		return
+	}
+	defer res.Content.Close()
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	if st.Mode.IsDir() {
+		h.Set("Content-Type", "application/x-tar")
+		h.Set("Content-Disposition", attachment(name+".tar"))
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.Copy(w, res.Content)
+		return
+	}
+	tr := tar.NewReader(res.Content)
+	hdr, err := tr.Next()
+	if err != nil || hdr.Typeflag != tar.TypeReg {
+		writeError(w, http.StatusInternalServerError, "", "the Docker Engine sent no file for %s", p)
+		return
+	}
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", attachment(name))
+	h.Set("Content-Length", fmt.Sprint(hdr.Size))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(w, tr)
+}
+
+// fileError answers an Engine error about path p; it returns true when
+// there was none.
+func (s *Server) fileError(w http.ResponseWriter, err error, p, service, labID string) bool {
+	var notFound *archive.NotFoundError
+	var kind *archive.KindError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &notFound), cerrdefs.IsNotFound(err):
+		writeError(w, http.StatusNotFound, "path", "%s does not exist in service %s of lab %s", p, service, labID)
+	case errors.As(err, &kind), cerrdefs.IsInvalidArgument(err):
+		writeError(w, http.StatusBadRequest, "path", "%s in service %s: %v", p, service, err)
+	case cerrdefs.IsConflict(err), cerrdefs.IsPermissionDenied(err):
+		writeError(w, http.StatusConflict, "path", "%s in service %s: %v", p, service, err)
+	default:
+		writeError(w, http.StatusInternalServerError, "", "%s in service %s: %v", p, service, err)
+	}
+	return false
+}
+
+// handleFileUpload serves POST .../services/{service}/files?path=/folder:
+// multipart/form-data whose parts named "file" carry files, each with its
+// relative path as filename (a folder upload sends webkitRelativePath).
+// Every path is checked before anything reaches the container; the files
+// are packed into one tar archive (on disk, not in memory) and extracted
+// into the folder by the Engine.
+func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
+	p, ok := containerPath(w, r)
+	if !ok {
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
+		writeError(w, http.StatusBadRequest, "Content-Type", "the body must be multipart/form-data")
+		return
+	}
+	l, service, id, ok := s.serviceTarget(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	docker := s.engine.Docker()
+	st, resolved, err := archive.Stat(ctx, docker, id, p)
+	if !s.fileError(w, err, p, service, l.ID()) {
+		return
+	}
+	if !st.Mode.IsDir() {
+		writeError(w, http.StatusBadRequest, "path", "%s in service %s is not a folder", p, service)
+		return
+	}
+
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Content-Type", "bad multipart body: %v", err)
+		return
+	}
+	spool, err := os.CreateTemp("", "dsp-upload-*.tar")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+		return
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	part, err := os.CreateTemp("", "dsp-upload-part-*")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+		return
+	}
+	defer os.Remove(part.Name())
+	defer part.Close()
+
+	tw := tar.NewWriter(spool)
+	now := time.Now()
+	files, dirs := map[string]bool{}, map[string]bool{}
+	n := 0
+	for {
+		mp, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			uploadReadError(w, err)
+			return
+		}
+		if mp.FormName() != "file" {
+			writeError(w, http.StatusBadRequest, "file", "unexpected form field %q: send files in fields named file", mp.FormName())
+			return
+		}
+		// Part.FileName keeps only the last element: read the raw name.
+		_, params, err := mime.ParseMediaType(mp.Header.Get("Content-Disposition"))
+		name := params["filename"]
+		if err != nil || name == "" {
+			writeError(w, http.StatusBadRequest, "file", "a file part has no filename")
+			return
+		}
+		if err := archive.RelPath(name); err != nil {
+			writeError(w, http.StatusBadRequest, "file", "file name refused: %v", err)
+			return
+		}
+		if files[name] || dirs[name] {
+			writeError(w, http.StatusBadRequest, "file", "%q is sent twice, or as both a file and a folder", name)
+			return
+		}
+		if n++; n > maxUploadFiles {
+			writeError(w, http.StatusBadRequest, "file", "more than %d files", maxUploadFiles)
+			return
+		}
+		// The folders on the way, once each.
+		elems := strings.Split(name, "/")
+		for i := 1; i < len(elems); i++ {
+			dir := strings.Join(elems[:i], "/")
+			if files[dir] {
+				writeError(w, http.StatusBadRequest, "file", "%q is sent as both a file and a folder", dir)
+				return
+			}
+			if !dirs[dir] {
+				dirs[dir] = true
+				if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: dir + "/", Mode: 0o755, ModTime: now}); err != nil {
+					writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+					return
+				}
+			}
+		}
+		files[name] = true
+		// A tar header needs the size first: the part goes to disk, then
+		// into the archive.
+		if _, err := part.Seek(0, io.SeekStart); err != nil {
+			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+			return
+		}
+		if err := part.Truncate(0); err != nil {
+			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+			return
+		}
+		size, err := io.Copy(part, mp)
+		if err != nil {
+			uploadReadError(w, err)
+			return
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: size, ModTime: now}); err != nil {
+			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+			return
+		}
+		if _, err := part.Seek(0, io.SeekStart); err != nil {
+			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+			return
+		}
+		if _, err := io.CopyN(tw, part, size); err != nil {
+			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+			return
+		}
+	}
+	if n == 0 {
+		writeError(w, http.StatusBadRequest, "file", "no file in the upload (send parts named file)")
+		return
+	}
+	if err := tw.Close(); err != nil {
+		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+		return
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+		return
+	}
+	_, err = docker.CopyToContainer(ctx, id, client.CopyToContainerOptions{DestinationPath: resolved, Content: spool})
+	if !s.fileError(w, err, p, service, l.ID()) {
+		return
+	}
+	s.log.Info("files uploaded", "lab", l.ID(), "service", service, "path", p, "files", n)
+	writeJSON(w, http.StatusOK, map[string]any{"uploaded": n, "path": p})
+}
+
+// uploadReadError answers a failure to read the request body.
+func uploadReadError(w http.ResponseWriter, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, "", "the upload is larger than %d bytes", maxUploadBytes)
+		return
+	}
+	writeError(w, http.StatusBadRequest, "", "bad multipart body: %v", err)
+}

@@ -1,0 +1,277 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/safepath"
+	"github.com/dsp-lab/dsp/internal/term"
+)
+
+// Terminal sizes accepted from clients.
+const (
+	defaultCols, defaultRows = 80, 24
+	maxTermSize              = 1000
+	maxCmdArgs               = 64
+)
+
+// terminals tracks the open terminals of a server, so that dsp serve can
+// wait for their processes to be ended before it exits. It holds no
+// target: each terminal is its own exec on its own websocket.
+type terminals struct {
+	wg sync.WaitGroup
+}
+
+// WaitTerminals waits (up to ctx) until every terminal has ended and
+// cleaned up its process. Terminals end by themselves when the server's
+// context ends.
+func (s *Server) WaitTerminals(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.terms.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// serviceTarget resolves the {repo}, {lab} and {service} of a terminal or
+// file request to the service's running container, answering the request
+// itself when it cannot: 400 for bad names, 404 for an unknown lab or
+// service, 403 when the lab forbids the shell for the service (which also
+// forbids file transfer), 409 when the service has no running container.
+func (s *Server) serviceTarget(w http.ResponseWriter, r *http.Request) (*lab.Lab, string, string, bool) {
+	repo, name, ok := labPath(w, r)
+	if !ok {
+		return nil, "", "", false
+	}
+	service := r.PathValue("service")
+	if err := safepath.Name(service); err != nil {
+		writeError(w, http.StatusBadRequest, "service", "service: %v", err)
+		return nil, "", "", false
+	}
+	l, err := s.catalog.Load(r.Context(), repo+"/"+name)
+	if l == nil {
+		writeError(w, statusFor(err), "", "%v", err)
+		return nil, "", "", false
+	}
+	svc, ok := l.Service(service)
+	if !ok {
+		writeError(w, http.StatusNotFound, "service", "lab %s has no service %q", l.ID(), service)
+		return nil, "", "", false
+	}
+	if !svc.Shell {
+		writeError(w, http.StatusForbidden, "service", "lab %s forbids the shell for service %s (shell: false), and with it terminals and file transfer", l.ID(), service)
+		return nil, "", "", false
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
+	defer cancel()
+	id, err := s.engine.ServiceContainer(ctx, engine.RefOf(l), service)
+	var notRunning *engine.NotRunningError
+	if errors.As(err, &notRunning) {
+		writeError(w, http.StatusConflict, "", "%v", err)
+		return nil, "", "", false
+	}
+	if err != nil {
+		writeError(w, statusFor(err), "", "%v", err)
+		return nil, "", "", false
+	}
+	return l, service, id, true
+}
+
+// termSize reads the cols or rows query parameter.
+func termSize(w http.ResponseWriter, r *http.Request, name string, def uint) (uint, bool) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n < 1 || n > maxTermSize {
+		writeError(w, http.StatusBadRequest, name, "%s must be a whole number from 1 to %d", name, maxTermSize)
+		return 0, false
+	}
+	return uint(n), true
+}
+
+// termMessage is a text frame of the terminal protocol.
+type termMessage struct {
+	Type    string `json:"type"`
+	Cols    uint   `json:"cols,omitempty"`
+	Rows    uint   `json:"rows,omitempty"`
+	Code    *int   `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// handleTerminal serves GET .../services/{service}/terminal: a WebSocket
+// to a new exec with a TTY in the service's container. Binary frames are
+// the terminal's bytes both ways; the client sends {"type":"resize"} text
+// frames; the server ends with {"type":"exit","code":N} (or
+// {"type":"error"}) and a close frame. Closing the socket ends the process.
+func (s *Server) handleTerminal(w http.ResponseWriter, r *http.Request) {
+	cols, ok := termSize(w, r, "cols", defaultCols)
+	if !ok {
+		return
+	}
+	rows, ok := termSize(w, r, "rows", defaultRows)
+	if !ok {
+		return
+	}
+	cmd := r.URL.Query()["cmd"]
+	if len(cmd) > maxCmdArgs {
+		writeError(w, http.StatusBadRequest, "cmd", "at most %d cmd arguments", maxCmdArgs)
+		return
+	}
+	for _, a := range cmd {
+		if strings.ContainsRune(a, 0) || len(a) > 4096 {
+			writeError(w, http.StatusBadRequest, "cmd", "a cmd argument contains NUL or is longer than 4096 bytes")
+			return
+		}
+	}
+	if len(cmd) > 0 && cmd[0] == "" {
+		writeError(w, http.StatusBadRequest, "cmd", "the first cmd argument (the program) is empty")
+		return
+	}
+	l, service, containerID, ok := s.serviceTarget(w, r)
+	if !ok {
+		return
+	}
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		writeError(w, http.StatusBadRequest, "Upgrade", "this route is a WebSocket: connect with Upgrade: websocket")
+		return
+	}
+	// Accept checks that Origin names this host (the guard did too).
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return // Accept answered
+	}
+	s.terms.wg.Add(1)
+	defer s.terms.wg.Done()
+	conn.SetReadLimit(4 << 20) // a large paste
+	s.runTerminal(r.Context(), conn, l, service, containerID, term.Options{Cmd: cmd, TTY: true, Cols: cols, Rows: rows})
+}
+
+// runTerminal pumps one terminal until its process ends or its socket
+// closes, then makes sure the process is gone.
+func (s *Server) runTerminal(parent context.Context, conn *websocket.Conn, l *lab.Lab, service, containerID string, opts term.Options) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	log := s.log.With("lab", l.ID(), "service", service)
+
+	sess, err := term.Start(ctx, s.engine.Docker(), containerID, opts)
+	if err != nil {
+		log.Info("terminal failed to start", "err", err)
+		sendTermMessage(ctx, conn, termMessage{Type: "error", Message: fmt.Sprintf("cannot start a shell in service %s: %v", service, err)})
+		conn.Close(websocket.StatusInternalError, "exec failed")
+		return
+	}
+	log.Info("terminal opened", "exec", sess.ExecID())
+	defer func() {
+		if err := sess.Close(); err != nil {
+			log.Warn("terminal: the process may still run", "exec", sess.ExecID(), "err", err)
+		}
+		log.Info("terminal closed", "exec", sess.ExecID())
+	}()
+
+	// The process's output, as binary frames.
+	outDone := make(chan struct{})
+	go func() {
+		defer close(outDone)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := sess.Read(buf)
+			if n > 0 {
+				if werr := conn.Write(ctx, websocket.MessageBinary, buf[:n]); werr != nil {
+					cancel()
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// The client's keys and resizes. When the client goes, so does the process.
+	go func() {
+		defer cancel()
+		for {
+			typ, data, err := conn.Read(ctx)
+			if err != nil {
+				return
+			}
+			if typ == websocket.MessageBinary {
+				if _, err := sess.Write(data); err != nil {
+					return
+				}
+				continue
+			}
+			var m termMessage
+			if json.Unmarshal(data, &m) != nil || m.Type != "resize" {
+				continue // unknown control messages are ignored
+			}
+			if m.Cols >= 1 && m.Cols <= maxTermSize && m.Rows >= 1 && m.Rows <= maxTermSize {
+				_ = sess.Resize(ctx, m.Cols, m.Rows)
+			}
+		}
+	}()
+	// A peer that vanished without closing (a laptop put to sleep) is
+	// noticed by pings.
+	go func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				pctx, pcancel := context.WithTimeout(ctx, 20*time.Second)
+				err := conn.Ping(pctx)
+				pcancel()
+				if err != nil {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+
+	code, err := sess.Wait(ctx)
+	if ctx.Err() != nil {
+		// The client closed the socket (or the server stops): the deferred
+		// Close ends the process.
+		conn.CloseNow()
+		return
+	}
+	// Let the last output reach the client before the exit frame.
+	select {
+	case <-outDone:
+	case <-time.After(2 * time.Second):
+	}
+	if err != nil {
+		msg := err.Error()
+		if errors.Is(err, term.ErrGone) {
+			msg = fmt.Sprintf("the container of service %s stopped (was the lab stopped?)", service)
+		}
+		sendTermMessage(ctx, conn, termMessage{Type: "error", Message: msg})
+		conn.Close(websocket.StatusGoingAway, "container stopped")
+		return
+	}
+	sendTermMessage(ctx, conn, termMessage{Type: "exit", Code: &code})
+	conn.Close(websocket.StatusNormalClosure, "exited")
+}
+
+func sendTermMessage(ctx context.Context, conn *websocket.Conn, m termMessage) {
+	data, _ := json.Marshal(m)
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = conn.Write(wctx, websocket.MessageText, data)
+}

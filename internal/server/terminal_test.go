@@ -1,0 +1,388 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+)
+
+// runningLab installs examples/hello-flag as a lab of its own (see copyLab)
+// and starts it; it is stopped at the end of the test. It returns the lab's
+// repository and name and the id of its target container.
+func (env *testEnv) runningLab(prefix string) (repo, name, containerID string) {
+	env.t.Helper()
+	repo, name = uniqueName(prefix), "hello"
+	env.copyLab("hello-flag", repo, name)
+	env.cleanupLab(repo, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	l, err := env.catalog.Load(ctx, repo+"/"+name)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	if err := env.engine.Up(ctx, l, engine.UpOptions{Trusted: true}); err != nil {
+		env.t.Fatalf("up %s: %v", l.ID(), err)
+	}
+	id, err := env.engine.ServiceContainer(ctx, engine.RefOf(l), "target")
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return repo, name, id
+}
+
+// containerExec runs argv in a container (no TTY) and returns its output.
+func (env *testEnv) containerExec(id string, argv ...string) string {
+	env.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	d := env.docker()
+	created, err := d.ExecCreate(ctx, id, client.ExecCreateOptions{Cmd: argv, AttachStdout: true, AttachStderr: true})
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	att, err := d.ExecAttach(ctx, created.ID, client.ExecAttachOptions{})
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	defer att.Close()
+	var out bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &out, att.Reader); err != nil {
+		env.t.Fatal(err)
+	}
+	return out.String()
+}
+
+// wsTerm is a terminal WebSocket as the browser uses it.
+type wsTerm struct {
+	t    *testing.T
+	conn *websocket.Conn
+
+	mu     sync.Mutex
+	out    bytes.Buffer
+	texts  []termMessage
+	status websocket.StatusCode // the close status, once closed
+	done   chan struct{}
+}
+
+// wsURL is the terminal route of a service, with query parameters.
+func termURL(repo, name, service, query string) string {
+	p := labURL(repo, name, "services", url.PathEscape(service), "terminal")
+	if query != "" {
+		p += "?" + query
+	}
+	return p
+}
+
+// dialTerminal opens a terminal WebSocket with client c, sending the
+// server's own Origin as a browser does (or origin, when given).
+func (env *testEnv) dialTerminal(c *http.Client, path string, origin ...string) (*wsTerm, *http.Response, error) {
+	env.t.Helper()
+	o := env.ts.URL
+	if len(origin) > 0 {
+		o = origin[0]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, res, err := websocket.Dial(ctx, env.ts.URL+path, &websocket.DialOptions{HTTPClient: c, HTTPHeader: http.Header{"Origin": {o}}})
+	if err != nil {
+		return nil, res, err
+	}
+	w := &wsTerm{t: env.t, conn: conn, done: make(chan struct{})}
+	go w.read()
+	env.t.Cleanup(func() { conn.CloseNow() })
+	return w, res, nil
+}
+
+func (env *testEnv) openTerminal(c *http.Client, path string) *wsTerm {
+	env.t.Helper()
+	w, res, err := env.dialTerminal(c, path)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		env.t.Fatalf("open terminal %s: %v (status %d)", path, err, status)
+	}
+	return w
+}
+
+func (w *wsTerm) read() {
+	defer close(w.done)
+	for {
+		typ, data, err := w.conn.Read(context.Background())
+		if err != nil {
+			w.mu.Lock()
+			w.status = websocket.CloseStatus(err)
+			w.mu.Unlock()
+			return
+		}
+		w.mu.Lock()
+		if typ == websocket.MessageBinary {
+			w.out.Write(data)
+		} else {
+			var m termMessage
+			if err := json.Unmarshal(data, &m); err != nil {
+				w.t.Errorf("text frame is not JSON: %q", data)
+			}
+			w.texts = append(w.texts, m)
+		}
+		w.mu.Unlock()
+	}
+}
+
+func (w *wsTerm) output() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.out.String()
+}
+
+// send types s (binary frame).
+func (w *wsTerm) send(s string) {
+	w.t.Helper()
+	if err := w.conn.Write(context.Background(), websocket.MessageBinary, []byte(s)); err != nil {
+		w.t.Fatalf("send %q: %v", s, err)
+	}
+}
+
+func (w *wsTerm) resize(cols, rows int) {
+	w.t.Helper()
+	msg := fmt.Sprintf(`{"type":"resize","cols":%d,"rows":%d}`, cols, rows)
+	if err := w.conn.Write(context.Background(), websocket.MessageText, []byte(msg)); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// waitFor waits until the output contains s.
+func (w *wsTerm) waitFor(s string, timeout time.Duration) {
+	w.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(w.output(), s) {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("no %q from the terminal within %s; output:\n%q", s, timeout, w.output())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitClosed waits for the server to close the socket and returns the text
+// frames received and the close status.
+func (w *wsTerm) waitClosed(timeout time.Duration) ([]termMessage, websocket.StatusCode) {
+	w.t.Helper()
+	select {
+	case <-w.done:
+	case <-time.After(timeout):
+		w.t.Fatalf("the terminal was not closed within %s; output:\n%q", timeout, w.output())
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]termMessage(nil), w.texts...), w.status
+}
+
+// psLines lists the container's processes except PID 1 and ps.
+func (env *testEnv) psLines(id string) []string {
+	var out []string
+	for _, line := range strings.Split(env.containerExec(id, "ps", "-o", "pid,stat,args"), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] == "PID" || f[0] == "1" || f[2] == "ps" {
+			continue
+		}
+		out = append(out, strings.TrimSpace(line))
+	}
+	return out
+}
+
+// shellLines are the processes of terminals: shells and the sleeps the
+// tests run (telnetd and httpd are the lab's own).
+func shellLines(ps []string) []string {
+	var out []string
+	for _, l := range ps {
+		if strings.Contains(l, "/bin/sh") || strings.Contains(l, "sleep 1000") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestTerminal(t *testing.T) {
+	// Not parallel: concurrent network creation races in Docker 20.10.
+	env := newEnv(t)
+	c := env.login()
+	repo, name, id := env.runningLab("term-")
+
+	t.Run("echo, resize and exit code", func(t *testing.T) {
+		w := env.openTerminal(c, termURL(repo, name, "target", "cols=100&rows=30"))
+		// The marker only appears once the shell ran the line (the echo
+		// of the typed line shows the expression, not its value).
+		w.send("echo hello-$((40000+2))-mark; stty size; echo $TERM\r")
+		w.waitFor("hello-40002-mark\r\n", 15*time.Second)
+		w.waitFor("30 100\r\n", 5*time.Second)
+		w.waitFor("xterm-256color\r\n", 5*time.Second)
+		w.resize(120, 40)
+		w.send("stty size\r")
+		w.waitFor("40 120\r\n", 5*time.Second)
+		// Colours pass as raw bytes.
+		w.send(`printf '\033[31mred\033[0m\n'` + "\r")
+		w.waitFor("\x1b[31mred\x1b[0m", 5*time.Second)
+		w.send("exit 3\r")
+		texts, status := w.waitClosed(15 * time.Second)
+		if len(texts) != 1 || texts[0].Type != "exit" || texts[0].Code == nil || *texts[0].Code != 3 {
+			t.Errorf("text frames = %+v, want one exit frame with code 3", texts)
+		}
+		if status != websocket.StatusNormalClosure {
+			t.Errorf("close status = %v, want a normal closure", status)
+		}
+	})
+
+	t.Run("cmd runs the given argv", func(t *testing.T) {
+		q := url.Values{"cmd": {"sh", "-c", "echo cmd-$((6*7)); exit 4"}}
+		w := env.openTerminal(c, termURL(repo, name, "target", q.Encode()))
+		w.waitFor("cmd-42", 15*time.Second)
+		texts, _ := w.waitClosed(15 * time.Second)
+		if len(texts) != 1 || texts[0].Type != "exit" || *texts[0].Code != 4 {
+			t.Errorf("text frames = %+v, want exit 4", texts)
+		}
+	})
+
+	t.Run("terminals never cross", func(t *testing.T) {
+		// Two tabs (two sessions) and two terminals in one tab.
+		other := env.login()
+		terms := []*wsTerm{
+			env.openTerminal(c, termURL(repo, name, "target", "")),
+			env.openTerminal(c, termURL(repo, name, "target", "")),
+			env.openTerminal(other, termURL(repo, name, "target", "")),
+		}
+		for i, w := range terms {
+			w.send(fmt.Sprintf("echo only-$((%d+1000))-here\r", i))
+		}
+		for i, w := range terms {
+			w.waitFor(fmt.Sprintf("only-%d-here\r\n", i+1000), 15*time.Second)
+		}
+		time.Sleep(300 * time.Millisecond)
+		for i, w := range terms {
+			for j := range terms {
+				if j != i && strings.Contains(w.output(), fmt.Sprintf("only-%d-here", j+1000)) {
+					t.Errorf("terminal %d shows terminal %d's output:\n%q", i, j, w.output())
+				}
+			}
+			w.send("exit\r")
+			w.waitClosed(15 * time.Second)
+		}
+	})
+
+	t.Run("closing the socket ends the shell and its foreground program", func(t *testing.T) {
+		w := env.openTerminal(c, termURL(repo, name, "target", ""))
+		w.send("sleep 1000\r")
+		deadline := time.Now().Add(15 * time.Second)
+		for len(shellLines(env.psLines(id))) < 2 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the shell and sleep never showed in ps:\n%s", strings.Join(env.psLines(id), "\n"))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		w.conn.Close(websocket.StatusNormalClosure, "tab closed")
+		deadline = time.Now().Add(10 * time.Second)
+		for {
+			left := shellLines(env.psLines(id))
+			if len(left) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("processes left 10s after the terminal closed:\n%s", strings.Join(left, "\n"))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if ps := env.psLines(id); strings.Contains(strings.Join(ps, "\n"), " Z ") {
+			t.Errorf("zombies left:\n%s", strings.Join(ps, "\n"))
+		}
+	})
+
+	t.Run("a plain GET is refused", func(t *testing.T) {
+		expectError(t, env.do(c, "GET", termURL(repo, name, "target", ""), nil), http.StatusBadRequest, "Upgrade")
+	})
+
+	t.Run("stopping the lab ends its terminals", func(t *testing.T) {
+		w := env.openTerminal(c, termURL(repo, name, "target", ""))
+		w.send("echo $((1+1))-ready\r")
+		w.waitFor("2-ready", 15*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		l, err := env.catalog.Load(ctx, repo+"/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := env.engine.Down(ctx, engine.RefOf(l), l, engine.DownOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		texts, status := w.waitClosed(20 * time.Second)
+		if len(texts) != 1 || (texts[0].Type != "exit" && texts[0].Type != "error") {
+			t.Errorf("text frames after the lab stopped = %+v, want one exit or error frame", texts)
+		}
+		t.Logf("after stop: %+v, close status %v", texts, status)
+	})
+
+	if t.Failed() {
+		return
+	}
+	// Once the lab stopped, a new terminal is refused with 409.
+	e := expectError(t, env.do(c, "GET", termURL(repo, name, "target", ""), nil), http.StatusConflict, "")
+	if !strings.Contains(e.Error, "not running") {
+		t.Errorf("409 error %q does not say the lab is not running", e.Error)
+	}
+}
+
+func TestTerminalRefusals(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	repo := uniqueName("term-refuse-")
+	env.copyLab("hello-flag", repo, "hello")
+	env.copyLab("routed-network", repo, "routed")
+
+	// No session: 401, as a plain request and as a WebSocket handshake.
+	expectError(t, env.do(env.client(), "GET", termURL(repo, "hello", "target", ""), nil), http.StatusUnauthorized, "")
+	if _, res, err := env.dialTerminal(env.client(), termURL(repo, "hello", "target", "")); err == nil || res == nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("handshake without a session: %v, %v; want 401", res, err)
+	}
+	// A foreign Origin: 403 (the guard; Accept would refuse it too).
+	if _, res, err := env.dialTerminal(c, termURL(repo, "hello", "target", ""), "http://evil.example"); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+		t.Errorf("handshake from a foreign origin: %v, %v; want 403", res, err)
+	}
+	// The lab forbids the shell for victim: 403 naming the service and the lab.
+	for _, p := range []string{termURL(repo, "routed", "victim", ""), labURL(repo, "routed", "services", "victim", "files") + "?path=/etc/passwd"} {
+		e := expectError(t, env.do(c, "GET", p, nil), http.StatusForbidden, "service")
+		if !strings.Contains(e.Error, "victim") || !strings.Contains(e.Error, repo+"/routed") {
+			t.Errorf("403 error %q does not name the service and the lab", e.Error)
+		}
+	}
+	// Not running: 409.
+	e := expectError(t, env.do(c, "GET", termURL(repo, "hello", "target", ""), nil), http.StatusConflict, "")
+	if !strings.Contains(e.Error, "not running") {
+		t.Errorf("409 error %q", e.Error)
+	}
+	if _, res, err := env.dialTerminal(c, termURL(repo, "hello", "target", "")); err == nil || res == nil || res.StatusCode != http.StatusConflict {
+		t.Errorf("handshake to a stopped lab: %v, %v; want 409", res, err)
+	}
+	// Unknown service or lab: 404.
+	e = expectError(t, env.do(c, "GET", termURL(repo, "hello", "nope", ""), nil), http.StatusNotFound, "service")
+	if !strings.Contains(e.Error, "nope") {
+		t.Errorf("404 error %q does not name the service", e.Error)
+	}
+	expectError(t, env.do(c, "GET", termURL(repo, "no-such-lab", "target", ""), nil), http.StatusNotFound, "")
+	// Bad names and parameters: 400.
+	expectError(t, env.do(c, "GET", termURL(repo, "hello", ".hidden", ""), nil), http.StatusBadRequest, "service")
+	expectError(t, env.do(c, "GET", termURL(repo, "hello", "target", "cols=0"), nil), http.StatusBadRequest, "cols")
+	expectError(t, env.do(c, "GET", termURL(repo, "hello", "target", "rows=abc"), nil), http.StatusBadRequest, "rows")
+	expectError(t, env.do(c, "GET", termURL(repo, "hello", "target", "cmd="), nil), http.StatusBadRequest, "cmd")
+}
