@@ -14,24 +14,22 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dsp-lab/dsp/bench/internal/dspserve"
 
 	"github.com/coder/websocket"
 	"github.com/moby/moby/client"
@@ -106,44 +104,17 @@ func run(bin string, samples, sizeMB, runs int, out string) error {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--home", home, "serve", "--listen", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
+	srv, err := dspserve.Start(bin, home)
 	if err != nil {
 		return err
 	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
+	defer srv.Stop()
+	c, base := srv.Client, srv.Base
+	if err := dspserve.Post(c, base+"/api/labs/bench/term/up"); err != nil {
 		return err
 	}
 	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-		}
-	}()
-	base, err := serverURL(stdout)
-	if err != nil {
-		return err
-	}
-	password, err := os.ReadFile(filepath.Join(home, ".dsp.d", "admin-password"))
-	if err != nil {
-		return err
-	}
-	c, err := login(base, strings.TrimSpace(string(password)))
-	if err != nil {
-		return err
-	}
-	if err := post(c, base+"/api/labs/bench/term/up"); err != nil {
-		return err
-	}
-	defer func() {
-		post(c, base+"/api/labs/bench/term/down")
+		dspserve.Post(c, base+"/api/labs/bench/term/down")
 		waitState(c, base, "stopped", 2*time.Minute)
 	}()
 	if err := waitState(c, base, "running", 3*time.Minute); err != nil {
@@ -155,7 +126,7 @@ func run(bin string, samples, sizeMB, runs int, out string) error {
 			APIVersion string `json:"apiVersion"`
 		} `json:"docker"`
 	}
-	_ = getJSON(c, base+"/api/settings", &settings)
+	_ = dspserve.GetJSON(c, base+"/api/settings", &settings)
 
 	res := result{dockerVer: strings.TrimSpace(settings.Docker.Version + " (API " + settings.Docker.APIVersion + ")")}
 	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
@@ -177,7 +148,7 @@ func run(bin string, samples, sizeMB, runs int, out string) error {
 			ContainerID string `json:"containerId"`
 		} `json:"services"`
 	}
-	if err := getJSON(c, base+"/api/labs/bench/term/status", &status); err != nil || len(status.Services) != 1 {
+	if err := dspserve.GetJSON(c, base+"/api/labs/bench/term/status", &status); err != nil || len(status.Services) != 1 {
 		return fmt.Errorf("status: %v", err)
 	}
 	docker, err := client.New(client.FromEnv)
@@ -193,12 +164,12 @@ func run(bin string, samples, sizeMB, runs int, out string) error {
 	// Throughput runs alternate between dsp and Docker alone, so that both
 	// see the same machine.
 	for i := 0; i < runs; i++ {
-		cpu0, t0 := cpuSeconds(cmd.Process.Pid), time.Now()
+		cpu0, t0 := cpuSeconds(srv.Pid()), time.Now()
 		mbps, first, err := measureThroughput(c, base, res.bytes)
 		if err != nil {
 			return fmt.Errorf("throughput: %w", err)
 		}
-		res.dspCPU = append(res.dspCPU, (cpuSeconds(cmd.Process.Pid)-cpu0)/time.Since(t0).Seconds())
+		res.dspCPU = append(res.dspCPU, (cpuSeconds(srv.Pid())-cpu0)/time.Since(t0).Seconds())
 		log.Printf("throughput run %d: %.1f MB/s (dsp serve: %.0f%% of a CPU)", i+1, mbps, 100*res.dspCPU[i])
 		res.throughput = append(res.throughput, mbps)
 		res.firstByte = append(res.firstByte, first)
@@ -481,72 +452,13 @@ func joinFloats(v []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-func serverURL(stdout io.Reader) (string, error) {
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "dsp is serving on "); ok {
-			go io.Copy(io.Discard, stdout)
-			return strings.Fields(rest)[0], nil
-		}
-	}
-	return "", fmt.Errorf("dsp serve did not say where it serves")
-}
-
-func login(base, password string) (*http.Client, error) {
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	req, _ := http.NewRequest("POST", base+"/api/login", strings.NewReader(`{"password":"`+password+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-DSP-Request", "1")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		return nil, fmt.Errorf("login: %s", resp.Status)
-	}
-	return c, nil
-}
-
-func getJSON(c *http.Client, url string, v any) error {
-	resp, err := c.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, data)
-	}
-	return json.Unmarshal(data, v)
-}
-
-func post(c *http.Client, url string) error {
-	req, _ := http.NewRequest("POST", url, nil)
-	req.Header.Set("X-DSP-Request", "1")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		data, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("POST %s: %s: %s", url, resp.Status, data)
-	}
-	return nil
-}
-
 func waitState(c *http.Client, base, state string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		var d struct {
 			State string `json:"state"`
 		}
-		if err := getJSON(c, base+"/api/labs/bench/term", &d); err == nil && d.State == state {
+		if err := dspserve.GetJSON(c, base+"/api/labs/bench/term", &d); err == nil && d.State == state {
 			return nil
 		}
 		time.Sleep(300 * time.Millisecond)

@@ -6,25 +6,22 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dsp-lab/dsp/bench/internal/dspserve"
 )
 
 func main() {
@@ -72,58 +69,40 @@ func run(bin, corpus string, copies, requests, running int, out string) error {
 		return err
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--home", home, "serve", "--listen", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
+	srv, err := dspserve.Start(bin, home)
 	if err != nil {
 		return err
 	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer cmd.Process.Kill()
-	base, err := serverURL(stdout)
-	if err != nil {
-		return err
-	}
-	password, err := os.ReadFile(filepath.Join(home, ".dsp.d", "admin-password"))
-	if err != nil {
-		return err
-	}
-	c, err := login(base, strings.TrimSpace(string(password)))
-	if err != nil {
-		return err
-	}
+	defer srv.Stop()
+	c, base := srv.Client, srv.Base
 	var res result
 	var cat struct {
 		Repositories []struct {
 			Labs []json.RawMessage `json:"labs"`
 		} `json:"repositories"`
 	}
-	if err := getJSON(c, base+"/api/labs", &cat); err != nil {
+	if err := dspserve.GetJSON(c, base+"/api/labs", &cat); err != nil {
 		return err
 	}
 	for _, r := range cat.Repositories {
 		res.labs += len(r.Labs)
 	}
 	time.Sleep(2 * time.Second)
-	res.idleRSS = rss(cmd.Process.Pid)
+	res.idleRSS = rss(srv.Pid())
 	if res.idle, err = measure(c, base+"/api/labs", requests); err != nil {
 		return err
 	}
-	res.afterListRSS = rss(cmd.Process.Pid)
+	res.afterListRSS = rss(srv.Pid())
 
 	started := time.Now()
 	for i := 1; i <= running; i++ {
-		if err := post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/up", base, i)); err != nil {
+		if err := dspserve.Post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/up", base, i)); err != nil {
 			return err
 		}
 	}
 	defer func() {
 		for i := 1; i <= running; i++ {
-			post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/down", base, i))
+			dspserve.Post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/down", base, i))
 		}
 		waitState(c, base, running, "stopped", 3*time.Minute)
 	}()
@@ -132,7 +111,7 @@ func run(bin, corpus string, copies, requests, running int, out string) error {
 	}
 	res.startAll = time.Since(started)
 	time.Sleep(2 * time.Second)
-	res.runningRSS = rss(cmd.Process.Pid)
+	res.runningRSS = rss(srv.Pid())
 	if res.withRunning, err = measure(c, base+"/api/labs", requests); err != nil {
 		return err
 	}
@@ -141,14 +120,14 @@ func run(bin, corpus string, copies, requests, running int, out string) error {
 
 func measure(c *http.Client, url string, n int) (latencies, error) {
 	for i := 0; i < 5; i++ { // warm-up
-		if err := getJSON(c, url, nil); err != nil {
+		if err := dspserve.GetJSON(c, url, nil); err != nil {
 			return nil, err
 		}
 	}
 	var out latencies
 	for i := 0; i < n; i++ {
 		t := time.Now()
-		if err := getJSON(c, url, nil); err != nil {
+		if err := dspserve.GetJSON(c, url, nil); err != nil {
 			return nil, err
 		}
 		out = append(out, time.Since(t))
@@ -164,7 +143,7 @@ func waitState(c *http.Client, base string, n int, state string, timeout time.Du
 			var d struct {
 				State string `json:"state"`
 			}
-			if err := getJSON(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d", base, i), &d); err == nil && d.State == state {
+			if err := dspserve.GetJSON(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d", base, i), &d); err == nil && d.State == state {
 				done++
 			}
 		}
@@ -191,68 +170,6 @@ func report(r result, requests, running int) string {
 	fmt.Fprintf(&b, "| idle, after the first catalogue load | %s |\n| after %d catalogue requests | %s |\n| with %d labs running (started through the API in %s) | %s |\n",
 		mib(r.idleRSS), requests, mib(r.afterListRSS), running, r.startAll.Round(100*time.Millisecond), mib(r.runningRSS))
 	return b.String()
-}
-
-func serverURL(stdout io.Reader) (string, error) {
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "dsp is serving on "); ok {
-			go io.Copy(io.Discard, stdout)
-			return strings.Fields(rest)[0], nil
-		}
-	}
-	return "", fmt.Errorf("dsp serve did not say where it serves")
-}
-
-func login(base, password string) (*http.Client, error) {
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: time.Minute}
-	req, _ := http.NewRequest("POST", base+"/api/login", strings.NewReader(`{"password":"`+password+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-DSP-Request", "1")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		return nil, fmt.Errorf("login: %s", resp.Status)
-	}
-	return c, nil
-}
-
-func getJSON(c *http.Client, url string, v any) error {
-	resp, err := c.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, data)
-	}
-	if v == nil {
-		return nil
-	}
-	return json.Unmarshal(data, v)
-}
-
-func post(c *http.Client, url string) error {
-	req, _ := http.NewRequest("POST", url, nil)
-	req.Header.Set("X-DSP-Request", "1")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		data, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("POST %s: %s: %s", url, resp.Status, data)
-	}
-	return nil
 }
 
 // rss returns a process's resident set size in bytes.
