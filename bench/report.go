@@ -20,7 +20,7 @@ const downTarget = 5.0
 // Stop grace periods of the generated labs: dsp's default (they set no
 // x-dsp stop_timeout) and Docker's default, which compose uses.
 const (
-	dspGrace     = time.Second
+	dspGrace     = 0
 	composeGrace = 10 * time.Second
 )
 
@@ -266,7 +266,7 @@ func renderReport(cfg *config, env *environment, results []*labResult) string {
 	p("- The harness (`bench/`, package main, standard library only) generates a throw-away dsp main directory (`-home`, default `%s`) holding one repository `%s` with one native lab per size: ", filepath.Join(os.TempDir(), "dsp-bench-home"), benchRepo)
 	p("a `compose.yaml` with a top-level `x-dsp: {title: …}` and a `.dsp` marker. Each service is `image: dsp/busybox:latest`, `command: [\"sh\", \"-c\", \"sleep 1000000\"]`, `tty: true`, `stdin_open: true`, no `init`, ")
 	p("on one user network with a fixed subnet (10.239.N.0/24), so both tools create a network. There are no x-dsp actions or files: the rows by size compare the bare lifecycle.\n")
-	p("- PID 1 of every container ignores SIGTERM (a process that is PID 1 of its namespace only gets the signals it handles), like the shells and daemons of most lab images, so a stop lasts its whole grace period: Docker's default 10 s for compose, dsp's default 1 s (x-dsp `stop_timeout`).")
+	p("- PID 1 of every container ignores SIGTERM (a process that is PID 1 of its namespace only gets the signals it handles), like the shells and daemons of most lab images, so a stop lasts its whole grace period: Docker's default 10 s for compose; dsp's default is none (containers are removed at once; a lab sets one with x-dsp `stop_timeout`).")
 	if m, ok := minComposeDown(rs); ok {
 		p(" The fastest compose down measured took %s, which confirms it.", formatSeconds(m))
 	}
