@@ -186,5 +186,15 @@ func readConfined(file string) ([]byte, error) {
 	if _, err := safepath.Within(filepath.Dir(file), file); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(file), err)
 	}
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxDefinitionSize {
+		return nil, fmt.Errorf("%s is %d MiB; a lab definition file may be at most %d MiB", filepath.Base(file), st.Size()>>20, maxDefinitionSize>>20)
+	}
 	return os.ReadFile(file)
 }
+
+// maxDefinitionSize bounds the lab files dsp reads into memory.
+const maxDefinitionSize = 16 << 20

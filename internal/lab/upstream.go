@@ -79,6 +79,10 @@ func loadUpstreamStory(l *Lab, sink *problemSink) {
 		sink.errorf(file, 0, "", "cannot read: %v", err)
 	default:
 		var info upstreamInfo
+		if notAnObject(data) {
+			sink.warnf(file, 1, "", "is not an object with description, goal and solution (%s); ignored", snippet(data))
+			break
+		}
 		if err := decodeJSON(data, &info); err != nil {
 			sink.errorf(file, jsonErrorLine(data, err), "", "not valid: %v", err)
 			break
@@ -140,6 +144,11 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 	}
 	if err != nil {
 		sink.errorf(file, 0, "", "cannot read: %v", err)
+		return
+	}
+	if notAnObject(data) {
+		// Imported labs carry stubs such as "IMPORTED": nothing to add.
+		sink.warnf(file, 1, "", "holds no container list (%s); ignored", snippet(data))
 		return
 	}
 	var nf upstreamNetworkFile
@@ -205,6 +214,22 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 }
 
 // decodeJSON decodes data into v; an empty file decodes to the zero value.
+// notAnObject reports whether data is valid JSON whose top level is not an
+// object (a string, an array, null).
+func notAnObject(data []byte) bool {
+	t := bytes.TrimSpace(data)
+	return len(t) > 0 && t[0] != '{' && json.Valid(t)
+}
+
+// snippet quotes the start of a file for a message.
+func snippet(data []byte) string {
+	t := string(bytes.TrimSpace(data))
+	if len(t) > 40 {
+		t = t[:40] + "…"
+	}
+	return t
+}
+
 func decodeJSON(data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -459,5 +460,40 @@ func TestJSONLines(t *testing.T) {
 	li = jsonLines([]byte("{\n\"a\": 1,\n\"b\": [\n oops\n]}"))
 	if li.of("a") != 2 || li.of("b") != 3 {
 		t.Errorf("partial index = %v", li)
+	}
+}
+
+// Imported labs may carry network.json or information.json that are not
+// objects at all: they load, with a warning naming the file.
+func TestUpstreamStubFilesAreWarnings(t *testing.T) {
+	for _, stub := range []string{`"IMPORTED"`, `[]`, `null`} {
+		repo := t.TempDir()
+		dir := filepath.Join(repo, "stub")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range map[string]string{
+			".dsp":               "",
+			"docker-compose.yml": "services:\n  a:\n    image: busybox\n",
+			"network.json":       stub,
+			"information.json":   stub,
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l, err := Load(context.Background(), dir)
+		if err != nil {
+			t.Fatalf("stub %s: load: %v", stub, err)
+		}
+		var warned []string
+		for _, p := range l.Problems {
+			if p.Severity == SeverityWarning && (filepath.Base(p.File) == "network.json" || filepath.Base(p.File) == "information.json") {
+				warned = append(warned, filepath.Base(p.File))
+			}
+		}
+		if len(warned) != 2 {
+			t.Errorf("stub %s: warnings for %v, want network.json and information.json", stub, warned)
+		}
 	}
 }
