@@ -23,6 +23,9 @@ type UpOptions struct {
 	Instance string   // empty for the default instance
 	Trusted  bool     // the lab's repository is trusted: its risks are accepted
 	Progress Progress // receives every step
+	// Flag is the instance's flag, for a lab that declares one; a fresh
+	// random flag is made when it is empty.
+	Flag string
 }
 
 // MissingImagesError lists the images a lab needs that are not on this
@@ -122,8 +125,12 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 		return err
 	}
 
+	planted, flags, err := plantFlag(l, opts.Flag)
+	if err != nil {
+		return err
+	}
 	started := time.Now()
-	if err := e.start(ctx, l, ref, progress); err != nil {
+	if err := e.start(ctx, planted, ref, flags, progress); err != nil {
 		e.rollback(ctx, ref, l, progress)
 		return err
 	}
@@ -133,7 +140,7 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
-func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
+func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, flags []string, progress Progress) error {
 	if err := e.createAndStart(ctx, l, ref, progress); err != nil {
 		return err
 	}
@@ -153,7 +160,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, progress Progre
 	if err := e.copyFiles(ctx, l, containers, true, progress); err != nil {
 		return err
 	}
-	if err := e.markReady(ctx, ref, l); err != nil {
+	if err := e.markReady(ctx, ref, l, flags); err != nil {
 		return &StepError{Step: StepDone, Err: err}
 	}
 	return nil
@@ -360,9 +367,12 @@ func (e *Engine) serviceContainers(ctx context.Context, project string) (map[str
 
 // markReady records in Docker that the start completed: a labelled volume
 // that exists exactly while the instance is fully started.
-func (e *Engine) markReady(ctx context.Context, ref Ref, l *lab.Lab) error {
+func (e *Engine) markReady(ctx context.Context, ref Ref, l *lab.Lab, flags []string) error {
 	labels := e.labels(ref, l.Dir)
 	labels[LabelReady] = "true"
+	if len(flags) > 0 {
+		labels[LabelFlags] = strings.Join(flags, ",")
+	}
 	labels[api.ProjectLabel] = e.Project(ref)
 	_, err := e.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: readyVolume(e.Project(ref)), Labels: labels})
 	if err != nil {

@@ -74,6 +74,8 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 		// host's environment never leaks into a lab from a stranger.
 		cli.WithEnvFiles(dotEnv...),
 		cli.WithDotEnv,
+		// The flag placeholder survives interpolation; each start replaces it.
+		cli.WithEnv([]string{"DSP_FLAG=" + FlagPlaceholder}),
 		cli.WithResolvedPaths(true),
 		cli.WithLoadOptions(func(o *loader.Options) {
 			// env_file and label_file are read only after their paths are

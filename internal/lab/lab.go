@@ -58,6 +58,12 @@ type Lab struct {
 	// dsp's default.
 	StopTimeout *time.Duration `json:"stopTimeout,omitempty"`
 
+	// Checks prove that a running lab works; Solve proves it can be solved.
+	Checks []Check `json:"checks"`
+	Solve  *Solve  `json:"solve,omitempty"`
+	// Flag is set when each instance gets its own random flag.
+	Flag *FlagSpec `json:"flag,omitempty"`
+
 	// Problems are the warnings found while loading (errors fail the load).
 	Problems []Problem `json:"problems,omitempty"`
 

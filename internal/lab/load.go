@@ -60,6 +60,7 @@ func Load(ctx context.Context, dir string) (*Lab, error) {
 		Files:    []File{},
 		Services: []Service{},
 		Networks: []Network{},
+		Checks:   []Check{},
 	}
 	sink := &problemSink{}
 	l.ComposeFile = findComposeFile(abs)
@@ -91,6 +92,7 @@ func Load(ctx context.Context, dir string) (*Lab, error) {
 	}
 	if project != nil && doc != nil {
 		loadNativeServices(l, doc, sink)
+		loadChecks(l, doc, sink)
 	}
 	if l.Title == "" {
 		l.Title = l.Name

@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/ctf"
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+// LabelFlags holds, on a started instance's ready marker, the hashes of the
+// flags a user may submit (comma separated).
+const LabelFlags = "io.dsp.flags"
+
+// ErrNoFlag means a lab plants no flag, so there is nothing to submit.
+var ErrNoFlag = errors.New("this lab plants no flag")
+
+// plantFlag returns the lab as it runs with its flag, and the hashes of the
+// flags a user may submit: the instance's fresh flag and the literal flags
+// of ctf actions. flag is used when given; otherwise a lab that declares a
+// flag gets a fresh one.
+func plantFlag(l *lab.Lab, flag string) (*lab.Lab, []string, error) {
+	if l.Flag != nil && flag == "" {
+		var err error
+		if flag, err = ctf.NewFlag(l.Flag.Prefix); err != nil {
+			return nil, nil, err
+		}
+	}
+	planted := l.WithFlag(flag)
+	var hashes []string
+	if l.Flag != nil {
+		hashes = append(hashes, ctf.Hash(flag))
+	}
+	for _, f := range planted.CTFFlags() {
+		if h := ctf.Hash(f); !slices.Contains(hashes, h) {
+			hashes = append(hashes, h)
+		}
+	}
+	return planted, hashes, nil
+}
+
+// SubmitFlag reports whether flag is one of the running instance's flags.
+// It returns a *NotRunningError when the instance is not fully started and
+// ErrNoFlag when its lab plants none.
+func (e *Engine) SubmitFlag(ctx context.Context, ref Ref, flag string) (bool, error) {
+	v, err := e.docker.VolumeInspect(ctx, readyVolume(e.Project(ref)), client.VolumeInspectOptions{})
+	if isNotFound(err) {
+		return false, &NotRunningError{Ref: ref}
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the flags of %s: %w", ref, err)
+	}
+	list := v.Volume.Labels[LabelFlags]
+	if list == "" {
+		return false, ErrNoFlag
+	}
+	return ctf.Matches(flag, strings.Split(list, ",")), nil
+}

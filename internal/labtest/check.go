@@ -1,0 +1,184 @@
+package labtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/netns"
+)
+
+// Bounds of one attempt of a check, and the pause between attempts.
+const (
+	maxAttempt   = 10 * time.Second
+	retryPause   = time.Second
+	maxBodyBytes = 1 << 20
+	maxOutput    = 4 << 10
+)
+
+// attempt is what one try of a check found.
+type attempt struct {
+	ok     bool
+	msg    string
+	output string
+	// final means trying again cannot help (a misconfiguration).
+	final bool
+}
+
+// runCheck tries a check until it passes or its timeout runs out.
+func runCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) Step {
+	started := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	var last attempt
+	tries := 0
+	for {
+		tries++
+		tryCtx, cancelTry := context.WithTimeout(ctx, maxAttempt)
+		last = tryCheck(tryCtx, eng, ref, c)
+		cancelTry()
+		if last.ok || last.final {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(retryPause):
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	step := Step{Kind: StepCheck, Name: c.Name, Status: Passed, Duration: since(started), Message: last.msg, Output: tail(last.output)}
+	if !last.ok {
+		step.Status = Failed
+		if !last.final {
+			step.Message = fmt.Sprintf("%s (after %d attempts in %s)", last.msg, tries, c.Timeout)
+		}
+	}
+	return step
+}
+
+func tryCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	switch c.Kind {
+	case lab.CheckCommand:
+		return tryCommand(ctx, eng, ref, c)
+	case lab.CheckTCP:
+		return tryTCP(ctx, eng, ref, c)
+	case lab.CheckHTTP:
+		return tryHTTP(ctx, eng, ref, c)
+	case lab.CheckHealthy:
+		return tryHealthy(ctx, eng, ref, c)
+	}
+	return attempt{msg: fmt.Sprintf("unknown kind of check %q", c.Kind), final: true}
+}
+
+func tryCommand(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	code, out, err := eng.Exec(ctx, ref, c.Service, c.Command, nil)
+	if err != nil {
+		return attempt{msg: fmt.Sprintf("run %s in %s: %v", c.Command[0], c.Service, err), output: out}
+	}
+	if code != c.ExitCode {
+		return attempt{msg: fmt.Sprintf("%s exited with code %d, want %d", c.Describe(), code, c.ExitCode), output: out}
+	}
+	if c.Match != "" && !regexp.MustCompile(c.Match).MatchString(out) {
+		return attempt{msg: fmt.Sprintf("the output of %s does not match %q", c.Describe(), c.Match), output: out}
+	}
+	msg := fmt.Sprintf("exit code %d", code)
+	if c.Match != "" {
+		msg += fmt.Sprintf(", output matches %q", c.Match)
+	}
+	return attempt{ok: true, msg: msg}
+}
+
+func tryTCP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	dialer, failed := serviceDialer(ctx, eng, ref, c)
+	if failed != nil {
+		return *failed
+	}
+	conn, err := dialer.DialContext(ctx, "tcp", c.Target)
+	if err != nil {
+		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: isEnterError(err)}
+	}
+	conn.Close()
+	return attempt{ok: true, msg: fmt.Sprintf("%s accepts connections from %s", c.Target, c.Service)}
+}
+
+func tryHTTP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	dialer, failed := serviceDialer(ctx, eng, ref, c)
+	if failed != nil {
+		return *failed
+	}
+	client := dialer.HTTPClient(maxAttempt)
+	req, err := newGet(ctx, c.Target)
+	if err != nil {
+		return attempt{msg: err.Error(), final: true}
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: isEnterError(err)}
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes))
+	if err != nil {
+		return attempt{msg: fmt.Sprintf("%s: read the answer: %v", c.Describe(), err)}
+	}
+	if res.StatusCode != c.Status {
+		return attempt{msg: fmt.Sprintf("%s answered %s, want %d", c.Describe(), res.Status, c.Status), output: string(body)}
+	}
+	if c.Match != "" && !regexp.MustCompile(c.Match).Match(body) {
+		return attempt{msg: fmt.Sprintf("the page %s does not match %q", c.Target, c.Match), output: string(body)}
+	}
+	msg := fmt.Sprintf("%s answered %s", c.Target, res.Status)
+	if c.Match != "" {
+		msg += fmt.Sprintf(", body matches %q", c.Match)
+	}
+	return attempt{ok: true, msg: msg}
+}
+
+func tryHealthy(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	health, err := eng.Health(ctx, ref)
+	if err != nil {
+		return attempt{msg: err.Error()}
+	}
+	status, ok := health[c.Service]
+	switch {
+	case !ok:
+		return attempt{msg: fmt.Sprintf("service %s has no container", c.Service)}
+	case status == "":
+		return attempt{msg: fmt.Sprintf("service %s has no healthcheck (add one to the compose service or its image)", c.Service), final: true}
+	case status != "healthy":
+		return attempt{msg: fmt.Sprintf("service %s is %s", c.Service, status)}
+	}
+	return attempt{ok: true, msg: fmt.Sprintf("service %s is healthy", c.Service)}
+}
+
+// serviceDialer dials from the network namespace of the check's service.
+func serviceDialer(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) (netns.Dialer, *attempt) {
+	pid, err := eng.ServicePID(ctx, ref, c.Service)
+	if err != nil {
+		return netns.Dialer{}, &attempt{msg: err.Error()}
+	}
+	return netns.Dialer{PID: pid}, nil
+}
+
+func isEnterError(err error) bool {
+	var enter *netns.EnterError
+	return errors.As(err, &enter)
+}
+
+// tail keeps the end of a command's output.
+func tail(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if len(s) > maxOutput {
+		s = "…" + s[len(s)-maxOutput:]
+	}
+	return s
+}
+
+func since(t time.Time) int64 { return time.Since(t).Milliseconds() }

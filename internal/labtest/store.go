@@ -1,0 +1,67 @@
+package labtest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+// Store keeps the last report of each lab, one JSON file a lab.
+type Store struct {
+	Dir string
+}
+
+func (s Store) file(repo, name string) string {
+	sum := sha256.Sum256([]byte(repo + "\x00" + name))
+	return filepath.Join(s.Dir, lab.Slug(repo)+"--"+lab.Slug(name)+"-"+hex.EncodeToString(sum[:4])+".json")
+}
+
+// Save replaces the lab's last report; a reader never sees half a file.
+func (s Store) Save(r *Report) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("test results folder: %w", err)
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the report of %s: %w", r.ID(), err)
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".report-*")
+	if err != nil {
+		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
+	}
+	if err := os.Rename(tmp.Name(), s.file(r.Repo, r.Lab)); err != nil {
+		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
+	}
+	return nil
+}
+
+// Last returns the lab's last report, or nil when it was never tested.
+func (s Store) Last(repo, name string) (*Report, error) {
+	data, err := os.ReadFile(s.file(repo, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last report of %s/%s: %w", repo, name, err)
+	}
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("last report of %s/%s: %w", repo, name, err)
+	}
+	return &r, nil
+}
