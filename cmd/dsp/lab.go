@@ -26,6 +26,9 @@ func newLabCommand(a *app) *cobra.Command {
 		newLabStatusCommand(a),
 		newLabLogsCommand(a),
 		newLabBuildCommand(a),
+		newLabTestCommand(a),
+		newLabCheckCommand(a),
+		newLabSubmitCommand(a),
 	)
 	return cmd
 }

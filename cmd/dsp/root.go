@@ -29,7 +29,7 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&a.home, "home", "", "main directory holding the lab repositories (default $"+catalog.HomeEnv+", else ~/dsp)")
-	root.AddCommand(newLabCommand(a), newShellCommand(a), newCpCommand(a), newRepoCommand(a), newExamplesCommand(a), newServeCommand(a))
+	root.AddCommand(newLabCommand(a), newShellCommand(a), newCpCommand(a), newRepoCommand(a), newExamplesCommand(a), newServeCommand(a), newTestCommand(a))
 	return root
 }
 

@@ -20,15 +20,15 @@ const LabelFlags = "io.dsp.flags"
 // ErrNoFlag means a lab plants no flag, so there is nothing to submit.
 var ErrNoFlag = errors.New("this lab plants no flag")
 
-// plantFlag returns the lab as it runs with its flag, and the hashes of the
+// plantFlag returns the lab as it runs with its flag, the flag, and the hashes of the
 // flags a user may submit: the instance's fresh flag and the literal flags
 // of ctf actions. flag is used when given; otherwise a lab that declares a
 // flag gets a fresh one.
-func plantFlag(l *lab.Lab, flag string) (*lab.Lab, []string, error) {
+func plantFlag(l *lab.Lab, flag string) (*lab.Lab, string, []string, error) {
 	if l.Flag != nil && flag == "" {
 		var err error
 		if flag, err = ctf.NewFlag(l.Flag.Prefix); err != nil {
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 	}
 	planted := l.WithFlag(flag)
@@ -41,7 +41,19 @@ func plantFlag(l *lab.Lab, flag string) (*lab.Lab, []string, error) {
 			hashes = append(hashes, h)
 		}
 	}
-	return planted, hashes, nil
+	return planted, flag, hashes, nil
+}
+
+// hideFlag keeps the instance's flag out of progress messages, which
+// students see: an action's arguments and output may carry it.
+func hideFlag(progress Progress, flag string) Progress {
+	if progress == nil || flag == "" {
+		return progress
+	}
+	return func(ev Event) {
+		ev.Message = strings.ReplaceAll(ev.Message, flag, "•••")
+		progress(ev)
+	}
 }
 
 // SubmitFlag reports whether flag is one of the running instance's flags.

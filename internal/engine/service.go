@@ -19,6 +19,9 @@ func (e *Engine) Exec(ctx context.Context, ref Ref, service string, argv []strin
 	if err != nil {
 		return 0, "", err
 	}
+	if onLine == nil {
+		onLine = func(string) {}
+	}
 	return e.exec(ctx, id, argv, false, onLine)
 }
 

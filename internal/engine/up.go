@@ -125,10 +125,11 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 		return err
 	}
 
-	planted, flags, err := plantFlag(l, opts.Flag)
+	planted, flag, flags, err := plantFlag(l, opts.Flag)
 	if err != nil {
 		return err
 	}
+	progress = hideFlag(progress, flag)
 	started := time.Now()
 	if err := e.start(ctx, planted, ref, flags, progress); err != nil {
 		e.rollback(ctx, ref, l, progress)

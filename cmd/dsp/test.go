@@ -1,0 +1,411 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dsp-lab/dsp/internal/catalog"
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/labtest"
+)
+
+// reportFiles are the --junit and --json outputs of a test run.
+type reportFiles struct {
+	junit string
+	json  string
+}
+
+func (f *reportFiles) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.junit, "junit", "", "write a JUnit XML report to this file")
+	cmd.Flags().StringVar(&f.json, "json", "", "write a JSON report to this file")
+}
+
+// write saves the reports; a file is replaced only once it is complete.
+func (f *reportFiles) write(reports []*labtest.Report) error {
+	if f.junit != "" {
+		if err := writeAtomically(f.junit, func(w io.Writer) error { return labtest.WriteJUnit(w, reports) }); err != nil {
+			return err
+		}
+	}
+	if f.json != "" {
+		if err := writeAtomically(f.json, func(w io.Writer) error { return labtest.WriteJSON(w, reports) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeAtomically(file string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".dsp-report-*")
+	if err != nil {
+		return fmt.Errorf("report %s: %w", file, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("report %s: %w", file, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("report %s: %w", file, err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("report %s: %w", file, err)
+	}
+	return nil
+}
+
+func testStore(c *catalog.Catalog) labtest.Store {
+	return labtest.Store{Dir: filepath.Join(c.StateDir(), "tests")}
+}
+
+// errTestsFailed makes the command exit with status 1 after it printed
+// what failed.
+var errTestsFailed = &exitError{code: 1}
+
+func newLabTestCommand(a *app) *cobra.Command {
+	var (
+		trust bool
+		plain bool
+		files reportFiles
+	)
+	cmd := &cobra.Command{
+		Use:   "test REPO/LAB|PATH",
+		Short: "Test a lab: validate, start a fresh instance, wait until healthy, run its checks, its solution and the flag check, then tear it down",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			out := cmd.OutOrStdout()
+			r := newRenderer(out, plain)
+			rep := labtest.Test(ctx, eng, t.lab, t.loadErr, labtest.Options{Trusted: t.trusted || trust, Progress: r.Event})
+			r.Close()
+			printReport(out, rep)
+			if err := testStore(c).Save(rep); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			if err := files.write([]*labtest.Report{rep}); err != nil {
+				return err
+			}
+			if rep.Status == labtest.Failed {
+				return errTestsFailed
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for even if its repository is not trusted")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	files.register(cmd)
+	return cmd
+}
+
+func newLabCheckCommand(a *app) *cobra.Command {
+	var plain bool
+	cmd := &cobra.Command{
+		Use:   "check REPO/LAB",
+		Short: "Run a running lab's checks",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			t, err := a.loadTarget(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			if len(t.lab.Checks) == 0 {
+				return fmt.Errorf("lab %s declares no checks (x-dsp.checks in %s)", t.lab.ID(), t.lab.ComposeFile)
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			out := cmd.OutOrStdout()
+			r := newRenderer(out, plain)
+			rep := labtest.Checks(ctx, eng, t.lab, labtest.Options{Progress: r.Event})
+			r.Close()
+			printReport(out, rep)
+			if err := testStore(c).Save(rep); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			if rep.Status == labtest.Failed {
+				return errTestsFailed
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	return cmd
+}
+
+func newLabSubmitCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "submit REPO/LAB FLAG",
+		Short: "Submit a flag found in a running lab: says whether it is right (exit status 0) or wrong (1); FLAG - reads it from standard input",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			flag := args[1]
+			if flag == "-" {
+				data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), 4096))
+				if err != nil {
+					return fmt.Errorf("read the flag: %w", err)
+				}
+				flag = string(data)
+			}
+			t, eng, err := a.labAndEngine(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			ok, err := eng.SubmitFlag(ctx, engine.RefOf(t.lab), flag)
+			if errors.Is(err, engine.ErrNoFlag) {
+				return fmt.Errorf("lab %s: %w", t.lab.ID(), err)
+			}
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintln(cmd.OutOrStdout(), "✗ wrong flag")
+				return errTestsFailed
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "✓ correct: that is the flag of", t.lab.ID())
+			return nil
+		},
+	}
+	return cmd
+}
+
+func newTestCommand(a *app) *cobra.Command {
+	var (
+		trust    bool
+		all      bool
+		verbose  bool
+		parallel int
+		files    reportFiles
+	)
+	cmd := &cobra.Command{
+		Use:   "test [REPO|PATH...]",
+		Short: "Test every lab that has checks, in parallel, and write JUnit and JSON reports",
+		Long: `Test every lab that declares checks or a solution script (with --all, every
+lab) of the given repositories: names of repositories in the main directory,
+or paths to a repository folder (such as . in a lab repository's CI) or to a
+lab folder. Without arguments, every repository of the main directory.
+Labs whose subnets or host ports clash never run at the same time.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			targets, err := a.testTargets(ctx, c, args, all)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if len(targets) == 0 {
+				fmt.Fprintln(out, "no lab declares checks (x-dsp.checks or x-dsp.solve); use --all to test every lab")
+				return files.write(nil)
+			}
+			for i := range targets {
+				targets[i].Trusted = targets[i].Trusted || trust
+			}
+			eng, err := a.engine(ctx, c)
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			fmt.Fprintf(out, "testing %d lab(s), %d at a time\n", len(targets), parallel)
+			var mu sync.Mutex
+			started := time.Now()
+			opts := labtest.SuiteOptions{
+				Parallel: parallel,
+				Started: func(id string) {
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(out, "▶ %s\n", id)
+				},
+				Done: func(r *labtest.Report) {
+					mu.Lock()
+					defer mu.Unlock()
+					printSuiteLine(out, r)
+					if err := testStore(c).Save(r); err != nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+					}
+				},
+			}
+			if verbose {
+				opts.Progress = func(id string, ev engine.Event) {
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(out, "  %s: %s\n", id, plainLine(ev))
+				}
+			}
+			reports := labtest.RunSuite(ctx, eng, targets, opts)
+			sum := labtest.Summarize(reports)
+			fmt.Fprintf(out, "\n%d lab(s): %d passed, %d failed in %s\n", sum.Labs, sum.Passed, sum.Failed, time.Since(started).Round(100*time.Millisecond))
+			if err := files.write(reports); err != nil {
+				return err
+			}
+			if sum.Failed > 0 {
+				return errTestsFailed
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&trust, "trust", false, "accept what the labs ask for even if their repositories are not trusted")
+	cmd.Flags().BoolVar(&all, "all", false, "also test labs without checks (validate, start, healthy, stop)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every step of every lab as it happens")
+	cmd.Flags().IntVarP(&parallel, "parallel", "p", max(1, min(4, runtime.NumCPU()/2)), "how many labs run at once")
+	files.register(cmd)
+	return cmd
+}
+
+// testTargets loads the labs to test from repository names and paths.
+func (a *app) testTargets(ctx context.Context, c *catalog.Catalog, args []string, all bool) ([]labtest.Target, error) {
+	var targets []labtest.Target
+	add := func(l *lab.Lab, loadErr error, trusted bool) {
+		if l != nil && (all || len(l.Checks) > 0 || l.Solve != nil) {
+			targets = append(targets, labtest.Target{Lab: l, LoadErr: loadErr, Trusted: trusted})
+		}
+	}
+	if len(args) == 0 {
+		repos, err := c.Repos()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range repos {
+			args = append(args, r.Name)
+		}
+	}
+	for _, arg := range args {
+		dir, isPath := repoPath(arg)
+		switch {
+		case isPath && lab.IsLabDir(dir):
+			t, err := a.loadTarget(ctx, c, dir)
+			if err != nil {
+				return nil, err
+			}
+			add(t.lab, t.loadErr, t.trusted)
+		case isPath:
+			names, err := labFolders(dir)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) == 0 {
+				return nil, fmt.Errorf("%s holds no lab (a folder with a .dsp file or a compose file with x-dsp)", dir)
+			}
+			for _, n := range names {
+				t, err := a.loadTarget(ctx, c, filepath.Join(dir, n))
+				if err != nil {
+					return nil, err
+				}
+				add(t.lab, t.loadErr, t.trusted)
+			}
+		default:
+			names, err := c.LabNames(arg)
+			if err != nil {
+				return nil, fmt.Errorf("repository %q: %w", arg, err)
+			}
+			for _, n := range names {
+				t, err := a.loadTarget(ctx, c, arg+"/"+n)
+				if err != nil {
+					return nil, err
+				}
+				add(t.lab, t.loadErr, t.trusted)
+			}
+		}
+	}
+	return targets, nil
+}
+
+// repoPath tells whether arg is a path (rather than a repository name) and
+// returns it absolute.
+func repoPath(arg string) (string, bool) {
+	isPath := arg == "." || arg == ".." || strings.HasPrefix(arg, "./") || strings.HasPrefix(arg, "../") || strings.HasPrefix(arg, "/")
+	if !isPath {
+		return arg, false
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return arg, true
+	}
+	return abs, true
+}
+
+// labFolders lists the lab folders directly inside a repository folder.
+func labFolders(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read repository folder: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && lab.IsLabDir(p) {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// printReport prints every step of one lab's report.
+func printReport(out io.Writer, r *labtest.Report) {
+	fmt.Fprintf(out, "\n%s %s (%s, %s)\n", strings.ToUpper(string(r.Status)), r.ID(), r.Mode, time.Duration(r.Duration)*time.Millisecond)
+	for _, s := range r.Steps {
+		printStep(out, s)
+	}
+}
+
+func printStep(out io.Writer, s labtest.Step) {
+	icon := map[labtest.Status]string{labtest.Passed: "✓", labtest.Failed: "✗", labtest.Skipped: "-"}[s.Status]
+	name := s.Kind
+	if s.Kind == labtest.StepCheck {
+		name = fmt.Sprintf("check %q", s.Name)
+	}
+	fmt.Fprintf(out, "  %s %s: %s\n", icon, name, s.Message)
+	if s.Status == labtest.Failed && s.Output != "" {
+		for _, line := range strings.Split(s.Output, "\n") {
+			fmt.Fprintf(out, "      │ %s\n", line)
+		}
+	}
+}
+
+// printSuiteLine prints one finished lab of a suite, with its failures.
+func printSuiteLine(out io.Writer, r *labtest.Report) {
+	status := "PASS"
+	if r.Status == labtest.Failed {
+		status = "FAIL"
+	}
+	fmt.Fprintf(out, "%s %s (%s)\n", status, r.ID(), (time.Duration(r.Duration) * time.Millisecond).Round(100*time.Millisecond))
+	for _, s := range r.Failures() {
+		printStep(out, s)
+	}
+}
