@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,17 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	if code, out := run(t, e, ref, "target", "grep", "^alice:", "/etc/passwd"); code != 0 {
 		t.Errorf("user alice missing: %q", out)
 	}
-	if _, out := run(t, e, ref, "target", "cat", "/home/alice/proof.txt"); strings.TrimSpace(out) != "FLAG{hello-dsp}" {
-		t.Errorf("flag file = %q, want FLAG{hello-dsp}", out)
+	// The ctf action planted the instance's fresh flag; the progress that
+	// students see never shows it.
+	_, flag := run(t, e, ref, "target", "cat", "/home/alice/proof.txt")
+	flag = strings.TrimSpace(flag)
+	if !regexp.MustCompile(`^FLAG\{[0-9a-f]{32}\}$`).MatchString(flag) {
+		t.Errorf("flag file = %q, want FLAG{32 hex digits}", flag)
+	}
+	for _, ev := range rec.events {
+		if strings.Contains(ev.Message, flag) {
+			t.Errorf("progress shows the flag: %+v", ev)
+		}
 	}
 	if _, out := run(t, e, ref, "target", "cat", "/tmp/ready"); strings.TrimSpace(out) != "ready" {
 		t.Errorf("exec action output file = %q", out)
@@ -353,4 +363,103 @@ func TestUntrustedRiskyLabIsRefused(t *testing.T) {
 		t.Fatalf("up: err = %v, want *UntrustedError naming privileged", err)
 	}
 	assertNothingLeft(t, e, RefOf(l))
+}
+
+func TestFlagsAreFreshPerStartAndChecked(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	l := loadLab(t, "../../examples/hello-flag")
+	instance := uniqueName("flag")
+	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	cleanupLab(t, e, l, instance)
+
+	if _, err := e.SubmitFlag(ctx, ref, "FLAG{anything}"); !errors.As(err, new(*NotRunningError)) {
+		t.Fatalf("submit to a stopped lab: %v, want not running", err)
+	}
+	start := func() string {
+		t.Helper()
+		if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+			t.Fatalf("up: %v", err)
+		}
+		_, flag := run(t, e, ref, "target", "cat", "/home/alice/proof.txt")
+		return strings.TrimSpace(flag)
+	}
+	first := start()
+	for _, wrong := range []string{"", "FLAG{hello-dsp}", strings.ToUpper(first), first + "x", "FLAG{" + strings.Repeat("0", 32) + "}"} {
+		if ok, err := e.SubmitFlag(ctx, ref, wrong); err != nil || ok {
+			t.Errorf("wrong flag %q: accepted %v, err %v", wrong, ok, err)
+		}
+	}
+	if ok, err := e.SubmitFlag(ctx, ref, first+"\n"); err != nil || !ok {
+		t.Errorf("right flag: accepted %v, err %v", ok, err)
+	}
+	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	second := start()
+	if second == first {
+		t.Errorf("a new start planted the same flag %s", first)
+	}
+	if ok, _ := e.SubmitFlag(ctx, ref, first); ok {
+		t.Errorf("the previous start's flag is still accepted")
+	}
+	if ok, err := e.SubmitFlag(ctx, ref, second); err != nil || !ok {
+		t.Errorf("the new flag: accepted %v, err %v", ok, err)
+	}
+}
+
+func TestFlagInEnvironmentAndLiteralCTF(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	dir := writeLab(t, t.TempDir(), uniqueName("envflag"), map[string]string{"compose.yaml": `
+x-dsp:
+  title: env flag
+  flag: {prefix: CTF}
+services:
+  box:
+    image: ` + baseImage + `
+    command: [sleep, infinity]
+    environment:
+      SECRET: "the flag is ${DSP_FLAG}"
+    x-dsp:
+      actions:
+        - name: ctf
+          args: {ctf: "STATIC{upstream-style}", username: ""}
+`})
+	l := loadLab(t, dir)
+	if l.Flag == nil || l.Flag.Prefix != "CTF" {
+		t.Fatalf("flag spec = %+v", l.Flag)
+	}
+	instance := uniqueName("t")
+	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	cleanupLab(t, e, l, instance)
+	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true, Flag: "CTF{given-by-the-caller}"}); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if _, out := run(t, e, ref, "box", "sh", "-c", "echo $SECRET"); strings.TrimSpace(out) != "the flag is CTF{given-by-the-caller}" {
+		t.Errorf("environment = %q", out)
+	}
+	for flag, want := range map[string]bool{"CTF{given-by-the-caller}": true, "STATIC{upstream-style}": true, "${DSP_FLAG}": false} {
+		if ok, err := e.SubmitFlag(ctx, ref, flag); err != nil || ok != want {
+			t.Errorf("submit %q: %v, %v; want %v", flag, ok, err, want)
+		}
+	}
+}
+
+func TestSubmitToALabWithoutFlag(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	l := loadLab(t, writeLab(t, t.TempDir(), uniqueName("noflag"), map[string]string{"compose.yaml": `
+x-dsp: {title: no flag}
+services:
+  box: {image: ` + baseImage + `, command: [sleep, infinity]}
+`}))
+	instance := uniqueName("t")
+	cleanupLab(t, e, l, instance)
+	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if _, err := e.SubmitFlag(ctx, Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}, "FLAG{x}"); !errors.Is(err, ErrNoFlag) {
+		t.Errorf("submit to a lab without flag: %v, want ErrNoFlag", err)
+	}
 }
