@@ -5,7 +5,7 @@ BIN       ?= bin/dsp
 GOFLAGS   ?=
 TESTFLAGS ?=
 
-.PHONY: all web build images setup test run clean
+.PHONY: all web build images setup test test-labs run clean
 
 all: build
 
@@ -28,6 +28,13 @@ setup:
 test: setup images
 	$(GO) test $(GOFLAGS) -count=1 -timeout 30m $(TESTFLAGS) ./...
 	cd web && DSP_BIN=$(abspath $(BIN)) npm run test:e2e
+	$(MAKE) test-labs
+
+# Labs as code: every example lab is started, checked, solved and torn down
+# by dsp itself, as a lab repository's CI does (reports in test-results/).
+test-labs: build
+	mkdir -p test-results
+	./$(BIN) test ./examples --junit test-results/examples-junit.xml --json test-results/examples.json
 
 run: setup images build
 	./$(BIN) serve
