@@ -92,6 +92,14 @@ func (r *run) skip(kind, name, why string) {
 	r.record(Step{Kind: kind, Name: name, Status: Skipped, Message: why})
 }
 
+// cancelled records a step that did not run because the test was
+// interrupted; an interrupted test has not passed.
+func (r *run) cancelled(kind, name string) {
+	r.skip(kind, name, "cancelled")
+	r.failed = true
+	r.report.Status = Failed
+}
+
 func (r *run) finish() *Report {
 	r.report.Duration = since(r.report.Started)
 	return r.report
@@ -227,7 +235,7 @@ func (r *run) healthy(ctx context.Context) bool {
 func (r *run) checks(ctx context.Context) {
 	for _, c := range r.lab.Checks {
 		if ctx.Err() != nil {
-			r.skip(StepCheck, c.Name, "cancelled")
+			r.cancelled(StepCheck, c.Name)
 			continue
 		}
 		r.announce(StepCheck, c.Name, c.Describe())
@@ -239,6 +247,10 @@ func (r *run) checks(ctx context.Context) {
 func (r *run) solve(ctx context.Context) string {
 	s := r.lab.Solve
 	if s == nil {
+		return ""
+	}
+	if ctx.Err() != nil {
+		r.cancelled(StepSolve, StepSolve)
 		return ""
 	}
 	if r.failed {
@@ -290,6 +302,10 @@ func (r *run) flag(ctx context.Context, flag, output string) {
 		accepted = append([]string{flag}, accepted...)
 	}
 	if len(accepted) == 0 || r.lab.Solve == nil {
+		return
+	}
+	if ctx.Err() != nil {
+		r.cancelled(StepFlag, StepFlag)
 		return
 	}
 	if r.failed {

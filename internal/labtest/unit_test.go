@@ -1,0 +1,162 @@
+package labtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+func labWith(name string, subnets []string, hostPorts ...string) *lab.Lab {
+	l := &lab.Lab{Repo: "r", Name: name}
+	for _, s := range subnets {
+		l.Networks = append(l.Networks, lab.Network{Name: "n", Subnet: s})
+	}
+	svc := lab.Service{Name: "s"}
+	for _, p := range hostPorts {
+		svc.Ports = append(svc.Ports, lab.Port{Host: p, Container: 80, Protocol: "tcp"})
+	}
+	l.Services = []lab.Service{svc}
+	return l
+}
+
+func TestSchedulerKeepsClashingLabsApart(t *testing.T) {
+	targets := []Target{
+		{Lab: labWith("a", []string{"10.1.0.0/24"})},
+		{Lab: labWith("b", []string{"10.1.0.0/16"})}, // overlaps a
+		{Lab: labWith("c", []string{"10.2.0.0/24"})},
+		{Lab: labWith("d", nil, "8080")},
+		{Lab: labWith("e", nil, "8080")}, // same host port as d
+		{Lab: labWith("f", nil, "0")},    // an ephemeral port clashes with nothing
+	}
+	s := newScheduler(targets)
+	var got []string
+	for range 4 {
+		i, ok := s.next()
+		if !ok {
+			t.Fatal("scheduler ran out early")
+		}
+		got = append(got, targets[i].Lab.Name)
+	}
+	if strings.Join(got, "") != "acdf" {
+		t.Fatalf("first labs handed out = %v, want a c d f (b waits for a, e for d)", got)
+	}
+	next := make(chan string)
+	go func() {
+		i, _ := s.next()
+		next <- targets[i].Lab.Name
+	}()
+	select {
+	case name := <-next:
+		t.Fatalf("%s ran while the lab it clashes with was running", name)
+	case <-time.After(100 * time.Millisecond):
+	}
+	s.done(0) // a ends: b may run
+	if name := <-next; name != "b" {
+		t.Errorf("after a ended, %s ran; want b", name)
+	}
+	s.done(3) // d ends: e may run
+	if i, ok := s.next(); !ok || targets[i].Lab.Name != "e" {
+		t.Errorf("after d ended, got %v %v; want e", i, ok)
+	}
+	if _, ok := s.next(); ok {
+		t.Error("a lab was handed out twice")
+	}
+}
+
+func sampleReports() []*Report {
+	started := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	return []*Report{
+		{Repo: "r", Lab: "good", Mode: ModeTest, Status: Passed, Started: started, Duration: 1500, Steps: []Step{
+			{Kind: StepValidate, Name: StepValidate, Status: Passed},
+			{Kind: StepCheck, Name: "web <answers> & more", Status: Passed, Duration: 20, Message: "200 OK"},
+		}},
+		{Repo: "r", Lab: "bad", Mode: ModeTest, Status: Failed, Started: started, Duration: 2500, Steps: []Step{
+			{Kind: StepCheck, Name: "ssh", Status: Failed, Message: "connection refused", Output: "line1\nline2 <tag>"},
+			{Kind: StepSolve, Name: StepSolve, Status: Skipped, Message: "a step before failed"},
+			{Kind: StepDown, Name: StepDown, Status: Passed},
+		}},
+	}
+}
+
+func TestJUnitCountsAndEscapes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, sampleReports()); err != nil {
+		t.Fatal(err)
+	}
+	var full struct {
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		Time     string `xml:"time,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Tests int    `xml:"tests,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &full); err != nil {
+		t.Fatalf("parse: %v\n%s", err, buf.String())
+	}
+	if full.Tests != 5 || full.Failures != 1 || full.Skipped != 1 || full.Time != "4.000" || len(full.Suites) != 2 {
+		t.Errorf("totals = %+v", full)
+	}
+	if c := full.Suites[0].Cases[1]; c.Name != "check: web <answers> & more" {
+		t.Errorf("case name = %q", c.Name)
+	}
+	if f := full.Suites[1].Cases[0].Failure; f == nil || f.Message != "connection refused" || f.Text != "line1\nline2 <tag>" {
+		t.Errorf("failure = %+v", f)
+	}
+}
+
+func TestJSONReportAndStore(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, sampleReports()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Summary Summary   `json:"summary"`
+		Labs    []*Report `json:"labs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary != (Summary{Labs: 2, Passed: 1, Failed: 1}) || len(doc.Labs) != 2 || doc.Labs[1].Steps[0].Output != "line1\nline2 <tag>" {
+		t.Errorf("JSON report = %+v", doc)
+	}
+	if !strings.Contains(buf.String(), `"durationMs": 1500`) {
+		t.Errorf("durations are not in milliseconds:\n%s", buf.String())
+	}
+
+	store := Store{Dir: t.TempDir()}
+	if r, err := store.Last("r", "good"); r != nil || err != nil {
+		t.Fatalf("never tested: %v, %v", r, err)
+	}
+	for _, r := range sampleReports() {
+		if err := store.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Names that slug alike stay apart.
+	other := &Report{Repo: "r", Lab: "Good", Status: Failed}
+	if err := store.Save(other); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Last("r", "good")
+	if err != nil || got == nil || got.Status != Passed || len(got.Steps) != 2 {
+		t.Errorf("last of r/good = %+v, %v", got, err)
+	}
+	if got, _ := store.Last("r", "Good"); got == nil || got.Status != Failed {
+		t.Errorf("last of r/Good = %+v", got)
+	}
+}
