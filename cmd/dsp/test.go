@@ -47,7 +47,23 @@ func (f *reportFiles) write(reports []*labtest.Report) error {
 	return nil
 }
 
+// writeAtomically replaces a regular file only once it is complete; a
+// device or a pipe (/dev/stdout) is written directly.
 func writeAtomically(file string, write func(io.Writer) error) error {
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(file, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("report %s: %w", file, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("report %s: %w", file, err)
+		}
+		return f.Close()
+	}
+	if resolved, err := filepath.EvalSymlinks(file); err == nil {
+		file = resolved
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".dsp-report-*")
 	if err != nil {
 		return fmt.Errorf("report %s: %w", file, err)
@@ -307,16 +323,15 @@ func (a *app) testTargets(ctx context.Context, c *catalog.Catalog, args []string
 	for _, arg := range args {
 		dir, isPath := repoPath(arg)
 		switch {
-		case isPath && lab.IsLabDir(dir):
-			t, err := a.loadTarget(ctx, c, dir)
-			if err != nil {
-				return nil, err
-			}
-			add(t.lab, t.loadErr, t.trusted)
 		case isPath:
+			// A repository folder has a .dsp marker too: its lab subfolders
+			// decide. A folder without any is a lab itself.
 			names, err := labFolders(dir)
 			if err != nil {
 				return nil, err
+			}
+			if len(names) == 0 && lab.IsLabDir(dir) {
+				names, dir = []string{filepath.Base(dir)}, filepath.Dir(dir)
 			}
 			if len(names) == 0 {
 				return nil, fmt.Errorf("%s holds no lab (a folder with a .dsp file or a compose file with x-dsp)", dir)

@@ -157,10 +157,14 @@ func loadChecks(l *Lab, doc *yamlDoc, sink *problemSink) {
 			l.Solve = &s
 		}
 	}
-	if n := child(x, "flag"); n != nil {
-		l.Flag = parseFlag(l, n, sink)
+	flagNode := child(x, "flag")
+	if flagNode != nil {
+		l.Flag = parseFlag(l, flagNode, sink)
 	}
 	if l.Flag == nil && plantsFlag(l) {
+		if flagNode != nil {
+			sink.warnf(file, flagNode.Line, extensionKey+".flag", "the lab writes %s, so each start plants a flag anyway", FlagPlaceholder)
+		}
 		l.Flag = &FlagSpec{Prefix: DefaultFlagPrefix}
 	}
 	if l.Flag != nil && !plantsFlag(l) {

@@ -250,7 +250,9 @@ func TestSuiteRunsInParallelAndWritesJUnit(t *testing.T) {
 	e := newTestEngine(t)
 	// Two copies of routed-network want the same subnets: they must take
 	// turns, while hello-flag runs beside them.
-	routed := func() *lab.Lab { return copyExample(t, "routed-network", "10.231.", "10.233.", `10\.231\.`, `10\.233\.`) }
+	routed := func() *lab.Lab {
+		return copyExample(t, "routed-network", "10.231.", "10.233.", `10\.231\.`, `10\.233\.`)
+	}
 	broken := copyExample(t, "hello-flag", "password: wonderland", "password: Str0ng-and-unguessable")
 	targets := []Target{{Lab: routed(), Trusted: true}, {Lab: routed(), Trusted: true}, {Lab: broken, Trusted: true}}
 	reports := RunSuite(context.Background(), e, targets, SuiteOptions{Parallel: 3})
