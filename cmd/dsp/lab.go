@@ -193,6 +193,22 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 			fmt.Fprintf(out, "  %s -> %s:%s (%s)\n", f.Source, f.Service, f.Target, when)
 		}
 	}
+	if len(l.Checks) > 0 || l.Solve != nil || l.Flag != nil {
+		fmt.Fprintln(out, "\nChecks (dsp lab test, dsp lab check):")
+		for _, c := range l.Checks {
+			fmt.Fprintf(out, "  %s: %s\n", c.Name, c.Describe())
+		}
+		if l.Solve != nil {
+			what := strings.Join(l.Solve.Command, " ")
+			if l.Solve.Script != "" {
+				what = l.Solve.Script
+			}
+			fmt.Fprintf(out, "  solution: %s in %s\n", what, l.Solve.Service)
+		}
+		if l.Flag != nil {
+			fmt.Fprintf(out, "  flag: a fresh %s{…} at each start (dsp lab submit)\n", l.Flag.Prefix)
+		}
+	}
 	if len(d.Risks) > 0 {
 		fmt.Fprintf(out, "\nAsks for (needs a trusted repository; trusted: %s):\n", yesNo(d.Trusted))
 		for _, r := range d.Risks {
