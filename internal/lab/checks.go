@@ -61,6 +61,9 @@ type Check struct {
 func (c Check) Describe() string {
 	switch c.Kind {
 	case CheckCommand:
+		if len(c.Command) == 3 && c.Command[0] == "sh" && c.Command[1] == "-c" {
+			return fmt.Sprintf("run %q in %s", c.Command[2], c.Service)
+		}
 		return "run " + strings.Join(c.Command, " ") + " in " + c.Service
 	case CheckTCP:
 		return "connect to " + c.Target + " from " + c.Service

@@ -85,7 +85,7 @@ func TestChecksOfEveryKind(t *testing.T) {
 		t.Errorf("Solve %+v Flag %+v, want none", l.Solve, l.Flag)
 	}
 	// What the progress shows for each kind.
-	for i, d := range []string{"run id alice in target", "run sh -c test -s /x && echo ok in attacker", "connect to target:23 from attacker", "GET http://target/ from attacker", "GET https://target:8443/x?y=1 from attacker", "target is healthy"} {
+	for i, d := range []string{"run id alice in target", `run "test -s /x && echo ok" in attacker`, "connect to target:23 from attacker", "GET http://target/ from attacker", "GET https://target:8443/x?y=1 from attacker", "target is healthy"} {
 		if got := l.Checks[i].Describe(); got != d {
 			t.Errorf("Describe(%s) = %q, want %q", l.Checks[i].Name, got, d)
 		}

@@ -58,7 +58,11 @@ func runCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Che
 	if !last.ok {
 		step.Status = Failed
 		if !last.final {
-			step.Message = fmt.Sprintf("%s (after %d attempts in %s)", last.msg, tries, c.Timeout)
+			attempts := "1 attempt"
+			if tries > 1 {
+				attempts = fmt.Sprintf("%d attempts", tries)
+			}
+			step.Message = fmt.Sprintf("%s (after %s in %s)", last.msg, attempts, c.Timeout)
 		}
 	}
 	return step

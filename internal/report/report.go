@@ -10,6 +10,7 @@ import (
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/labtest"
 )
 
 // Catalogue is every lab of every repository with its state.
@@ -99,6 +100,10 @@ type Details struct {
 	Status  *engine.Status `json:"status,omitempty"`
 	Valid   bool           `json:"valid"`
 	Errors  []string       `json:"errors"`
+	// LastTest is the lab's last test or checks report (dsp test, or the
+	// web app's Test lab and Run checks); nil when it was never tested or
+	// when the caller does not read the reports.
+	LastTest *labtest.Report `json:"lastTest"`
 }
 
 // BuildDetails describes a lab; status may be nil when Docker cannot be

@@ -54,7 +54,9 @@ func (s *Server) handleLab(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("lab status", "lab", l.ID(), "err", err)
 		st = nil
 	}
-	writeJSON(w, http.StatusOK, labDetails{Details: report.BuildDetails(l, loadErr, s.catalog.IsTrusted(l.Repo), st), Operation: s.ops.latestID(l.ID())})
+	d := report.BuildDetails(l, loadErr, s.catalog.IsTrusted(l.Repo), st)
+	d.LastTest = s.lastTest(l)
+	writeJSON(w, http.StatusOK, labDetails{Details: d, Operation: s.ops.latestID(l.ID())})
 }
 
 // labDetails is a lab's details with its latest operation in this server.
@@ -143,11 +145,25 @@ func (s *Server) handleLabBuild(w http.ResponseWriter, r *http.Request) {
 // operation, 404 for an unknown lab, 409 when the lab is busy (here or in
 // another dsp process), 400 when an invalid lab would be started.
 func (s *Server) startLabOperation(w http.ResponseWriter, r *http.Request, kind string, fn func(context.Context, *lab.Lab, engine.Progress) error) {
+	s.startLabOperationWith(w, r, kind, opRules{allowInvalid: kind == "down"}, func(ctx context.Context, l *lab.Lab, _ error, progress engine.Progress) error {
+		return fn(ctx, l, progress)
+	})
+}
+
+// opRules are what a lab operation requires of the lab.
+type opRules struct {
+	allowInvalid bool // an invalid lab may be operated on (fn gets its load error)
+	needRunning  bool // the lab's default instance must be running (409 otherwise)
+}
+
+// startLabOperationWith is startLabOperation with rules; fn gets the lab's
+// load error when invalid labs are allowed.
+func (s *Server) startLabOperationWith(w http.ResponseWriter, r *http.Request, kind string, rules opRules, fn func(context.Context, *lab.Lab, error, engine.Progress) error) {
 	l, loadErr := s.loadLab(w, r)
 	if l == nil {
 		return
 	}
-	if loadErr != nil && kind != "down" {
+	if loadErr != nil && !rules.allowInvalid {
 		writeError(w, http.StatusBadRequest, "lab", "%v", loadErr)
 		return
 	}
@@ -160,9 +176,13 @@ func (s *Server) startLabOperation(w http.ResponseWriter, r *http.Request, kind 
 		writeError(w, http.StatusConflict, "", "%v", &engine.BusyError{Ref: engine.RefOf(l), Operation: st.Operation})
 		return
 	}
+	if rules.needRunning && s.ops.running(l.ID()) == nil && st.State != engine.StateRunning && st.State != engine.StateDegraded {
+		writeError(w, http.StatusConflict, "", "lab %s is %s: start it before running its %s", l.ID(), st.State, kind)
+		return
+	}
 	op, err := s.ops.start(kind, l.ID(), "", func(ctx context.Context, progress engine.Progress) error {
 		defer s.states.changed(engine.RefOf(l))
-		err := fn(ctx, l, progress)
+		err := fn(ctx, l, loadErr, progress)
 		if err != nil {
 			s.log.Info("operation failed", "kind", kind, "lab", l.ID(), "err", err)
 		}

@@ -201,6 +201,7 @@ func TestLabDetailsStatusImages(t *testing.T) {
 var labRoutes = []struct{ method, suffix string }{
 	{"GET", ""}, {"GET", "/status"}, {"GET", "/images"},
 	{"POST", "/up"}, {"POST", "/down"}, {"POST", "/build"},
+	{"POST", "/test"}, {"POST", "/checks"}, {"POST", "/flag"},
 }
 
 // TestUnknownLab: unknown repositories and labs are 404 on every lab route.

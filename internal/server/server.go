@@ -33,7 +33,9 @@ type Server struct {
 	log      *slog.Logger
 	loopback bool // listening on a loopback address only
 	states   *stateTracker
-	terms    terminals // open terminals (terminal.go)
+	// flagLimiter counts flag submissions per session and lab.
+	flagLimiter *loginLimiter
+	terms       terminals // open terminals (terminal.go)
 }
 
 // Options configure a Server.
@@ -69,6 +71,8 @@ func New(ctx context.Context, opts Options) (s *Server, passwordCreated bool, er
 		assets:   opts.Assets,
 		log:      logger,
 		loopback: opts.Loopback,
+
+		flagLimiter: newLoginLimiter(flagAttempts, flagWindow),
 	}
 	s.states = newStateTracker(s)
 	go s.states.run(ctx)
@@ -99,6 +103,9 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/up", s.handleLabUp)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/down", s.handleLabDown)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/build", s.handleLabBuild)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/test", s.handleLabTest)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/checks", s.handleLabChecks)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/flag", s.handleLabFlag)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/terminal", s.handleTerminal)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileDownload)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileUpload)

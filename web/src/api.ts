@@ -124,6 +124,58 @@ export interface Risk {
   what: string;
 }
 
+export type CheckKind = 'command' | 'tcp' | 'http' | 'healthy';
+
+/** A check of a running lab (x-dsp.checks). */
+export interface CheckDef {
+  name: string;
+  service: string;
+  kind: CheckKind;
+  command?: string[] | null;
+  target?: string;
+  exitCode: number;
+  status?: number;
+  match?: string;
+  /** nanoseconds */
+  timeout: number;
+}
+
+/** The lab's solution script (x-dsp.solve). */
+export interface SolveDef {
+  service: string;
+  script?: string;
+  command?: string[] | null;
+  timeout: number;
+}
+
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+export interface TestStep {
+  kind: string;
+  name: string;
+  status: TestStatus;
+  durationMs: number;
+  message?: string;
+  output?: string;
+}
+
+/** The last test (mode "test") or checks run (mode "checks") of a lab. */
+export interface TestReport {
+  repo: string;
+  lab: string;
+  mode: 'test' | 'checks';
+  instance: string;
+  status: TestStatus;
+  started: string;
+  durationMs: number;
+  steps: TestStep[] | null;
+}
+
+export interface FlagResult {
+  correct: boolean;
+  message: string;
+}
+
 export interface LabDetail {
   id: string;
   repo: string;
@@ -148,6 +200,10 @@ export interface LabDetail {
   errors: string[] | null;
   state: LabState;
   status?: LabStatus | null;
+  checks?: CheckDef[] | null;
+  solve?: SolveDef | null;
+  flag?: { prefix: string } | null;
+  lastTest?: TestReport | null;
   /** not in the contract: accepted when the server says which operation runs */
   operation?: string | { id: string } | null;
 }
@@ -278,6 +334,10 @@ export const api = {
   up: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/up`),
   down: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/down`),
   build: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/build`),
+  test: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/test`),
+  checks: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/checks`),
+  submitFlag: (repo: string, lab: string, flag: string) =>
+    request<FlagResult>('POST', `${labPath(repo, lab)}/flag`, { flag }),
   operation: (id: string) => request<Operation>('GET', `/api/operations/${enc(id)}`),
   images: () => request<{ images: LocalImage[] | null }>('GET', '/api/images'),
   pull: (image: string) => request<OperationStarted>('POST', '/api/images/pull', { image }),

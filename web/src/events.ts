@@ -9,6 +9,8 @@ import { api, type LabState, type LabStatus, type Operation, type OperationState
 
 export interface StateEvent {
   lab: string;
+  /** the lab instance: "default" is the lab itself; "test" is a test run's own instance */
+  instance?: string;
   state: LabState;
   status?: LabStatus | null;
 }
@@ -152,6 +154,11 @@ export function useConnection(): Connection {
     },
     () => connection,
   );
+}
+
+/** Whether a state event is about a lab's own (default) instance, not a test run's. */
+export function isDefaultInstance(ev: StateEvent): boolean {
+  return !ev.instance || ev.instance === 'default';
 }
 
 // ---- operations ------------------------------------------------------------

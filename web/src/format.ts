@@ -96,3 +96,14 @@ export function safeColor(color: string | undefined, fallback: string): string {
   const rgb = parseColor(color);
   return rgb ? `rgb(${rgb.join(',')})` : fallback;
 }
+
+/** "850 ms", "4.2 s", "2 min 5 s" from milliseconds. */
+export function duration(ms: number | undefined | null): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s - m * 60);
+  return rest ? `${m} min ${rest} s` : `${m} min`;
+}

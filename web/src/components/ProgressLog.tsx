@@ -7,7 +7,7 @@ import { clock } from '../format';
 import type { OpLog } from '../events';
 import { Icon } from './Icons';
 
-const KIND_TITLE: Record<string, string> = { up: 'Start', down: 'Stop', build: 'Build', pull: 'Pull' };
+const KIND_TITLE: Record<string, string> = { up: 'Start', down: 'Stop', build: 'Build', pull: 'Pull', test: 'Test', checks: 'Checks' };
 
 export function operationTitle(kind: string): string {
   return KIND_TITLE[kind] ?? kind;

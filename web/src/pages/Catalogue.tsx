@@ -5,7 +5,7 @@ import { api, errorMessage, labHref, type Label, type LabList, type LabSummary }
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { StateBadge } from '../components/StateBadge';
-import { useEvent, useReconnect } from '../events';
+import { isDefaultInstance, useEvent, useReconnect } from '../events';
 import { toPlainText } from '../rich';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
@@ -52,6 +52,7 @@ export function Catalogue() {
   const reloadTimer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(reloadTimer.current), []);
   useEvent('state', (ev) => {
+    if (!isDefaultInstance(ev)) return; // a test run's instance: the lab itself did not change
     const slash = ev.lab.indexOf('/');
     const repo = ev.lab.slice(0, slash);
     const name = ev.lab.slice(slash + 1);

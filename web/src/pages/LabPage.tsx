@@ -13,7 +13,9 @@ import {
   type ServicePort,
   type ServiceStatus,
 } from '../api';
+import { ChecksCard } from '../components/ChecksCard';
 import { FilesCard } from '../components/FilesCard';
+import { FlagCard } from '../components/FlagCard';
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { operationTitle, ProgressLog } from '../components/ProgressLog';
@@ -23,6 +25,7 @@ import { TerminalPanel, useTerminals } from '../components/Terminals';
 import { Topology } from '../components/Topology';
 import { humanBytes, portLink } from '../format';
 import {
+  isDefaultInstance,
   latestOperationOf,
   loadOperation,
   noteOperation,
@@ -322,7 +325,8 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
   });
 
   useEvent('state', (ev) => {
-    if (ev.lab !== id) return;
+    // a test run's own instance ("test") is not the lab the page shows
+    if (ev.lab !== id || !isDefaultInstance(ev)) return;
     setState(ev.state);
     if (ev.status) setStatus(ev.status);
   });
@@ -348,7 +352,7 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
     }, 'the service stopped: the terminal was closed');
   }, [state, status, endWhere]);
 
-  const run = async (kind: 'up' | 'down' | 'build') => {
+  const run = async (kind: 'up' | 'down' | 'build' | 'test' | 'checks') => {
     setRequestError('');
     setRequesting(true);
     try {
@@ -390,6 +394,8 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
   const risks = lab.risks ?? [];
   const errors = lab.errors ?? [];
   const fmt = lab.textFormat || 'markdown';
+  const labRuns = state === 'running' || state === 'degraded';
+  const hasFlag = !!lab.flag || (lab.actions ?? []).some((a) => a.name === 'ctf');
   const serviceRuns = (service: string) => isUp && rtByName.get(service)?.state === 'running';
   const shellServices = (lab.services ?? []).filter((s) => s.shell).map((s) => s.name);
   const fileServices = (lab.services ?? []).map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) }));
@@ -563,6 +569,8 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
         </div>
       </section>
 
+      {hasFlag && <FlagCard repo={repo} lab={name} running={labRuns} perInstance={!!lab.flag} />}
+
       <TerminalPanel terms={terms} shellServices={shellServices} canOpen={serviceRuns} />
 
       {isUp && shellServices.length > 0 && (
@@ -575,6 +583,8 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
           cardRef={filesRef}
         />
       )}
+
+      <ChecksCard lab={lab} running={labRuns} busy={busy} op={op} onRun={run} />
 
       <ImagesCard images={images} error={imagesError} busy={busy} onBuild={() => run('build')} />
 
