@@ -108,10 +108,17 @@ func newLabShowCommand(a *app) *cobra.Command {
 				}
 			}
 			doc := report.BuildDetails(t.lab, t.loadErr, t.trusted, status)
+			if doc.LastTest, err = testStore(c).Last(t.lab.Repo, t.lab.Name); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), doc)
 			}
 			printLab(cmd.OutOrStdout(), doc, solution)
+			if r := doc.LastTest; r != nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "\nLast %s run, %s:", r.Mode, r.Started.Local().Format("2006-01-02 15:04"))
+				printReport(cmd.OutOrStdout(), r)
+			}
 			return nil
 		},
 	}
