@@ -72,6 +72,7 @@ func (a *app) labAndEngine(ctx context.Context, arg string) (*target, *engine.En
 
 // target is a lab named on the command line, with what dsp knows of it.
 type target struct {
+	catalog *catalog.Catalog // the main directory it was found from
 	lab     *lab.Lab
 	loadErr error // an *lab.InvalidError when the lab has errors
 	trusted bool
@@ -89,7 +90,7 @@ func (a *app) loadTarget(ctx context.Context, c *catalog.Catalog, arg string) (*
 			if l == nil {
 				return nil, lerr
 			}
-			return &target{lab: l, loadErr: lerr, trusted: c.IsTrusted(l.Repo)}, nil
+			return &target{catalog: c, lab: l, loadErr: lerr, trusted: c.IsTrusted(l.Repo)}, nil
 		}
 		if st, serr := os.Stat(arg); serr != nil || !st.IsDir() {
 			return nil, err
@@ -104,7 +105,7 @@ func (a *app) loadTarget(ctx context.Context, c *catalog.Catalog, arg string) (*
 	if rel, rerr := filepath.Rel(c.Home, l.Dir); rerr == nil && !strings.HasPrefix(rel, "..") {
 		trusted = c.IsTrusted(l.Repo)
 	}
-	return &target{lab: l, loadErr: err, trusted: trusted}, nil
+	return &target{catalog: c, lab: l, loadErr: err, trusted: trusted}, nil
 }
 
 // runnable returns the lab, or its load error when it has errors.

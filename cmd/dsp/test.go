@@ -102,34 +102,15 @@ func newLabTestCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			out := cmd.OutOrStdout()
-			r := newRenderer(out, plain)
+			r := newRenderer(cmd.OutOrStdout(), plain)
 			rep := labtest.Test(ctx, eng, t.lab, t.loadErr, labtest.Options{Trusted: t.trusted || trust, Progress: r.Event})
 			r.Close()
-			printReport(out, rep)
-			if err := testStore(c).Save(rep); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
-			if err := files.write([]*labtest.Report{rep}); err != nil {
-				return err
-			}
-			if rep.Status == labtest.Failed {
-				return errTestsFailed
-			}
-			return nil
+			return finishReport(cmd, t.catalog, rep, &files)
 		},
 	}
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for even if its repository is not trusted")
@@ -146,34 +127,18 @@ func newLabCheckCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			if len(t.lab.Checks) == 0 {
-				return fmt.Errorf("lab %s declares no checks (x-dsp.checks in %s)", t.lab.ID(), t.lab.ComposeFile)
-			}
-			eng, err := a.engine(ctx, c)
+			t, eng, err := a.labAndEngine(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			out := cmd.OutOrStdout()
-			r := newRenderer(out, plain)
+			if len(t.lab.Checks) == 0 {
+				return fmt.Errorf("lab %s declares no checks (x-dsp.checks in %s)", t.lab.ID(), t.lab.ComposeFile)
+			}
+			r := newRenderer(cmd.OutOrStdout(), plain)
 			rep := labtest.Checks(ctx, eng, t.lab, labtest.Options{Progress: r.Event})
 			r.Close()
-			printReport(out, rep)
-			if err := testStore(c).Save(rep); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
-			if rep.Status == labtest.Failed {
-				return errTestsFailed
-			}
-			return nil
+			return finishReport(cmd, t.catalog, rep, &reportFiles{})
 		},
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
@@ -389,6 +354,22 @@ func labFolders(dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// finishReport prints a lab's report, keeps it as the lab's last one,
+// writes the report files and makes a failure exit with status 1.
+func finishReport(cmd *cobra.Command, c *catalog.Catalog, rep *labtest.Report, files *reportFiles) error {
+	printReport(cmd.OutOrStdout(), rep)
+	if err := testStore(c).Save(rep); err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+	}
+	if err := files.write([]*labtest.Report{rep}); err != nil {
+		return err
+	}
+	if rep.Status == labtest.Failed {
+		return errTestsFailed
+	}
+	return nil
 }
 
 // printReport prints every step of one lab's report.
