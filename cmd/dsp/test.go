@@ -188,6 +188,7 @@ func newTestCommand(a *app) *cobra.Command {
 		trust    bool
 		all      bool
 		verbose  bool
+		plain    bool
 		parallel int
 		files    reportFiles
 	)
@@ -223,32 +224,21 @@ Labs whose subnets or host ports clash never run at the same time.`,
 			}
 			defer eng.Close()
 			fmt.Fprintf(out, "testing %d lab(s), %d at a time\n", len(targets), parallel)
-			var mu sync.Mutex
 			started := time.Now()
+			show := newSuiteView(out, plain, verbose)
 			opts := labtest.SuiteOptions{
 				Parallel: parallel,
-				Started: func(id string) {
-					mu.Lock()
-					defer mu.Unlock()
-					fmt.Fprintf(out, "▶ %s\n", id)
-				},
+				Started:  show.started,
+				Progress: show.progress,
 				Done: func(r *labtest.Report) {
-					mu.Lock()
-					defer mu.Unlock()
-					printSuiteLine(out, r)
+					show.done(r)
 					if err := testStore(c).Save(r); err != nil {
 						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 					}
 				},
 			}
-			if verbose {
-				opts.Progress = func(id string, ev engine.Event) {
-					mu.Lock()
-					defer mu.Unlock()
-					fmt.Fprintf(out, "  %s: %s\n", id, plainLine(ev))
-				}
-			}
 			reports := labtest.RunSuite(ctx, eng, targets, opts)
+			show.close(reports)
 			sum := labtest.Summarize(reports)
 			fmt.Fprintf(out, "\n%d lab(s): %d passed, %d failed in %s\n", sum.Labs, sum.Passed, sum.Failed, time.Since(started).Round(100*time.Millisecond))
 			if err := files.write(reports); err != nil {
@@ -263,6 +253,7 @@ Labs whose subnets or host ports clash never run at the same time.`,
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept what the labs ask for even if their repositories are not trusted")
 	cmd.Flags().BoolVar(&all, "all", false, "also test labs without checks (validate, start, healthy, stop)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every step of every lab as it happens")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print one line per lab as it starts and ends, even on a terminal")
 	cmd.Flags().IntVarP(&parallel, "parallel", "p", max(1, min(4, runtime.NumCPU()/2)), "how many labs run at once")
 	files.register(cmd)
 	return cmd
@@ -394,13 +385,87 @@ func printStep(out io.Writer, s labtest.Step) {
 	}
 }
 
+// suiteView shows a suite's progress: on a terminal, one live line per lab
+// with its current step; elsewhere (or with --plain) a line when a lab
+// starts and one when it ends, with its failures; with --verbose every
+// event.
+type suiteView struct {
+	mu      sync.Mutex
+	out     io.Writer
+	live    *renderer // nil unless live
+	verbose bool
+}
+
+func newSuiteView(out io.Writer, plain, verbose bool) *suiteView {
+	v := &suiteView{out: out, verbose: verbose}
+	if r := newRenderer(out, plain || verbose); r.live {
+		v.live = r
+	}
+	return v
+}
+
+func (v *suiteView) started(id string) {
+	if v.live != nil {
+		v.live.Event(engine.Event{Time: time.Now(), Step: labtest.ProgressStep, Target: id, Status: engine.StatusWorking, Message: "starting"})
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	fmt.Fprintf(v.out, "▶ %s\n", id)
+}
+
+func (v *suiteView) progress(id string, ev engine.Event) {
+	switch {
+	case v.verbose:
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		fmt.Fprintf(v.out, "  %s: %s\n", id, plainLine(ev))
+	case v.live != nil && ev.Step == labtest.ProgressStep && ev.Status == engine.StatusWorking:
+		v.live.Event(engine.Event{Time: ev.Time, Step: labtest.ProgressStep, Target: id, Status: engine.StatusWorking, Message: ev.Target + ": " + ev.Message})
+	}
+}
+
+func (v *suiteView) done(r *labtest.Report) {
+	if v.live != nil {
+		status, word := engine.StatusDone, "PASS"
+		if r.Status == labtest.Failed {
+			status, word = engine.StatusError, "FAIL"
+			if f := r.Failures(); len(f) > 0 {
+				word += " at " + f[0].Kind
+			}
+		}
+		v.live.Event(engine.Event{Time: time.Now(), Step: labtest.ProgressStep, Target: r.ID(), Status: status, Message: fmt.Sprintf("%s (%s)", word, millis(r.Duration))})
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	printSuiteLine(v.out, r)
+}
+
+// close ends the live view and lists the failures under it.
+func (v *suiteView) close(reports []*labtest.Report) {
+	if v.live == nil {
+		return
+	}
+	v.live.Close()
+	for _, r := range reports {
+		if r != nil && r.Status == labtest.Failed {
+			printSuiteLine(v.out, r)
+		}
+	}
+}
+
+func millis(ms int64) time.Duration {
+	return (time.Duration(ms) * time.Millisecond).Round(100 * time.Millisecond)
+}
+
 // printSuiteLine prints one finished lab of a suite, with its failures.
 func printSuiteLine(out io.Writer, r *labtest.Report) {
 	status := "PASS"
 	if r.Status == labtest.Failed {
 		status = "FAIL"
 	}
-	fmt.Fprintf(out, "%s %s (%s)\n", status, r.ID(), (time.Duration(r.Duration) * time.Millisecond).Round(100*time.Millisecond))
+	fmt.Fprintf(out, "%s %s (%s)\n", status, r.ID(), millis(r.Duration))
 	for _, s := range r.Failures() {
 		printStep(out, s)
 	}
