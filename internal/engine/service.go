@@ -65,14 +65,7 @@ func (e *Engine) Health(ctx context.Context, ref Ref) (map[string]string, error)
 	}
 	out := map[string]string{}
 	for _, c := range res.Items {
-		status := ""
-		if c.Health != nil {
-			status = string(c.Health.Status)
-		}
-		if status == "none" {
-			status = ""
-		}
-		out[c.Labels[api.ServiceLabel]] = status
+		out[c.Labels[api.ServiceLabel]] = healthOf(c)
 	}
 	return out, nil
 }

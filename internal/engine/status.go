@@ -150,6 +150,25 @@ func deriveState(exists, ready bool, services []ServiceStatus, operation string)
 	return StateRunning
 }
 
+// healthOf returns a container's healthcheck status ("starting",
+// "healthy", "unhealthy"), or "" when it has no healthcheck. Engines before
+// API 1.44 leave the field out of the container list and only say it in
+// the status text: "Up 3 seconds (health: starting)".
+func healthOf(c container.Summary) string {
+	if c.Health != nil && c.Health.Status != "" && c.Health.Status != "none" {
+		return string(c.Health.Status)
+	}
+	switch {
+	case strings.HasSuffix(c.Status, "(health: starting)"):
+		return "starting"
+	case strings.HasSuffix(c.Status, "(unhealthy)"):
+		return "unhealthy"
+	case strings.HasSuffix(c.Status, "(healthy)"):
+		return "healthy"
+	}
+	return ""
+}
+
 func serviceStatus(c container.Summary, project string) ServiceStatus {
 	s := ServiceStatus{
 		Name:        c.Labels[api.ServiceLabel],
@@ -163,9 +182,7 @@ func serviceStatus(c container.Summary, project string) ServiceStatus {
 	if len(c.Names) > 0 {
 		s.Container = strings.TrimPrefix(c.Names[0], "/")
 	}
-	if c.Health != nil {
-		s.Health = string(c.Health.Status)
-	}
+	s.Health = healthOf(c)
 	if c.NetworkSettings != nil {
 		for name, ep := range c.NetworkSettings.Networks {
 			addr := NetworkAddr{Name: strings.TrimPrefix(name, project+"_")}

@@ -323,3 +323,84 @@ func TestSuiteRunsInParallelAndWritesJUnit(t *testing.T) {
 		assertNothingLeft(t, e, target.Lab, TestInstance)
 	}
 }
+
+// writeLab writes a native lab into a fresh repository and loads it.
+func writeLab(t *testing.T, compose string) *lab.Lab {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "repo-"+randomHex(), "lab")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := lab.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return l
+}
+
+func TestHealthchecksAreAwaited(t *testing.T) {
+	e := newTestEngine(t)
+	// The server becomes ready after 3 s; its healthcheck says so. A check
+	// with a 1 s timeout passes only if the test waited for the health.
+	l := writeLab(t, `
+x-dsp:
+  title: slow server
+  checks:
+    - name: ready
+      service: server
+      command: [test, -f, /tmp/ready]
+      timeout: 1s
+    - name: server is healthy
+      service: server
+      healthy: true
+      timeout: 1s
+services:
+  server:
+    image: dsp/busybox:latest
+    command: [sh, -c, "sleep 3; touch /tmp/ready; exec sleep infinity"]
+    healthcheck:
+      test: [CMD, test, -f, /tmp/ready]
+      interval: 1s
+      retries: 30
+`)
+	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	if r.Status != Passed {
+		t.Errorf("steps: %v", stepsOf(r))
+		for _, f := range r.Failures() {
+			t.Errorf("%s %s: %s", f.Kind, f.Name, f.Message)
+		}
+	}
+	assertNothingLeft(t, e, l, TestInstance)
+}
+
+func TestUnhealthyServiceFailsTheHealthStep(t *testing.T) {
+	e := newTestEngine(t)
+	l := writeLab(t, `
+x-dsp:
+  title: sick server
+  checks:
+    - name: anything
+      service: server
+      command: [true]
+services:
+  server:
+    image: dsp/busybox:latest
+    command: [sleep, infinity]
+    healthcheck:
+      test: [CMD, "false"]
+      interval: 1s
+      retries: 1
+`)
+	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	healthy := step(t, r, StepHealthy, "")
+	if healthy.Status != Failed || !strings.Contains(healthy.Message, "service server is unhealthy") {
+		t.Errorf("healthy step = %+v, want unhealthy server", healthy)
+	}
+	if s := step(t, r, StepDown, ""); s.Status != Passed {
+		t.Errorf("down = %+v", s)
+	}
+	assertNothingLeft(t, e, l, TestInstance)
+}
