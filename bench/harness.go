@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dsp-lab/dsp/bench/internal/benchkit"
 )
 
 // stepTimeout bounds one timed command; a hung start or stop fails the run.
@@ -65,10 +65,9 @@ type harness struct {
 	compose string
 	labs    []*labSpec
 
-	// other running containers on the engine, seen right before each start
-	foreignMin, foreignMax int
-	foreignSeen            bool
-	loadMin, loadMax       float64 // 1-minute load average, same moments
+	// other running containers on the engine and the load average, seen
+	// right before each start
+	load benchkit.Load
 }
 
 // benchLab runs the warm-up and timed cycles of one lab, alternating which
@@ -125,7 +124,7 @@ func (h *harness) cycle(ctx context.Context, l *labSpec, t tool) (sample, error)
 	if !left.empty() {
 		return s, fmt.Errorf("not starting from nothing: %s", left)
 	}
-	if err := h.noteForeign(ctx); err != nil {
+	if err := h.load.Note(ctx); err != nil {
 		return s, err
 	}
 
@@ -139,7 +138,7 @@ func (h *harness) cycle(ctx context.Context, l *labSpec, t tool) (sample, error)
 		return s, err
 	}
 	if len(got.running) != l.services || len(got.networks) < 1 {
-		return s, fmt.Errorf("after up: want %d running containers and a network, got %s; %s said:\n%s", l.services, got, strings.Join(up, " "), indent(out))
+		return s, fmt.Errorf("after up: want %d running containers and a network, got %s; %s said:\n%s", l.services, got, strings.Join(up, " "), benchkit.Indent(out))
 	}
 	if s.down, out, err = h.timedRun(down); err != nil {
 		return s, fmt.Errorf("down: %w", err)
@@ -149,7 +148,7 @@ func (h *harness) cycle(ctx context.Context, l *labSpec, t tool) (sample, error)
 		return s, err
 	}
 	if !left.empty() {
-		return s, fmt.Errorf("down left something behind: %s; %s said:\n%s", left, strings.Join(down, " "), indent(out))
+		return s, fmt.Errorf("down left something behind: %s; %s said:\n%s", left, strings.Join(down, " "), benchkit.Indent(out))
 	}
 	return s, nil
 }
@@ -172,7 +171,7 @@ func (h *harness) timedRun(argv []string) (time.Duration, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = benchEnv()
+	cmd.Env = benchkit.TimedEnv()
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
 	cmd.WaitDelay = time.Minute
 	var out bytes.Buffer
@@ -182,27 +181,14 @@ func (h *harness) timedRun(argv []string) (time.Duration, string, error) {
 	err := cmd.Run()
 	elapsed := time.Since(start)
 	if err != nil {
-		return elapsed, out.String(), fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, indent(out.String()))
+		return elapsed, out.String(), fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, benchkit.Indent(out.String()))
 	}
 	return elapsed, out.String(), nil
 }
 
-// benchEnv is the environment of the timed commands: the harness's own,
-// without variables that would change what dsp or compose do.
-func benchEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "COMPOSE_") || strings.HasPrefix(kv, "DSP_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
 // countServices asks compose how many services a lab's file has.
 func (h *harness) countServices(ctx context.Context, l *labSpec) (int, error) {
-	out, err := output(ctx, l.dir, h.compose, "-f", l.file, "config", "--services")
+	out, err := benchkit.Output(ctx, l.dir, h.compose, "-f", l.file, "config", "--services")
 	if err != nil {
 		return 0, err
 	}
@@ -251,39 +237,13 @@ func (h *harness) resources(ctx context.Context, labels []string) (found, error)
 		{&f.volumes, append([]string{"volume", "ls", "-q"}, args...)},
 	}
 	for _, l := range lists {
-		out, err := output(ctx, "", "docker", l.argv...)
+		out, err := benchkit.Output(ctx, "", "docker", l.argv...)
 		if err != nil {
 			return f, err
 		}
 		*l.dst = strings.Fields(out)
 	}
 	return f, nil
-}
-
-// noteForeign records how many running containers that are not the
-// benchmark's share the engine: other work makes the timings noisier.
-func (h *harness) noteForeign(ctx context.Context) error {
-	out, err := output(ctx, "", "docker", "ps", "-q")
-	if err != nil {
-		return err
-	}
-	n := len(strings.Fields(out))
-	if load, err := loadAverage(); err == nil {
-		if !h.foreignSeen || load < h.loadMin {
-			h.loadMin = load
-		}
-		if !h.foreignSeen || load > h.loadMax {
-			h.loadMax = load
-		}
-	}
-	if !h.foreignSeen || n < h.foreignMin {
-		h.foreignMin = n
-	}
-	if !h.foreignSeen || n > h.foreignMax {
-		h.foreignMax = n
-	}
-	h.foreignSeen = true
-	return nil
 }
 
 // clearLeftovers removes what an interrupted earlier benchmark left, and
@@ -354,11 +314,11 @@ func (h *harness) cleanup() error {
 			fmt.Printf("cleanup: %s (%s): %s\n", l.ref(), []tool{toolDSP, toolCompose}[i], f)
 			own := labels
 			if i == 0 {
-				_, _ = output(ctx, "", h.dsp, "--home", h.cfg.home, "lab", "down", l.ref(), "--plain")
+				_, _ = benchkit.Output(ctx, "", h.dsp, "--home", h.cfg.home, "lab", "down", l.ref(), "--plain")
 				// by label only what this main directory's lab created
 				own = []string{"io.dsp.lab-dir=" + l.dir}
 			} else {
-				_, _ = output(ctx, "", h.compose, "-f", l.file, "-p", l.composeProject, "down", "-v", "-t", "0", "--remove-orphans")
+				_, _ = benchkit.Output(ctx, "", h.compose, "-f", l.file, "-p", l.composeProject, "down", "-v", "-t", "0", "--remove-orphans")
 			}
 			if err := h.forceRemove(ctx, own); err != nil {
 				errs = append(errs, err)
@@ -378,17 +338,17 @@ func (h *harness) forceRemove(ctx context.Context, labels []string) error {
 		return err
 	}
 	if len(f.containers) > 0 {
-		if _, err := output(ctx, "", "docker", append([]string{"rm", "-f", "-v"}, f.containers...)...); err != nil {
+		if _, err := benchkit.Output(ctx, "", "docker", append([]string{"rm", "-f", "-v"}, f.containers...)...); err != nil {
 			return err
 		}
 	}
 	if len(f.networks) > 0 {
-		if _, err := output(ctx, "", "docker", append([]string{"network", "rm"}, f.networks...)...); err != nil {
+		if _, err := benchkit.Output(ctx, "", "docker", append([]string{"network", "rm"}, f.networks...)...); err != nil {
 			return err
 		}
 	}
 	if len(f.volumes) > 0 {
-		if _, err := output(ctx, "", "docker", append([]string{"volume", "rm", "-f"}, f.volumes...)...); err != nil {
+		if _, err := benchkit.Output(ctx, "", "docker", append([]string{"volume", "rm", "-f"}, f.volumes...)...); err != nil {
 			return err
 		}
 	}
@@ -396,30 +356,4 @@ func (h *harness) forceRemove(ctx context.Context, labels []string) error {
 		return fmt.Errorf("still left after cleanup (%s): %s", strings.Join(labels, ","), f)
 	}
 	return err
-}
-
-// loadAverage is the machine's 1-minute load average.
-func loadAverage() (float64, error) {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0, err
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return 0, errors.New("empty /proc/loadavg")
-	}
-	return strconv.ParseFloat(f[0], 64)
-}
-
-func indent(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return "    (no output)"
-	}
-	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
-}
-
-// formatSeconds prints a duration as seconds with two decimals.
-func formatSeconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 }

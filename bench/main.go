@@ -20,12 +20,9 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -33,6 +30,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dsp-lab/dsp/bench/internal/benchkit"
 )
 
 // config is what the flags choose.
@@ -94,7 +93,7 @@ func parseFlags() (*config, error) {
 		}
 		cfg.sizes = append(cfg.sizes, n)
 	}
-	root, err := findRoot()
+	root, err := benchkit.FindRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -117,31 +116,12 @@ func parseFlags() (*config, error) {
 	return cfg, nil
 }
 
-// findRoot walks up from the working directory to dsp's go.mod.
-func findRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(data), "module github.com/dsp-lab/dsp\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run from inside the dsp repository (no go.mod of github.com/dsp-lab/dsp above the working directory)")
-		}
-		dir = parent
-	}
-}
-
 func run(ctx context.Context, cfg *config) (err error) {
 	began := time.Now()
 	if _, err := os.Stat(cfg.dsp); err != nil {
 		return fmt.Errorf("dsp binary: %w (run `make build` first)", err)
 	}
-	if newer := newerSource(cfg.root, cfg.dsp); newer != "" {
+	if newer := benchkit.NewerSource(cfg.root, cfg.dsp); newer != "" {
 		fmt.Printf("warning: %s is newer than %s: run `make build` to benchmark the current sources\n", newer, cfg.dsp)
 	}
 	// Time a private copy: a rebuild of bin/dsp during the run (other work
@@ -152,15 +132,15 @@ func run(ctx context.Context, cfg *config) (err error) {
 	}
 	defer os.RemoveAll(snapshot)
 	dspCopy := filepath.Join(snapshot, "dsp")
-	dspSum, err := copyFile(cfg.dsp, dspCopy)
+	dspSum, err := benchkit.CopyFile(cfg.dsp, dspCopy)
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", cfg.dsp, err)
 	}
-	if _, err := output(ctx, "", "docker", "version", "--format", "{{.Server.Version}}"); err != nil {
+	if _, err := benchkit.Output(ctx, "", "docker", "version", "--format", "{{.Server.Version}}"); err != nil {
 		return fmt.Errorf("the Docker Engine does not answer: %w", err)
 	}
 
-	composeBin, composeVersion, err := ensureCompose(ctx, cfg)
+	composeBin, composeVersion, err := benchkit.EnsureCompose(ctx, cfg.root, cfg.compose)
 	if err != nil {
 		return err
 	}
@@ -204,9 +184,7 @@ func run(ctx context.Context, cfg *config) (err error) {
 	}
 	env.timedDuration = time.Since(timedStart)
 	env.totalDuration = time.Since(began)
-	env.foreignMax = h.foreignMax
-	env.foreignMin = h.foreignMin
-	env.loadMin, env.loadMax = h.loadMin, h.loadMax
+	env.load = h.load
 
 	report := renderReport(cfg, env, results)
 	if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil {
@@ -215,47 +193,4 @@ func run(ctx context.Context, cfg *config) (err error) {
 	fmt.Printf("\nwrote %s (timed part %s, total %s)\n", cfg.out, env.timedDuration.Round(time.Second), env.totalDuration.Round(time.Second))
 	fmt.Print(summaryTable(results))
 	return nil
-}
-
-// newerSource returns a Go file of cmd/ or internal/ modified after bin, if any.
-func newerSource(root, bin string) string {
-	st, err := os.Stat(bin)
-	if err != nil {
-		return ""
-	}
-	var found string
-	for _, sub := range []string{"cmd", "internal"} {
-		_ = filepath.WalkDir(filepath.Join(root, sub), func(p string, d os.DirEntry, err error) error {
-			if err != nil || found != "" || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-				return nil
-			}
-			if info, err := d.Info(); err == nil && info.ModTime().After(st.ModTime()) {
-				found, _ = filepath.Rel(root, p)
-			}
-			return nil
-		})
-	}
-	return found
-}
-
-// copyFile copies an executable and returns its SHA-256.
-func copyFile(from, to string) (string, error) {
-	in, err := os.Open(from)
-	if err != nil {
-		return "", err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(out, sum), in); err != nil {
-		out.Close()
-		return "", err
-	}
-	if err := out.Close(); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(sum.Sum(nil)), nil
 }

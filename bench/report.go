@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dsp-lab/dsp/bench/internal/benchkit"
 )
 
 // downTarget is the issue's target for stops: at least this many times
@@ -26,129 +25,33 @@ const (
 
 // environment describes the machine and the software measured.
 type environment struct {
-	date           time.Time
-	nproc          int
-	cpu            string
-	memory         string
-	kernel         string
-	docker         string
-	storage        string
+	*benchkit.Machine
 	composeVersion string
 	composeBin     string
-	goVersion      string
-	dspCommit      string
-	dspBuilt       time.Time
 	dspSum         string
 
 	timedDuration, totalDuration time.Duration
-	foreignMin, foreignMax       int
-	loadMin, loadMax             float64
+	load                         benchkit.Load
 }
 
 func describeEnvironment(ctx context.Context, cfg *config, composeBin, composeVersion string) (*environment, error) {
-	env := &environment{
-		date:           time.Now(),
-		nproc:          runtime.NumCPU(),
-		cpu:            cpuModel(),
-		memory:         memTotal(),
-		kernel:         readTrim("/proc/sys/kernel/osrelease"),
-		composeVersion: composeVersion,
-		goVersion:      runtime.Version(),
+	m, err := benchkit.Describe(ctx, cfg.root, cfg.dsp, "bench", "BENCHMARKS*.md")
+	if err != nil {
+		return nil, err
 	}
+	env := &environment{Machine: m, composeVersion: composeVersion}
 	if rel, err := filepath.Rel(cfg.root, composeBin); err == nil && !strings.HasPrefix(rel, "..") {
 		env.composeBin = rel
 	} else {
 		env.composeBin = composeBin
 	}
-	var err error
-	if env.docker, err = output(ctx, "", "docker", "version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}}, client {{.Client.Version}})"); err != nil {
-		return nil, err
-	}
-	if env.storage, err = output(ctx, "", "docker", "info", "--format", "{{.Driver}} storage driver, cgroup v{{.CgroupVersion}}, {{.NCPU}} CPUs"); err != nil {
-		return nil, err
-	}
-	env.dspCommit = "unknown"
-	if c, err := output(ctx, cfg.root, "git", "rev-parse", "--short", "HEAD"); err == nil {
-		env.dspCommit = c
-		if st, err := output(ctx, cfg.root, "git", "status", "--porcelain", "--", ".", ":!bench", ":!BENCHMARKS.md"); err == nil && st != "" {
-			env.dspCommit += " with uncommitted changes in the tree"
-		}
-	}
-	if st, err := os.Stat(cfg.dsp); err == nil {
-		env.dspBuilt = st.ModTime()
-	}
 	return env, nil
 }
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-func memTotal() string {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		fields := strings.Fields(s.Text())
-		if len(fields) >= 2 && fields[0] == "MemTotal:" {
-			kb, err := strconv.ParseFloat(fields[1], 64)
-			if err == nil {
-				return fmt.Sprintf("%.1f GiB", kb/1024/1024)
-			}
-		}
-	}
-	return "unknown"
-}
-
-func readTrim(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(b))
-}
-
-// stats of a set of timings.
-type stats struct {
-	n                int
-	median, min, max time.Duration
-}
-
-func summarize(ds []time.Duration) stats {
-	if len(ds) == 0 {
-		return stats{}
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	st := stats{n: len(s), min: s[0], max: s[len(s)-1]}
-	if len(s)%2 == 1 {
-		st.median = s[len(s)/2]
-	} else {
-		st.median = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return st
-}
-
-func ratio(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
 
 // row is the numbers of one lab.
 type row struct {
 	r                                *labResult
-	dspUp, dspDown, compUp, compDown stats
+	dspUp, dspDown, compUp, compDown benchkit.Stats
 	hasCompose                       bool
 	upRatio, downSpeedup             float64
 }
@@ -158,15 +61,15 @@ func rows(results []*labResult) []row {
 	for _, r := range results {
 		x := row{
 			r:       r,
-			dspUp:   summarize(r.timed(toolDSP, false)),
-			dspDown: summarize(r.timed(toolDSP, true)),
+			dspUp:   benchkit.Summarize(r.timed(toolDSP, false)),
+			dspDown: benchkit.Summarize(r.timed(toolDSP, true)),
 		}
 		if len(r.samples[toolCompose]) > 0 {
 			x.hasCompose = true
-			x.compUp = summarize(r.timed(toolCompose, false))
-			x.compDown = summarize(r.timed(toolCompose, true))
-			x.upRatio = ratio(x.dspUp.median, x.compUp.median)
-			x.downSpeedup = ratio(x.compDown.median, x.dspDown.median)
+			x.compUp = benchkit.Summarize(r.timed(toolCompose, false))
+			x.compDown = benchkit.Summarize(r.timed(toolCompose, true))
+			x.upRatio = benchkit.Ratio(x.dspUp.Median, x.compUp.Median)
+			x.downSpeedup = benchkit.Ratio(x.compDown.Median, x.dspDown.Median)
 		}
 		out = append(out, x)
 	}
@@ -182,11 +85,11 @@ func mainTable(rs []row) string {
 	for _, x := range rs {
 		if x.hasCompose {
 			fmt.Fprintf(&b, "| %s | %s | %s | %.2f | %s | %s | %.1f× |\n", x.r.lab.row,
-				formatSeconds(x.dspUp.median), formatSeconds(x.compUp.median), x.upRatio,
-				formatSeconds(x.dspDown.median), formatSeconds(x.compDown.median), x.downSpeedup)
+				benchkit.Seconds(x.dspUp.Median), benchkit.Seconds(x.compUp.Median), x.upRatio,
+				benchkit.Seconds(x.dspDown.Median), benchkit.Seconds(x.compDown.Median), x.downSpeedup)
 		} else {
 			fmt.Fprintf(&b, "| %s | %s | n/a | n/a | %s | n/a | n/a |\n", x.r.lab.row,
-				formatSeconds(x.dspUp.median), formatSeconds(x.dspDown.median))
+				benchkit.Seconds(x.dspUp.Median), benchkit.Seconds(x.dspDown.Median))
 		}
 	}
 	return b.String()
@@ -209,15 +112,15 @@ func renderReport(cfg *config, env *environment, results []*labResult) string {
 
 	p("## Setup\n\n")
 	p("| | |\n|---|---|\n")
-	p("| date | %s |\n", env.date.Format("2006-01-02 15:04 MST"))
-	p("| machine | %d CPUs (nproc), %s, %s RAM, Linux %s |\n", env.nproc, env.cpu, env.memory, env.kernel)
-	p("| Docker Engine | %s; %s |\n", env.docker, env.storage)
+	p("| date | %s |\n", env.Date.Format("2006-01-02 15:04 MST"))
+	p("| machine | %d CPUs (nproc), %s, %s RAM, Linux %s |\n", env.NProc, env.CPU, env.Memory, env.Kernel)
+	p("| Docker Engine | %s; %s |\n", env.Docker, env.Storage)
 	p("| Docker Compose | %s, standalone `%s` built from `github.com/docker/compose/v5@%s` (the version dsp links, from go.mod) |\n", env.composeVersion, env.composeBin, env.composeVersion)
-	p("| dsp | `bin/dsp` built %s (sha256 %.12s…, copied at start: a rebuild during the run does not change what is timed), tree at commit %s |\n", env.dspBuilt.Format("2006-01-02 15:04"), env.dspSum, env.dspCommit)
-	p("| Go | %s |\n", env.goVersion)
+	p("| dsp | `bin/dsp` built %s (sha256 %.12s…, copied at start: a rebuild during the run does not change what is timed), tree at commit %s |\n", env.DSPBuilt.Format("2006-01-02 15:04"), env.dspSum, env.DSPCommit)
+	p("| Go | %s |\n", env.GoVersion)
 	p("| runs | %d timed up/down cycles per tool per lab, after %d warm-up cycle(s) each (not counted); the tool that goes first alternates every round |\n", cfg.runs, cfg.warmup)
 	p("| duration | %s for the timed part, %s in all |\n", env.timedDuration.Round(time.Second), env.totalDuration.Round(time.Second))
-	p("| other load | right before each start: %d–%d other running containers on the engine, 1-minute load average %.2f–%.2f; the machine and the engine are shared, so other work adds noise |\n\n", env.foreignMin, env.foreignMax, env.loadMin, env.loadMax)
+	p("| other load | right before each start: %d–%d other running containers on the engine, 1-minute load average %.2f–%.2f; the machine and the engine are shared, so other work adds noise |\n\n", env.load.ContainersMin, env.load.ContainersMax, env.load.AvgMin, env.load.AvgMax)
 
 	p("## Results (medians)\n\n")
 	b.WriteString(mainTable(rs))
@@ -231,10 +134,10 @@ func renderReport(cfg *config, env *environment, results []*labResult) string {
 	p("\n## Spread\n\n")
 	p("| lab size | tool | up median | up min | up max | down median | down min | down max |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range rs {
-		line := func(t tool, up, down stats) {
+		line := func(t tool, up, down benchkit.Stats) {
 			p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", x.r.lab.row, t,
-				formatSeconds(up.median), formatSeconds(up.min), formatSeconds(up.max),
-				formatSeconds(down.median), formatSeconds(down.min), formatSeconds(down.max))
+				benchkit.Seconds(up.Median), benchkit.Seconds(up.Min), benchkit.Seconds(up.Max),
+				benchkit.Seconds(down.Median), benchkit.Seconds(down.Min), benchkit.Seconds(down.Max))
 		}
 		line(toolDSP, x.dspUp, x.dspDown)
 		if x.hasCompose {
@@ -268,7 +171,7 @@ func renderReport(cfg *config, env *environment, results []*labResult) string {
 	p("on one user network with a fixed subnet (10.239.N.0/24), so both tools create a network. There are no x-dsp actions or files: the rows by size compare the bare lifecycle.\n")
 	p("- PID 1 of every container ignores SIGTERM (a process that is PID 1 of its namespace only gets the signals it handles), like the shells and daemons of most lab images, so a stop lasts its whole grace period: Docker's default 10 s for compose; dsp's default is none (containers are removed at once; a lab sets one with x-dsp `stop_timeout`).")
 	if m, ok := minComposeDown(rs); ok {
-		p(" The fastest compose down measured took %s, which confirms it.", formatSeconds(m))
+		p(" The fastest compose down measured took %s, which confirms it.", benchkit.Seconds(m))
 	}
 	p("\n- Plain compose runs the very same file (it ignores the x-dsp fields) under its own project name `bench-compose-N`, so the two never share a container or network (dsp's project names start with `dsp_`).\n")
 	p("- Every cycle starts from nothing and is checked with `docker ps -a` / `docker network ls` / `docker volume ls` label filters: before the start nothing of the lab exists, after it every service is running and the network exists, after the stop nothing is left (dsp also removes its ready-marker volume). A failed check stops the benchmark. Whatever happens, the harness removes everything it created when it ends.\n")
@@ -289,7 +192,7 @@ func targets(rs []row) string {
 			continue
 		}
 		n++
-		up := x.dspUp.median <= x.compUp.median
+		up := x.dspUp.Median <= x.compUp.Median
 		down := x.downSpeedup >= downTarget
 		if up {
 			upMet++
@@ -298,17 +201,17 @@ func targets(rs []row) string {
 			downMet++
 		}
 		upNote := ""
-		if !up && x.dspUp.min <= x.compUp.max {
+		if !up && x.dspUp.Min <= x.compUp.Max {
 			upNote = "; the min–max ranges overlap"
 		}
 		fmt.Fprintf(&b, "- %s — up no slower than compose: **%s** (dsp %s vs compose %s median, ratio %.2f%s). Down ≥ %.0f× faster: **%s** (dsp %s vs compose %s median, %.1f×; beyond the grace period of %s / %s, the stop took dsp %s and compose %s).\n",
-			x.r.lab.row, metStr(up), formatSeconds(x.dspUp.median), formatSeconds(x.compUp.median), x.upRatio, upNote,
-			downTarget, metStr(down), formatSeconds(x.dspDown.median), formatSeconds(x.compDown.median), x.downSpeedup,
-			formatSeconds(dspGrace), formatSeconds(composeGrace), formatSeconds(x.dspDown.median-dspGrace), formatSeconds(x.compDown.median-composeGrace))
+			x.r.lab.row, metStr(up), benchkit.Seconds(x.dspUp.Median), benchkit.Seconds(x.compUp.Median), x.upRatio, upNote,
+			downTarget, metStr(down), benchkit.Seconds(x.dspDown.Median), benchkit.Seconds(x.compDown.Median), x.downSpeedup,
+			benchkit.Seconds(dspGrace), benchkit.Seconds(composeGrace), benchkit.Seconds(x.dspDown.Median-dspGrace), benchkit.Seconds(x.compDown.Median-composeGrace))
 	}
 	fmt.Fprintf(&b, "\nOverall: up no slower than docker compose met for %d of %d lab sizes; down at least %.0f× faster met for %d of %d (judged on medians, strictly).\n", upMet, n, downTarget, downMet, n)
 	fmt.Fprintf(&b, "With grace periods of %s and %s, a stop is %.0f× faster only while what dsp spends beyond its grace period stays under (%s + compose's own extra) ÷ %.0f − %s.\n",
-		formatSeconds(dspGrace), formatSeconds(composeGrace), downTarget, formatSeconds(composeGrace), downTarget, formatSeconds(dspGrace))
+		benchkit.Seconds(dspGrace), benchkit.Seconds(composeGrace), downTarget, benchkit.Seconds(composeGrace), downTarget, benchkit.Seconds(dspGrace))
 	return b.String()
 }
 
@@ -323,8 +226,8 @@ func minComposeDown(rs []row) (time.Duration, bool) {
 	var m time.Duration
 	ok := false
 	for _, x := range rs {
-		if x.hasCompose && (!ok || x.compDown.min < m) {
-			m, ok = x.compDown.min, true
+		if x.hasCompose && (!ok || x.compDown.Min < m) {
+			m, ok = x.compDown.Min, true
 		}
 	}
 	return m, ok

@@ -1,48 +1,50 @@
-package main
+package benchkit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 )
 
-const composeModule = "github.com/docker/compose/v5"
+// ComposeModule is the Compose module dsp links.
+const ComposeModule = "github.com/docker/compose/v5"
 
-// ensureCompose returns the standalone compose CLI to compare with, built
+// EnsureCompose returns the standalone compose CLI to compare with, built
 // from the same Compose module version dsp links (go.mod) and cached in
 // bench/.bin/. `go install module@version` refuses Compose (its go.mod has
 // exclude directives) and building it inside dsp's module would need go.sum
 // entries dsp does not have, so the module's own source is copied from the
 // module cache and built as its own main module, the way Compose's Makefile
 // builds its release binary.
-func ensureCompose(ctx context.Context, cfg *config) (bin, version string, err error) {
-	want, err := output(ctx, cfg.root, "go", "list", "-m", "-f", "{{.Version}}", composeModule)
+//
+// root is the dsp repository; override, when not empty, is a compose binary
+// to use instead (a warning is printed when its version differs).
+func EnsureCompose(ctx context.Context, root, override string) (bin, version string, err error) {
+	want, err := Output(ctx, root, "go", "list", "-m", "-f", "{{.Version}}", ComposeModule)
 	if err != nil {
 		return "", "", fmt.Errorf("find the Compose version in go.mod: %w", err)
 	}
-	if cfg.compose != "" {
-		v, err := composeVersion(ctx, cfg.compose)
+	if override != "" {
+		v, err := ComposeVersion(ctx, override)
 		if err != nil {
 			return "", "", err
 		}
 		if v != want {
-			fmt.Printf("warning: %s is Compose %s, dsp links %s\n", cfg.compose, v, want)
+			fmt.Printf("warning: %s is Compose %s, dsp links %s\n", override, v, want)
 		}
-		return cfg.compose, v, nil
+		return override, v, nil
 	}
-	bin = filepath.Join(cfg.root, "bench", ".bin", "docker-compose")
-	if v, err := composeVersion(ctx, bin); err == nil && v == want {
+	bin = filepath.Join(root, "bench", ".bin", "docker-compose")
+	if v, err := ComposeVersion(ctx, bin); err == nil && v == want {
 		return bin, v, nil
 	}
-	fmt.Printf("building %s %s into %s (once; it takes a few minutes the first time)\n", composeModule, want, bin)
+	fmt.Printf("building %s %s into %s (once; it takes a few minutes the first time)\n", ComposeModule, want, bin)
 	started := time.Now()
 	tmp, err := os.MkdirTemp("", "dsp-bench-compose-")
 	if err != nil {
@@ -51,33 +53,33 @@ func ensureCompose(ctx context.Context, cfg *config) (bin, version string, err e
 	defer os.RemoveAll(tmp)
 
 	// Outside any module, `go mod download` only fills the module cache.
-	js, err := output(ctx, tmp, "go", "mod", "download", "-json", composeModule+"@"+want)
+	js, err := Output(ctx, tmp, "go", "mod", "download", "-json", ComposeModule+"@"+want)
 	if err != nil {
-		return "", "", fmt.Errorf("download %s@%s: %w", composeModule, want, err)
+		return "", "", fmt.Errorf("download %s@%s: %w", ComposeModule, want, err)
 	}
 	var mod struct{ Dir, Error string }
 	if err := json.Unmarshal([]byte(js), &mod); err != nil || mod.Dir == "" {
-		return "", "", fmt.Errorf("download %s@%s: %s %v", composeModule, want, mod.Error, err)
+		return "", "", fmt.Errorf("download %s@%s: %s %v", ComposeModule, want, mod.Error, err)
 	}
 	src := filepath.Join(tmp, "src")
-	if err := copyTree(mod.Dir, src); err != nil {
+	if err := CopyTree(mod.Dir, src); err != nil {
 		return "", "", fmt.Errorf("copy compose source: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", "", err
 	}
-	if err := ensureGitignore(cfg.root); err != nil {
+	if err := ensureGitignore(root); err != nil {
 		return "", "", err
 	}
 	partial := bin + ".partial"
-	ldflags := "-w -X " + composeModule + "/internal.Version=" + want
-	if _, err := output(ctx, src, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", partial, "./cmd"); err != nil {
+	ldflags := "-w -X " + ComposeModule + "/internal.Version=" + want
+	if _, err := Output(ctx, src, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", partial, "./cmd"); err != nil {
 		return "", "", fmt.Errorf("build compose: %w", err)
 	}
 	if err := os.Rename(partial, bin); err != nil {
 		return "", "", err
 	}
-	v, err := composeVersion(ctx, bin)
+	v, err := ComposeVersion(ctx, bin)
 	if err != nil {
 		return "", "", err
 	}
@@ -85,9 +87,9 @@ func ensureCompose(ctx context.Context, cfg *config) (bin, version string, err e
 	return bin, v, nil
 }
 
-// composeVersion asks a compose binary for its version, as "vX.Y.Z".
-func composeVersion(ctx context.Context, bin string) (string, error) {
-	v, err := output(ctx, "", bin, "version", "--short")
+// ComposeVersion asks a compose binary for its version, as "vX.Y.Z".
+func ComposeVersion(ctx context.Context, bin string) (string, error) {
+	v, err := Output(ctx, "", bin, "version", "--short")
 	if err != nil {
 		return "", fmt.Errorf("%s version: %w", bin, err)
 	}
@@ -103,9 +105,9 @@ func ensureGitignore(root string) error {
 	return os.WriteFile(p, []byte("# compose CLI built by `go run ./bench`\n/.bin/\n"), 0o644)
 }
 
-// copyTree copies a module-cache folder (read-only files, no symlinks) into
+// CopyTree copies a module-cache folder (read-only files, no symlinks) into
 // a writable one.
-func copyTree(from, to string) error {
+func CopyTree(from, to string) error {
 	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -144,19 +146,4 @@ func copyTree(from, to string) error {
 		}
 		return out.Close()
 	})
-}
-
-// output runs a command that is not timed and returns its trimmed stdout;
-// the error carries stderr.
-func output(ctx context.Context, dir, name string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return strings.TrimSpace(stdout.String()), nil
 }
