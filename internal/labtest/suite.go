@@ -47,6 +47,14 @@ func RunSuite(ctx context.Context, eng *engine.Engine, targets []Target, opts Su
 				}
 				t := targets[i]
 				id := t.Lab.ID()
+				if ctx.Err() != nil {
+					// Interrupted: the labs not started yet are not started.
+					r := newRun(eng, t.Lab, ModeTest, TestInstance, nil)
+					r.cancelled(StepUp, StepUp)
+					reports[i] = r.finish()
+					sched.done(i)
+					continue
+				}
 				if opts.Started != nil {
 					opts.Started(id)
 				}

@@ -2,6 +2,7 @@ package labtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"strings"
@@ -158,5 +159,24 @@ func TestJSONReportAndStore(t *testing.T) {
 	}
 	if got, _ := store.Last("r", "Good"); got == nil || got.Status != Failed {
 		t.Errorf("last of r/Good = %+v", got)
+	}
+}
+
+func TestInterruptedSuiteStartsNothingMore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	targets := []Target{{Lab: labWith("a", nil)}, {Lab: labWith("b", nil)}}
+	started := 0
+	reports := RunSuite(ctx, nil, targets, SuiteOptions{Parallel: 1, Started: func(string) { started++ }})
+	if started != 0 {
+		t.Errorf("%d labs started after the interruption", started)
+	}
+	for i, r := range reports {
+		if r == nil || r.Status != Failed || len(r.Steps) != 1 || r.Steps[0].Message != "cancelled" {
+			t.Errorf("report %d = %+v, want one cancelled step", i, r)
+		}
+	}
+	if sum := Summarize(reports); sum.Failed != 2 {
+		t.Errorf("summary = %+v", sum)
 	}
 }
