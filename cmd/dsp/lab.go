@@ -12,6 +12,7 @@ import (
 
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/labtest"
 	"github.com/dsp-lab/dsp/internal/report"
 )
 
@@ -55,7 +56,11 @@ func newLabListCommand(a *app) *cobra.Command {
 			} else {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
-			doc, err := report.BuildCatalogue(ctx, c, states)
+			tests, err := testStore(c).All()
+			if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			doc, err := report.BuildCatalogue(ctx, c, states, tests)
 			if err != nil {
 				return err
 			}
@@ -63,7 +68,7 @@ func newLabListCommand(a *app) *cobra.Command {
 				return printJSON(cmd.OutOrStdout(), doc)
 			}
 			w := newTable(cmd.OutOrStdout())
-			fmt.Fprintln(w, "LAB\tSTATE\tFORMAT\tLABELS")
+			fmt.Fprintln(w, "LAB\tSTATE\tFORMAT\tTESTED\tLABELS")
 			for _, r := range doc.Repositories {
 				for _, l := range r.Labs {
 					state := l.State
@@ -74,7 +79,7 @@ func newLabListCommand(a *app) *cobra.Command {
 					for i, lb := range l.Labels {
 						names[i] = lb.Name
 					}
-					fmt.Fprintf(w, "%s/%s\t%s\t%s\t%s\n", r.Name, l.Name, state, l.Format, strings.Join(names, ", "))
+					fmt.Fprintf(w, "%s/%s\t%s\t%s\t%s\t%s\n", r.Name, l.Name, state, l.Format, tested(l.LastTest), strings.Join(names, ", "))
 				}
 			}
 			return w.Flush()
@@ -82,6 +87,19 @@ func newLabListCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
 	return cmd
+}
+
+// tested is the TESTED column of lab list: passed, failed (N failed
+// steps), or - when the lab was never tested.
+func tested(t *report.TestSummary) string {
+	switch {
+	case t == nil:
+		return "-"
+	case t.Status == string(labtest.Failed):
+		return fmt.Sprintf("failed (%d)", t.Failed)
+	default:
+		return t.Status
+	}
 }
 
 func newLabShowCommand(a *app) *cobra.Command {

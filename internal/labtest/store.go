@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dsp-lab/dsp/internal/lab"
 )
@@ -64,4 +65,35 @@ func (s Store) Last(repo, name string) (*Report, error) {
 		return nil, fmt.Errorf("last report of %s/%s: %w", repo, name, err)
 	}
 	return &r, nil
+}
+
+// All returns the last report of every lab that has one, keyed by REPO/LAB
+// (Report.ID), reading the folder once. A missing folder is no reports; a
+// file that cannot be read or decoded, or that is not where Last would look
+// for its lab, is skipped.
+func (s Store) All() (map[string]*Report, error) {
+	out := map[string]*Report{}
+	entries, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("test results folder: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		if err != nil {
+			continue
+		}
+		var r Report
+		if json.Unmarshal(data, &r) != nil || r.Repo == "" || r.Lab == "" || filepath.Base(s.file(r.Repo, r.Lab)) != name {
+			continue
+		}
+		out[r.ID()] = &r
+	}
+	return out, nil
 }

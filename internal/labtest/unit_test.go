@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +180,67 @@ func TestInterruptedSuiteStartsNothingMore(t *testing.T) {
 	}
 	if sum := Summarize(reports); sum.Failed != 2 {
 		t.Errorf("summary = %+v", sum)
+	}
+}
+
+// TestStoreAll: every lab's last report in one read of the folder, keyed
+// by REPO/LAB; a missing folder is no reports, and files that are not
+// reports (corrupt, temporary, misplaced, folders) are skipped.
+func TestStoreAll(t *testing.T) {
+	store := Store{Dir: filepath.Join(t.TempDir(), "tests")}
+	all, err := store.All()
+	if err != nil || all == nil || len(all) != 0 {
+		t.Fatalf("missing folder: %v, %v; want an empty map", all, err)
+	}
+	for _, r := range sampleReports() {
+		if err := store.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.Save(&Report{Repo: "other repo", Lab: "Good", Mode: ModeChecks, Status: Failed}); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(store.file("r", "good"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"corrupt.json":   "{not json",
+		"empty.json":     "",
+		"no-lab.json":    `{"repo": "r", "status": "passed"}`,
+		"misplaced.json": string(good), // not where Last looks for r/good
+		".report-123456": string(good),
+		"notes.txt":      "hello",
+	} {
+		if err := os.WriteFile(filepath.Join(store.Dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(store.Dir, "folder.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	all, err = store.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 {
+		t.Errorf("All = %d reports, want 3: %v", len(all), all)
+	}
+	if r := all["r/good"]; r == nil || r.Status != Passed || r.Mode != ModeTest || len(r.Steps) != 2 {
+		t.Errorf("r/good = %+v", r)
+	}
+	if r := all["r/bad"]; r == nil || r.Status != Failed || len(r.Failures()) != 1 {
+		t.Errorf("r/bad = %+v", r)
+	}
+	if r := all["other repo/Good"]; r == nil || r.Mode != ModeChecks || r.Status != Failed {
+		t.Errorf("other repo/Good = %+v", r)
+	}
+	// All agrees with Last.
+	for id, r := range all {
+		last, err := store.Last(r.Repo, r.Lab)
+		if err != nil || last == nil || last.ID() != id || last.Status != r.Status {
+			t.Errorf("Last(%s) = %+v, %v; All has %+v", id, last, err, r)
+		}
 	}
 }

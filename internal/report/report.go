@@ -6,6 +6,7 @@ package report
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
@@ -39,14 +40,35 @@ type Lab struct {
 	State       string      `json:"state"`
 	Valid       bool        `json:"valid"`
 	Errors      []string    `json:"errors"`
+	// LastTest sums up the lab's last test or checks report; nil when it
+	// was never tested (or the caller does not read the reports).
+	LastTest *TestSummary `json:"lastTest"`
+}
+
+// TestSummary is the gist of a lab's last test or checks report: enough
+// for a list of labs; the lab's details have the whole report.
+type TestSummary struct {
+	Mode    string    `json:"mode"`   // labtest.ModeTest or labtest.ModeChecks
+	Status  string    `json:"status"` // passed or failed
+	Started time.Time `json:"started"`
+	Failed  int       `json:"failed"` // failed steps
+}
+
+// TestSummaryOf sums up a report; nil gives nil.
+func TestSummaryOf(r *labtest.Report) *TestSummary {
+	if r == nil {
+		return nil
+	}
+	return &TestSummary{Mode: r.Mode, Status: string(r.Status), Started: r.Started, Failed: len(r.Failures())}
 }
 
 // StateUnknown is the state of every lab when Docker cannot be reached.
 const StateUnknown = "unknown"
 
 // BuildCatalogue loads every lab; states maps lab instances to states (nil
-// when Docker cannot be reached).
-func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.Ref]engine.State) (*Catalogue, error) {
+// when Docker cannot be reached); tests maps REPO/LAB to the lab's last test
+// report (labtest.Store.All; nil when the reports are not read).
+func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.Ref]engine.State, tests map[string]*labtest.Report) (*Catalogue, error) {
 	repos, entries, err := c.Labs(ctx)
 	if err != nil {
 		return nil, err
@@ -64,6 +86,7 @@ func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.R
 			}
 			lj := Lab{Name: e.Name, Title: e.Name, Labels: []lab.Label{}, Valid: e.Error == nil, Errors: ErrorLines(e.Error)}
 			lj.State = StateOf(states, engine.Ref{Repo: e.Repo, Lab: e.Name, Instance: engine.DefaultInstance})
+			lj.LastTest = TestSummaryOf(tests[e.Repo+"/"+e.Name])
 			if e.Lab != nil {
 				lj.Title, lj.Description, lj.Format = e.Lab.Title, e.Lab.Description, e.Lab.Format
 				if e.Lab.Labels != nil {

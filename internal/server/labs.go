@@ -18,7 +18,11 @@ func (s *Server) handleLabs(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("read lab states", "err", err)
 		states = nil
 	}
-	doc, err := report.BuildCatalogue(ctx, s.catalog, states)
+	tests, err := s.testStore().All()
+	if err != nil {
+		s.log.Warn("read the last test reports", "err", err)
+	}
+	doc, err := report.BuildCatalogue(ctx, s.catalog, states, tests)
 	if err != nil {
 		writeError(w, statusFor(err), "", "%v", err)
 		return

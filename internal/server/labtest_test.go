@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +278,82 @@ func TestReportError(t *testing.T) {
 	rep.Steps = rep.Steps[2:]
 	if got := reportError(rep).Error(); got != "solve: exit code 1" {
 		t.Errorf("reportError = %q", got)
+	}
+}
+
+// catalogueLab reads the catalogue (which must conform) and returns one
+// lab's entry.
+func (env *testEnv) catalogueLab(c *http.Client, repo, name string) report.Lab {
+	env.t.Helper()
+	res := env.do(c, "GET", "/api/labs", nil)
+	expect(env.t, res, http.StatusOK)
+	conforms(env.t, "Catalogue", res.body)
+	var doc report.Catalogue
+	res.json(env.t, &doc)
+	for _, r := range doc.Repositories {
+		for _, l := range r.Labs {
+			if r.Name == repo && l.Name == name {
+				return l
+			}
+		}
+	}
+	env.t.Fatalf("the catalogue has no %s/%s", repo, name)
+	return report.Lab{}
+}
+
+// TestCatalogueLastTest: the catalogue sums up each lab's last report —
+// null before any test, then the checks operation's passed report, a failed
+// report with its failed steps — and a corrupt report file in the folder
+// breaks nothing.
+func TestCatalogueLastTest(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	repo, name := uniqueName("cat-"), "hello"
+	env.copyLab("hello-flag", repo, name)
+	env.copyLab("hello-flag", repo, "broken")
+
+	if lt := env.catalogueLab(c, repo, name).LastTest; lt != nil {
+		t.Errorf("a lab never tested has lastTest %+v in the catalogue", lt)
+	}
+
+	env.cleanupLab(repo, name)
+	up := env.start(c, "POST", labURL(repo, name, "up"), nil)
+	if done := env.waitOperation(c, up.Operation, 3*time.Minute); done.State != opDone {
+		t.Fatalf("up: %+v", done)
+	}
+	op := env.start(c, "POST", labURL(repo, name, "checks"), nil)
+	if done := env.waitOperation(c, op.Operation, 3*time.Minute); done.State != opDone {
+		t.Errorf("checks operation = %+v", done)
+	}
+
+	// A failed report of another lab, written as dsp test would, and a
+	// corrupt file beside it.
+	started := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	failed := &labtest.Report{Repo: repo, Lab: "broken", Mode: labtest.ModeTest, Instance: "test", Status: labtest.Failed, Started: started, Steps: []labtest.Step{
+		{Kind: labtest.StepUp, Name: labtest.StepUp, Status: labtest.Passed},
+		{Kind: labtest.StepCheck, Name: "a", Status: labtest.Failed, Message: "no"},
+		{Kind: labtest.StepSolve, Name: labtest.StepSolve, Status: labtest.Failed, Message: "exit code 1"},
+		{Kind: labtest.StepFlag, Name: labtest.StepFlag, Status: labtest.Skipped},
+	}}
+	if err := env.srv.testStore().Save(failed); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(env.srv.testStore().Dir, "corrupt.json"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	lt := env.catalogueLab(c, repo, name).LastTest
+	if lt == nil || lt.Status != string(labtest.Passed) || lt.Mode != labtest.ModeChecks || lt.Failed != 0 || time.Since(lt.Started) > 5*time.Minute {
+		t.Errorf("after the checks, the catalogue's lastTest = %+v", lt)
+	}
+	if full := env.lastTestOf(c, repo, name); full == nil || !full.Started.Equal(lt.Started) {
+		t.Errorf("the catalogue and the lab's details disagree: %+v, %+v", lt, full)
+	}
+	lt = env.catalogueLab(c, repo, "broken").LastTest
+	if lt == nil || lt.Status != string(labtest.Failed) || lt.Mode != labtest.ModeTest || lt.Failed != 2 || !lt.Started.Equal(started) {
+		t.Errorf("the failed report in the catalogue = %+v", lt)
+	}
+	if lt := env.catalogueLab(c, "examples", "hello-flag").LastTest; lt != nil {
+		t.Errorf("an untested lab has lastTest %+v", lt)
 	}
 }

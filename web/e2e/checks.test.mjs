@@ -9,8 +9,9 @@
 // then shows every check passed, and the last run as a passed checks run;
 // the lab stops; "Test lab" runs the whole cycle on its own instance (the
 // page keeps showing the lab stopped) and every step passes; on a lab written
-// for the test, a failing check shows its message and output. Screenshots in
-// both themes.
+// for the test, a failing check shows its message and output; the catalogue
+// then marks Hello Flag "tests pass" and that lab "tests fail". Screenshots
+// in both themes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -226,6 +227,29 @@ test('checks and flag on the lab page', { timeout: 10 * 60_000 }, async (t) => {
     await page.waitForFunction(() => !document.querySelector('[data-testid=stop]')?.disabled);
     await page.getByTestId('stop').click();
     await labStateIs(page, 'stopped', 90_000);
+  });
+
+  await step(t, page, 'the catalogue shows which labs pass their tests', async () => {
+    await page.goto(`${server.base}/#/`);
+    await page.getByTestId('lab-search').waitFor();
+    const passing = page.locator(`[data-lab="${LAB.repo}/${LAB.name}"] [data-testid=test-badge]`);
+    const failing = page.locator(`[data-lab="${BROKEN.repo}/${BROKEN.name}"] [data-testid=test-badge]`);
+    await passing.waitFor();
+    await failing.waitFor();
+    // Hello Flag: the Test lab run above, passed
+    assert.equal(await passing.getAttribute('data-status'), 'passed');
+    assert.match(await passing.innerText(), /tests pass/, 'the result is written, not only coloured');
+    assert.match(await passing.getAttribute('title'), /^Last test \(full cycle\), .+: passed$/);
+    // Broken Check: its failed checks run
+    assert.equal(await failing.getAttribute('data-status'), 'failed');
+    assert.match(await failing.innerText(), /tests fail/);
+    assert.match(await failing.getAttribute('title'), /^Last checks run, .+: failed \(1 failed step\)$/);
+    // a lab never tested has no badge
+    assert.equal(await page.locator('[data-lab="examples/routed-network"] [data-testid=test-badge]').count(), 0, 'no badge on an untested lab');
+    await shot(page, 'catalogue-tested');
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await shot(page, 'catalogue-tested-dark');
+    await page.getByRole('button', { name: 'Light theme' }).click();
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught error in the page');

@@ -27,6 +27,17 @@ export interface LabSummary {
   state: LabState;
   valid: boolean;
   errors: string[] | null;
+  /** the gist of the lab's last test or checks run; null when never tested */
+  lastTest?: TestSummary | null;
+}
+
+/** A lab's last test or checks run, summed up for the catalogue. */
+export interface TestSummary {
+  mode: 'test' | 'checks';
+  status: TestStatus;
+  started: string;
+  /** failed steps */
+  failed: number;
 }
 
 export interface Repository {

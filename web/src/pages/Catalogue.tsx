@@ -1,11 +1,12 @@
 // The catalogue: every lab of every repository, grouped by repository, with
 // a text search, a label filter and the live state of each lab.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, labHref, type Label, type LabList, type LabSummary } from '../api';
+import { api, errorMessage, labHref, type Label, type LabList, type LabSummary, type TestSummary } from '../api';
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { StateBadge } from '../components/StateBadge';
 import { isDefaultInstance, useEvent, useReconnect } from '../events';
+import { clock, timeAgo } from '../format';
 import { toPlainText } from '../rich';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
@@ -14,6 +15,26 @@ function rank(l: LabSummary): number {
   if (l.state === 'running') return 0;
   if (ACTIVE.has(l.state)) return 1;
   return 2;
+}
+
+/** "✓ tests pass" / "✗ tests fail": the lab's last test or checks run. */
+function TestBadge({ test }: { test: TestSummary }) {
+  const passed = test.status === 'passed';
+  const started = Date.parse(test.started);
+  const when = Number.isNaN(started) ? test.started : `${clock(test.started)} (${timeAgo(started / 1000)})`;
+  const what = test.mode === 'test' ? 'Last test (full cycle)' : 'Last checks run';
+  const outcome = passed ? 'passed' : `failed${test.failed > 0 ? ` (${test.failed} failed step${test.failed === 1 ? '' : 's'})` : ''}`;
+  return (
+    <span
+      className={`tag test-badge ${passed ? 'tag-ok' : 'tag-bad'}`}
+      title={`${what}, ${when}: ${outcome}`}
+      data-testid="test-badge"
+      data-status={test.status}
+      data-mode={test.mode}
+    >
+      <span aria-hidden="true">{passed ? '✓' : '✗'}</span> {passed ? 'tests pass' : 'tests fail'}
+    </span>
+  );
 }
 
 interface Entry {
@@ -80,6 +101,13 @@ export function Catalogue() {
         ),
       },
     );
+  });
+
+  // A test or checks run ended here: its report is the lab's new lastTest.
+  useEvent('operation', (ev) => {
+    if ((ev.kind !== 'test' && ev.kind !== 'checks') || ev.state === 'running') return;
+    window.clearTimeout(reloadTimer.current);
+    reloadTimer.current = window.setTimeout(load, 300);
   });
 
   useEffect(() => {
@@ -240,6 +268,7 @@ export function Catalogue() {
                     </div>
                     {l.title && l.title !== l.name && <div className="card-name mono">{l.name}</div>}
                     {e?.text && <p className="card-desc">{e.text}</p>}
+                    {l.lastTest && <TestBadge test={l.lastTest} />}
                     {(l.labels ?? []).length > 0 && (
                       <div className="chips">
                         {(l.labels ?? []).map((x) => (
