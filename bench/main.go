@@ -104,38 +104,19 @@ func parseFlags() (*config, error) {
 	if cfg.out == "" {
 		cfg.out = filepath.Join(root, "BENCHMARKS.md")
 	}
-	for _, p := range []*string{&cfg.dsp, &cfg.home, &cfg.out, &cfg.compose} {
-		if *p != "" {
-			abs, err := filepath.Abs(*p)
-			if err != nil {
-				return nil, err
-			}
-			*p = abs
-		}
+	if err := benchkit.AbsPaths(&cfg.dsp, &cfg.home, &cfg.out, &cfg.compose); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
 
 func run(ctx context.Context, cfg *config) (err error) {
 	began := time.Now()
-	if _, err := os.Stat(cfg.dsp); err != nil {
-		return fmt.Errorf("dsp binary: %w (run `make build` first)", err)
-	}
-	if newer := benchkit.NewerSource(cfg.root, cfg.dsp); newer != "" {
-		fmt.Printf("warning: %s is newer than %s: run `make build` to benchmark the current sources\n", newer, cfg.dsp)
-	}
-	// Time a private copy: a rebuild of bin/dsp during the run (other work
-	// in the tree) must not change what is measured halfway through.
-	snapshot, err := os.MkdirTemp("", "dsp-bench-bin-")
+	dspCopy, dspSum, cleanup, err := benchkit.SnapshotDSP(cfg.root, cfg.dsp)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(snapshot)
-	dspCopy := filepath.Join(snapshot, "dsp")
-	dspSum, err := benchkit.CopyFile(cfg.dsp, dspCopy)
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", cfg.dsp, err)
-	}
+	defer cleanup()
 	if _, err := benchkit.Output(ctx, "", "docker", "version", "--format", "{{.Server.Version}}"); err != nil {
 		return fmt.Errorf("the Docker Engine does not answer: %w", err)
 	}

@@ -156,3 +156,41 @@ func LoadAverage() (float64, error) {
 	}
 	return strconv.ParseFloat(f[0], 64)
 }
+
+// AbsPaths makes every non-empty path absolute.
+func AbsPaths(paths ...*string) error {
+	for _, p := range paths {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
+	return nil
+}
+
+// SnapshotDSP copies the dsp binary to a private folder and returns the
+// copy, its SHA-256 and a cleanup: a rebuild of bin/dsp during a run must
+// not change what is measured halfway through. It warns when a source file
+// is newer than the binary.
+func SnapshotDSP(root, bin string) (copied, sum string, cleanup func(), err error) {
+	if _, err := os.Stat(bin); err != nil {
+		return "", "", nil, fmt.Errorf("dsp binary: %w (run `make build` first)", err)
+	}
+	if newer := NewerSource(root, bin); newer != "" {
+		fmt.Printf("warning: %s is newer than %s: run `make build` to benchmark the current sources\n", newer, bin)
+	}
+	dir, err := os.MkdirTemp("", "dsp-bench-bin-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	copied = filepath.Join(dir, "dsp")
+	if sum, err = CopyFile(bin, copied); err != nil {
+		os.RemoveAll(dir)
+		return "", "", nil, fmt.Errorf("copy %s: %w", bin, err)
+	}
+	return copied, sum, func() { os.RemoveAll(dir) }, nil
+}
