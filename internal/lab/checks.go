@@ -53,8 +53,11 @@ type Check struct {
 	Status   int    `json:"status,omitempty"` // http: expected status
 	// Match is a regular expression the command's output, or the HTTP
 	// body, must match.
-	Match   string        `json:"match,omitempty"`
-	Timeout time.Duration `json:"timeout"`
+	Match string `json:"match,omitempty"`
+	// Unreachable turns a tcp or http check around: it passes when the
+	// service cannot connect (a firewall, a missing route, a closed port).
+	Unreachable bool          `json:"unreachable,omitempty"`
+	Timeout     time.Duration `json:"timeout"`
 }
 
 // Describe says in a few words what the check does.
@@ -66,8 +69,14 @@ func (c Check) Describe() string {
 		}
 		return "run " + strings.Join(c.Command, " ") + " in " + c.Service
 	case CheckTCP:
+		if c.Unreachable {
+			return c.Target + " is unreachable from " + c.Service
+		}
 		return "connect to " + c.Target + " from " + c.Service
 	case CheckHTTP:
+		if c.Unreachable {
+			return c.Target + " is unreachable from " + c.Service
+		}
 		return "GET " + c.Target + " from " + c.Service
 	case CheckHealthy:
 		return c.Service + " is healthy"
@@ -99,7 +108,7 @@ type FlagSpec struct {
 const DefaultFlagPrefix = "FLAG"
 
 var (
-	checkFields = []string{"name", "service", "command", "tcp", "http", "healthy", "exit_code", "output", "status", "body", "timeout"}
+	checkFields = []string{"name", "service", "command", "tcp", "http", "healthy", "exit_code", "output", "status", "body", "unreachable", "timeout"}
 	solveFields = []string{"service", "script", "command", "timeout"}
 	flagFields  = []string{"prefix"}
 	checkNameRE = regexp.MustCompile(`^[^\x00-\x1f]{1,100}$`)
@@ -107,17 +116,18 @@ var (
 )
 
 type nativeCheck struct {
-	Name     string    `yaml:"name"`
-	Service  string    `yaml:"service"`
-	Command  yaml.Node `yaml:"command"`
-	TCP      string    `yaml:"tcp"`
-	HTTP     string    `yaml:"http"`
-	Healthy  bool      `yaml:"healthy"`
-	ExitCode *int      `yaml:"exit_code"`
-	Output   string    `yaml:"output"`
-	Status   int       `yaml:"status"`
-	Body     string    `yaml:"body"`
-	Timeout  string    `yaml:"timeout"`
+	Name        string    `yaml:"name"`
+	Service     string    `yaml:"service"`
+	Command     yaml.Node `yaml:"command"`
+	TCP         string    `yaml:"tcp"`
+	HTTP        string    `yaml:"http"`
+	Healthy     bool      `yaml:"healthy"`
+	Unreachable bool      `yaml:"unreachable"`
+	ExitCode    *int      `yaml:"exit_code"`
+	Output      string    `yaml:"output"`
+	Status      int       `yaml:"status"`
+	Body        string    `yaml:"body"`
+	Timeout     string    `yaml:"timeout"`
 }
 
 type nativeSolve struct {
@@ -246,6 +256,17 @@ func parseCheck(l *Lab, n *yaml.Node, field string, sink *problemSink) (Check, b
 	if c.Kind != CheckCommand && (nc.ExitCode != nil || nc.Output != "") {
 		sink.errorf(file, n.Line, field, "exit_code and output belong to command checks")
 		return Check{}, false
+	}
+	if nc.Unreachable {
+		if c.Kind != CheckTCP && c.Kind != CheckHTTP {
+			sink.errorf(file, n.Line, field+".unreachable", "unreachable belongs to tcp and http checks")
+			return Check{}, false
+		}
+		if nc.Status != 0 || nc.Body != "" {
+			sink.errorf(file, n.Line, field+".unreachable", "an unreachable http check expects no status or body")
+			return Check{}, false
+		}
+		c.Unreachable, c.Status = true, 0
 	}
 	if c.Kind != CheckHTTP && (nc.Status != 0 || nc.Body != "") {
 		sink.errorf(file, n.Line, field, "status and body belong to http checks")

@@ -308,6 +308,29 @@ func TestCheckProblems(t *testing.T) {
 			want: want{sev: SeverityError, line: 6, field: "x-dsp.checks.1.name", msg: []string{`check "up" is declared twice`}},
 		},
 		{
+			name: "unreachable on a command check",
+			xdsp: `x-dsp:
+  checks:
+    - name: c
+      service: target
+      command: [true]
+      unreachable: true
+`,
+			want: want{sev: SeverityError, line: 3, field: "x-dsp.checks.0 (c).unreachable", msg: []string{"unreachable belongs to tcp and http checks"}},
+		},
+		{
+			name: "unreachable http check with a body",
+			xdsp: `x-dsp:
+  checks:
+    - name: c
+      service: target
+      http: http://target/
+      body: x
+      unreachable: true
+`,
+			want: want{sev: SeverityError, line: 3, field: "x-dsp.checks.0 (c).unreachable", msg: []string{"expects no status or body"}},
+		},
+		{
 			name: "exit_code on a tcp check",
 			xdsp: `x-dsp:
   checks:
@@ -902,5 +925,30 @@ func TestExampleLabsChecks(t *testing.T) {
 				t.Error("the example does not plant its flag")
 			}
 		})
+	}
+}
+
+func TestUnreachableChecks(t *testing.T) {
+	dir, _ := checksLab(t, `x-dsp:
+  checks:
+    - name: no telnet from outside
+      service: attacker
+      tcp: target:23
+      unreachable: true
+    - name: no web from outside
+      service: attacker
+      http: https://target/
+      unreachable: true
+`, nil)
+	l := mustLoad(t, dir)
+	if len(l.Checks) != 2 {
+		t.Fatalf("checks = %+v", l.Checks)
+	}
+	tcp, web := l.Checks[0], l.Checks[1]
+	if !tcp.Unreachable || tcp.Kind != CheckTCP || tcp.Describe() != "target:23 is unreachable from attacker" {
+		t.Errorf("tcp check = %+v (%s)", tcp, tcp.Describe())
+	}
+	if !web.Unreachable || web.Kind != CheckHTTP || web.Status != 0 || web.Describe() != "https://target/ is unreachable from attacker" {
+		t.Errorf("http check = %+v (%s)", web, web.Describe())
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -20,6 +22,9 @@ const (
 	retryPause   = time.Second
 	maxBodyBytes = 1 << 20
 	maxOutput    = 4 << 10
+	// unreachableAttempt is how long a connection may take before the
+	// target counts as unreachable (a dropping firewall never answers).
+	unreachableAttempt = 3 * time.Second
 )
 
 // attempt is what one try of a check found.
@@ -69,6 +74,9 @@ func runCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Che
 }
 
 func tryCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	if c.Unreachable {
+		return tryUnreachable(ctx, eng, ref, c)
+	}
 	switch c.Kind {
 	case lab.CheckCommand:
 		return tryCommand(ctx, eng, ref, c)
@@ -143,6 +151,47 @@ func tryHTTP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Chec
 		msg += fmt.Sprintf(", body matches %q", c.Match)
 	}
 	return attempt{ok: true, msg: msg}
+}
+
+// tryUnreachable passes when the service cannot connect to the target
+// within a short attempt: refused, no route, or no answer at all (a
+// firewall that drops).
+func tryUnreachable(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	dialer, failed := serviceDialer(ctx, eng, ref, c)
+	if failed != nil {
+		return *failed
+	}
+	address := c.Target
+	if c.Kind == lab.CheckHTTP {
+		address = httpAddress(c.Target)
+	}
+	ctx, cancel := context.WithTimeout(ctx, unreachableAttempt)
+	defer cancel()
+	conn, err := dialer.DialContext(ctx, "tcp", address)
+	switch {
+	case err == nil:
+		conn.Close()
+		return attempt{msg: fmt.Sprintf("%s accepts connections from %s, but should be unreachable", address, c.Service)}
+	case isEnterError(err):
+		return attempt{msg: err.Error(), final: true}
+	}
+	return attempt{ok: true, msg: fmt.Sprintf("%s is unreachable from %s: %v", address, c.Service, err)}
+}
+
+// httpAddress is the host:port an http(s) URL connects to.
+func httpAddress(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := "80"
+	if u.Scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
 func tryHealthy(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {

@@ -195,6 +195,15 @@ func TestFailingCheckNamesItselfWithOutput(t *testing.T) {
       service: target
       http: http://target/missing.html
       timeout: 1s
+    - name: nothing listens on 2323
+      service: target
+      tcp: target:2323
+      unreachable: true
+    - name: the web server should be unreachable
+      service: target
+      http: http://target/
+      unreachable: true
+      timeout: 1s
 `)
 	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
 	bob := step(t, r, StepCheck, "bob exists")
@@ -206,6 +215,12 @@ func TestFailingCheckNamesItselfWithOutput(t *testing.T) {
 	}
 	if s := step(t, r, StepCheck, "a page that is not there"); s.Status != Failed || !strings.Contains(s.Message, "404") {
 		t.Errorf("http check = %+v, want the 404", s)
+	}
+	if s := step(t, r, StepCheck, "nothing listens on 2323"); s.Status != Passed || !strings.Contains(s.Message, "target:2323 is unreachable from target") {
+		t.Errorf("unreachable check of a closed port = %+v, want passed", s)
+	}
+	if s := step(t, r, StepCheck, "the web server should be unreachable"); s.Status != Failed || !strings.Contains(s.Message, "target:80 accepts connections from target, but should be unreachable") {
+		t.Errorf("unreachable check of an open port = %+v, want failed", s)
 	}
 	if s := step(t, r, StepCheck, "alice exists"); s.Status != Passed {
 		t.Errorf("the other checks still run: %+v", s)

@@ -147,6 +147,8 @@ export interface CheckDef {
   exitCode: number;
   status?: number;
   match?: string;
+  /** tcp and http: passes when the service cannot connect */
+  unreachable?: boolean;
   /** nanoseconds */
   timeout: number;
 }

@@ -41,8 +41,9 @@ function describe(c: CheckDef): string {
       return `$ ${cmd}${want}`;
     }
     case 'tcp':
-      return `connect to ${c.target ?? ''}`;
+      return c.unreachable ? `${c.target ?? ''} is unreachable` : `connect to ${c.target ?? ''}`;
     case 'http':
+      if (c.unreachable) return `${c.target ?? ''} is unreachable`;
       return `GET ${c.target ?? ''}${c.status && c.status !== 200 ? ` → ${c.status}` : ''}`;
     case 'healthy':
       return 'its healthcheck reports healthy';
