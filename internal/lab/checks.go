@@ -413,11 +413,7 @@ func parseTimeout(s string) (time.Duration, bool) {
 }
 
 func labServiceNames(l *Lab) string {
-	names := make([]string, len(l.Services))
-	for i, s := range l.Services {
-		names[i] = s.Name
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(l.ServiceNames(), ", ")
 }
 
 // checkKeysOf is checkKeys for a node that may be an alias.
@@ -427,6 +423,7 @@ func checkKeysOf(n *yaml.Node, allowed []string, file, prefix string, sink *prob
 
 // WithFlag returns a copy of the lab whose environment values and action
 // arguments carry flag in place of FlagPlaceholder; the lab is not changed.
+// The copy's Services and Networks derive from its own project.
 func (l *Lab) WithFlag(flag string) *Lab {
 	out := *l
 	out.Actions = make([]Action, len(l.Actions))

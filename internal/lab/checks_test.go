@@ -61,9 +61,9 @@ func TestChecksOfEveryKind(t *testing.T) {
       service: target
       healthy: true
 `, nil)
-	l := mustLoad(t, dir)
-	if len(l.Problems) != 0 {
-		t.Errorf("problems: %v", l.Problems)
+	l, problems := mustLoad(t, dir)
+	if len(problems) != 0 {
+		t.Errorf("problems: %v", problems)
 	}
 	want := []Check{
 		{Name: "alice exists", Service: "target", Kind: CheckCommand, Command: []string{"id", "alice"}, Match: `\(alice\)`, Timeout: 30 * time.Second},
@@ -96,7 +96,7 @@ func TestChecksOfEveryKind(t *testing.T) {
 // says checks: [].
 func TestNoChecks(t *testing.T) {
 	dir, _ := checksLab(t, "x-dsp:\n  title: T\n", nil)
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if l.Checks == nil || len(l.Checks) != 0 || l.Solve != nil || l.Flag != nil {
 		t.Errorf("Checks %#v Solve %+v Flag %+v", l.Checks, l.Solve, l.Flag)
 	}
@@ -439,8 +439,8 @@ func TestCheckProblems(t *testing.T) {
 				}
 				return
 			}
-			l := mustLoad(t, dir)
-			expectProblem(t, l.Problems, w)
+			_, problems := mustLoad(t, dir)
+			expectProblem(t, problems, w)
 		})
 	}
 }
@@ -454,8 +454,8 @@ func TestUnknownCheckKeyKeepsTheCheck(t *testing.T) {
       command: [id]
       retries: 3
 `, nil)
-	l := mustLoad(t, dir)
-	noErrors(t, l.Problems)
+	l, problems := mustLoad(t, dir)
+	noErrors(t, problems)
 	if len(l.Checks) != 1 || l.Checks[0].Name != "c" {
 		t.Errorf("Checks = %+v", l.Checks)
 	}
@@ -468,8 +468,8 @@ func TestSolve(t *testing.T) {
     service: attacker
     script: scripts/solve.sh
 `, map[string]string{"scripts/solve.sh": "#!/bin/sh\necho FLAG{x}\n"})
-		l := mustLoad(t, dir)
-		noErrors(t, l.Problems)
+		l, problems := mustLoad(t, dir)
+		noErrors(t, problems)
 		if l.Solve == nil {
 			t.Fatal("Solve is nil")
 		}
@@ -488,8 +488,8 @@ func TestSolve(t *testing.T) {
     command: cat /home/alice/proof.txt
     timeout: 10s
 `, nil)
-		l := mustLoad(t, dir)
-		noErrors(t, l.Problems)
+		l, problems := mustLoad(t, dir)
+		noErrors(t, problems)
 		want := Solve{Service: "target", Command: []string{"sh", "-c", "cat /home/alice/proof.txt"}, Timeout: 10 * time.Second}
 		if l.Solve == nil || !reflect.DeepEqual(*l.Solve, want) {
 			t.Errorf("Solve = %+v, want %+v", l.Solve, want)
@@ -497,7 +497,7 @@ func TestSolve(t *testing.T) {
 	})
 	t.Run("command as a list", func(t *testing.T) {
 		dir, _ := checksLab(t, "x-dsp:\n  solve: {service: target, command: [cat, /f]}\n", nil)
-		l := mustLoad(t, dir)
+		l, _ := mustLoad(t, dir)
 		if l.Solve == nil || !slices.Equal(l.Solve.Command, []string{"cat", "/f"}) || l.Solve.Script != "" {
 			t.Errorf("Solve = %+v", l.Solve)
 		}
@@ -597,7 +597,7 @@ func TestFlag(t *testing.T) {
         - name: ctf
           args: {username: alice, ctf: "${DSP_FLAG}"}
 `
-	load := func(t *testing.T, compose string) *Lab {
+	load := func(t *testing.T, compose string) (*Lab, Problems) {
 		t.Helper()
 		return mustLoad(t, newLab(t, nativeRepo(t), "lab", map[string]string{"compose.yaml": compose}))
 	}
@@ -641,9 +641,9 @@ services:
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			l := load(t, tc.compose)
-			if len(l.Problems) != 0 {
-				t.Errorf("problems: %v", l.Problems)
+			l, problems := load(t, tc.compose)
+			if len(problems) != 0 {
+				t.Errorf("problems: %v", problems)
 			}
 			if !reflect.DeepEqual(l.Flag, tc.want) {
 				t.Errorf("Flag = %+v, want %+v", l.Flag, tc.want)
@@ -673,13 +673,13 @@ services:
 	})
 	t.Run("declared but never planted", func(t *testing.T) {
 		dir := newLab(t, nativeRepo(t), "lab", map[string]string{"compose.yaml": "x-dsp:\n  title: T\n  flag: {prefix: CTF}\n" + checksServices})
-		l := mustLoad(t, dir)
+		l, problems := mustLoad(t, dir)
 		if l.Flag == nil || l.Flag.Prefix != "CTF" {
 			t.Errorf("Flag = %+v, want prefix CTF (a warning, not an error)", l.Flag)
 		}
-		p := expectProblem(t, l.Problems, want{sev: SeverityWarning, file: filepath.Join(dir, "compose.yaml"), line: 3, field: "x-dsp.flag", msg: []string{"never plants it", "${DSP_FLAG}", "environment value", "action argument"}})
-		if len(l.Problems) != 1 {
-			t.Errorf("problems = %v, want only %s", l.Problems, p)
+		p := expectProblem(t, problems, want{sev: SeverityWarning, file: filepath.Join(dir, "compose.yaml"), line: 3, field: "x-dsp.flag", msg: []string{"never plants it", "${DSP_FLAG}", "environment value", "action argument"}})
+		if len(problems) != 1 {
+			t.Errorf("problems = %v, want only %s", problems, p)
 		}
 	})
 }
@@ -721,9 +721,9 @@ services:
 `
 
 func TestWithFlag(t *testing.T) {
-	l := mustLoad(t, newLab(t, nativeRepo(t), "lab", map[string]string{"compose.yaml": flagLab}))
-	if len(l.Problems) != 0 {
-		t.Errorf("problems: %v", l.Problems)
+	l, problems := mustLoad(t, newLab(t, nativeRepo(t), "lab", map[string]string{"compose.yaml": flagLab}))
+	if len(problems) != 0 {
+		t.Errorf("problems: %v", problems)
 	}
 	if l.Flag == nil || l.Flag.Prefix != "CTF" {
 		t.Fatalf("Flag = %+v", l.Flag)
@@ -804,7 +804,7 @@ func TestWithFlag(t *testing.T) {
 		t.Errorf("copies share their arguments or environment")
 	}
 	// The rest of the lab is the same.
-	if c.Dir != l.Dir || c.Flag != l.Flag || len(c.Services) != len(l.Services) || len(c.Actions) != len(l.Actions) {
+	if c.Dir != l.Dir || c.Flag != l.Flag || len(c.Services()) != len(l.Services()) || len(c.Actions) != len(l.Actions) {
 		t.Errorf("copy differs: %+v", c)
 	}
 }
@@ -835,8 +835,8 @@ func TestUpstreamLabWithChecks(t *testing.T) {
 `
 	repo, dir := newUpstreamLab(t, map[string]string{"docker-compose.yml": compose, "solve.sh": "#!/bin/sh\n"})
 	writeTree(t, repo, map[string]string{".data/site.tar": "tar"})
-	l := mustLoad(t, dir)
-	noErrors(t, l.Problems)
+	l, problems := mustLoad(t, dir)
+	noErrors(t, problems)
 	if l.Format != FormatUpstream {
 		t.Fatalf("Format = %s", l.Format)
 	}
@@ -855,9 +855,9 @@ func TestUpstreamLabWithChecks(t *testing.T) {
 	}
 	// The flag is never planted (upstream labs have literal ctf values):
 	// a warning naming the upstream compose file.
-	expectProblem(t, l.Problems, want{sev: SeverityWarning, file: filepath.Join(dir, "docker-compose.yml"), field: "x-dsp.flag", msg: []string{"never plants it"}})
+	expectProblem(t, problems, want{sev: SeverityWarning, file: filepath.Join(dir, "docker-compose.yml"), field: "x-dsp.flag", msg: []string{"never plants it"}})
 	// x-dsp.checks is not reported as an unknown x-dsp field.
-	for _, p := range l.Problems {
+	for _, p := range problems {
 		if strings.Contains(p.Field, "checks") || strings.Contains(p.Field, "solve") {
 			t.Errorf("unexpected problem: %s", p)
 		}
@@ -892,9 +892,9 @@ func TestExampleLabsChecks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(examples, tc.name)
-			l := mustLoad(t, dir)
-			if len(l.Problems) != 0 {
-				t.Errorf("problems: %v", l.Problems)
+			l, problems := mustLoad(t, dir)
+			if len(problems) != 0 {
+				t.Errorf("problems: %v", problems)
 			}
 			var kinds []CheckKind
 			names := map[string]bool{}
@@ -940,7 +940,7 @@ func TestUnreachableChecks(t *testing.T) {
       http: https://target/
       unreachable: true
 `, nil)
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if len(l.Checks) != 2 {
 		t.Fatalf("checks = %+v", l.Checks)
 	}

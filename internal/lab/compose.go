@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -325,70 +324,6 @@ func checkAddresses(file string, p *types.Project, doc *yamlDoc, sink *problemSi
 			}
 		}
 	}
-}
-
-// services builds the person-facing service list from the project.
-func services(p *types.Project) []Service {
-	var out []Service
-	for _, name := range serviceNames(p) {
-		s := p.Services[name]
-		svc := Service{
-			Name:       name,
-			Image:      s.Image,
-			CapAdd:     s.CapAdd,
-			Privileged: s.Privileged,
-			Shell:      true,
-			Networks:   []ServiceNetwork{},
-			Ports:      []Port{},
-		}
-		if svc.Image == "" {
-			svc.Image = defaultImageName(p.Name, name)
-		}
-		if s.Build != nil {
-			svc.Build = s.Build.Context
-		}
-		if s.StopGracePeriod != nil {
-			d := time.Duration(*s.StopGracePeriod)
-			svc.StopTimeout = &d
-		}
-		for _, netName := range sortedKeys(s.Networks) {
-			sn := ServiceNetwork{Name: netName}
-			if c := s.Networks[netName]; c != nil {
-				sn.IP = c.Ipv4Address
-			}
-			svc.Networks = append(svc.Networks, sn)
-		}
-		for _, port := range s.Ports {
-			svc.Ports = append(svc.Ports, Port{Container: port.Target, Host: port.Published, HostIP: port.HostIP, Protocol: port.Protocol})
-		}
-		out = append(out, svc)
-	}
-	return out
-}
-
-// defaultImageName mirrors compose's name for a built image without an
-// image: key.
-func defaultImageName(project, service string) string {
-	return project + "-" + service
-}
-
-func networks(p *types.Project, written map[string]string) []Network {
-	var out []Network
-	for _, name := range sortedKeys(p.Networks) {
-		n := p.Networks[name]
-		nw := Network{Name: name, External: bool(n.External)}
-		for _, pool := range n.Ipam.Config {
-			if pool != nil && pool.Subnet != "" {
-				nw.Subnet = pool.Subnet
-				if w := written[name]; w != "" && w != pool.Subnet {
-					nw.Written = w
-				}
-				break
-			}
-		}
-		out = append(out, nw)
-	}
-	return out
 }
 
 // writtenSubnets returns the first subnet of each network as the file wrote it.

@@ -188,7 +188,7 @@ networks:
         - subnet: 192.168.1.0/24
           gateway: 192.168.1.254
 `, nil)
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	web, _ := l.Service("web")
 	if len(web.Networks) != 1 || web.Networks[0] != (ServiceNetwork{Name: "lan", IP: "192.168.1.1"}) {
 		t.Errorf("web networks = %+v", web.Networks)
@@ -524,7 +524,7 @@ func TestComposeInterpolation(t *testing.T) {
 	t.Setenv("DSP_TEST_HOST_SECRET", "leaked")
 	t.Run("lab .env is used", func(t *testing.T) {
 		_, dir := composeLab(t, compose, map[string]string{".env": "LAB_VALUE=42\n"})
-		l := mustLoad(t, dir)
+		l, _ := mustLoad(t, dir)
 		env := l.Project.Services["web"].Environment
 		if v := env["FROM_DOTENV"]; v == nil || *v != "42" {
 			t.Errorf("FROM_DOTENV = %v, want 42", deref(v))
@@ -539,7 +539,7 @@ func TestComposeInterpolation(t *testing.T) {
 		if err := os.Symlink(filepath.Join(filepath.Dir(repo), "host-secrets"), filepath.Join(dir, ".env")); err != nil {
 			t.Fatal(err)
 		}
-		l, err := Load(t.Context(), dir)
+		l, _, err := Load(t.Context(), dir)
 		if err == nil {
 			env := l.Project.Services["web"].Environment
 			t.Fatalf("a .env linked out of the lab was read: FROM_DOTENV = %v", deref(env["FROM_DOTENV"]))
@@ -586,7 +586,7 @@ volumes:
 	if err := os.Symlink("website", filepath.Join(dir, "linked")); err != nil {
 		t.Fatal(err)
 	}
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	tool, _ := l.Service("tool")
 	if tool.Build != filepath.Join(repo, ".dockerfiles", "tool") {
 		t.Errorf("tool build = %q", tool.Build)
@@ -609,7 +609,7 @@ func TestComposeFileNames(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			repo := newRepo(t)
 			dir := newLab(t, repo, "lab", map[string]string{name: "services:\n  web:\n    image: nginx\n"})
-			l := mustLoad(t, dir)
+			l, _ := mustLoad(t, dir)
 			if l.ComposeFile != filepath.Join(dir, name) {
 				t.Errorf("ComposeFile = %s", l.ComposeFile)
 			}
@@ -621,9 +621,9 @@ func TestComposeFileNames(t *testing.T) {
 			"compose.yaml":       "services:\n  new:\n    image: nginx\n",
 			"docker-compose.yml": "services:\n  old:\n    image: nginx\n",
 		})
-		l := mustLoad(t, dir)
-		if _, ok := l.Service("new"); !ok || len(l.Services) != 1 {
-			t.Errorf("services = %+v, want only compose.yaml's", l.Services)
+		l, _ := mustLoad(t, dir)
+		if _, ok := l.Service("new"); !ok || len(l.Services()) != 1 {
+			t.Errorf("services = %+v, want only compose.yaml's", l.Services())
 		}
 	})
 	t.Run("missing", func(t *testing.T) {
@@ -635,10 +635,10 @@ func TestComposeFileNames(t *testing.T) {
 	t.Run("not a folder", func(t *testing.T) {
 		repo := newRepo(t)
 		writeTree(t, repo, map[string]string{"file": "x"})
-		if _, err := Load(t.Context(), filepath.Join(repo, "file")); err == nil || !strings.Contains(err.Error(), "not a folder") {
-			t.Errorf("err = %v", err)
+		if l, ps, err := Load(t.Context(), filepath.Join(repo, "file")); err == nil || !strings.Contains(err.Error(), "not a folder") || l != nil || ps != nil {
+			t.Errorf("lab = %v, problems = %v, err = %v", l, ps, err)
 		}
-		if _, err := Load(t.Context(), filepath.Join(repo, "nope")); err == nil {
+		if _, _, err := Load(t.Context(), filepath.Join(repo, "nope")); err == nil {
 			t.Error("a missing folder loaded")
 		}
 	})
@@ -667,7 +667,7 @@ func TestRisks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, dir := composeLab(t, "services:\n  box:\n    image: alpine\n    "+tt.service+"\n", nil)
-			l := mustLoad(t, dir)
+			l, _ := mustLoad(t, dir)
 			risks := l.Risks()
 			var got []string
 			for _, r := range risks {
@@ -723,9 +723,9 @@ networks:
       config:
         - subnet: 10.9.0.1/16
 `, nil)
-	l := mustLoad(t, dir)
-	if len(l.Networks) != 1 || l.Networks[0] != (Network{Name: "used", Subnet: "10.9.0.0/16", Written: "10.9.0.7/16"}) {
-		t.Errorf("Networks = %+v", l.Networks)
+	l, _ := mustLoad(t, dir)
+	if len(l.Networks()) != 1 || l.Networks()[0] != (Network{Name: "used", Subnet: "10.9.0.0/16", Written: "10.9.0.7/16"}) {
+		t.Errorf("Networks = %+v", l.Networks())
 	}
 	if len(l.Project.Networks) != 1 {
 		t.Errorf("project networks = %v", l.Project.Networks)
@@ -754,7 +754,7 @@ networks:
       config:
         - subnet: 172.30.0.0/24
 `, nil)
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	web, ok := l.Service("web")
 	if !ok {
 		t.Fatal("no web")
@@ -800,7 +800,7 @@ networks:
         - subnet: 10.20.0.0/24
         - subnet: fd00:20::/64
 `, nil)
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if n, _ := networkNamed(l, "lan"); n.Subnet != "10.20.0.0/24" {
 		t.Errorf("lan = %+v", n)
 	}

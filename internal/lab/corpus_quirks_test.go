@@ -22,8 +22,8 @@ func TestCorpusLabsHaveIdentity(t *testing.T) {
 			continue
 		}
 		t.Run(e.Name(), func(t *testing.T) {
-			l := mustLoad(t, labDir)
-			noErrors(t, l.Problems)
+			l, problems := mustLoad(t, labDir)
+			noErrors(t, problems)
 			if l.Repo != "dsp-projects" || l.Name != e.Name() || l.ID() != "dsp-projects/"+e.Name() {
 				t.Errorf("identity = %q %q %q", l.Repo, l.Name, l.ID())
 			}
@@ -36,8 +36,8 @@ func TestCorpusLabsHaveIdentity(t *testing.T) {
 			if l.Project == nil {
 				t.Fatal("Project is nil")
 			}
-			if len(l.Project.Services) != len(l.Services) {
-				t.Errorf("project has %d services, lab lists %d", len(l.Project.Services), len(l.Services))
+			if len(l.Project.Services) != len(l.Services()) {
+				t.Errorf("project has %d services, lab lists %d", len(l.Project.Services), len(l.Services()))
 			}
 			// Every subnet the engine sees has its host bits cleared.
 			for name, n := range l.Project.Networks {
@@ -65,7 +65,7 @@ func TestCorpusLabsHaveIdentity(t *testing.T) {
 }
 
 func TestCorpusBypassTheFirewall(t *testing.T) {
-	l := mustLoad(t, corpusLab(t, "Bypass The Firewall"))
+	l, problems := mustLoad(t, corpusLab(t, "Bypass The Firewall"))
 
 	t.Run("identity and story", func(t *testing.T) {
 		if l.Format != FormatUpstream {
@@ -107,7 +107,7 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 		} {
 			n, ok := networkNamed(l, name)
 			if !ok {
-				t.Fatalf("network %s missing from %+v", name, l.Networks)
+				t.Fatalf("network %s missing from %+v", name, l.Networks())
 			}
 			if n.Subnet != tc.subnet || n.Written != tc.written {
 				t.Errorf("network %s: Subnet %q Written %q, want %q %q", name, n.Subnet, n.Written, tc.subnet, tc.written)
@@ -193,7 +193,7 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 				t.Errorf("file source %s is not in %s", f.Source, dataDir)
 			}
 			// The corpus ships without .data: a warning, not an error.
-			expectProblem(t, l.Problems, want{sev: SeverityWarning, file: f.Source, msg: []string{"missing", "website", f.Target}})
+			expectProblem(t, problems, want{sev: SeverityWarning, file: f.Source, msg: []string{"missing", "website", f.Target}})
 		}
 	})
 
@@ -206,24 +206,24 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 	})
 
 	t.Run("obsolete version warning", func(t *testing.T) {
-		expectProblem(t, l.Problems, want{sev: SeverityWarning, file: l.ComposeFile, line: 1, field: "version", msg: []string{"obsolete"}})
+		expectProblem(t, problems, want{sev: SeverityWarning, file: l.ComposeFile, line: 1, field: "version", msg: []string{"obsolete"}})
 	})
 }
 
 func TestCorpusWebGoatDropsUnusedNetworks(t *testing.T) {
 	// Two networks nobody uses, both 193.20.1.1/24: an engine would refuse
 	// the overlap, so they are dropped.
-	l := mustLoad(t, corpusLab(t, "WebGoat"))
+	l, _ := mustLoad(t, corpusLab(t, "WebGoat"))
 	for _, n := range []string{"network_12", "network_23"} {
 		if _, ok := networkNamed(l, n); ok {
-			t.Errorf("unused network %s is listed: %+v", n, l.Networks)
+			t.Errorf("unused network %s is listed: %+v", n, l.Networks())
 		}
 		if _, ok := l.Project.Networks[n]; ok {
 			t.Errorf("unused network %s is in the project", n)
 		}
 	}
-	if len(l.Services) != 2 {
-		t.Fatalf("services = %+v", l.Services)
+	if len(l.Services()) != 2 {
+		t.Fatalf("services = %+v", l.Services())
 	}
 	nginx, _ := l.Service("nginx")
 	if len(nginx.Ports) != 1 || nginx.Ports[0].Container != 80 || nginx.Ports[0].Host != "9999" || nginx.Ports[0].Protocol != "tcp" {
@@ -236,7 +236,7 @@ func TestCorpusWebGoatDropsUnusedNetworks(t *testing.T) {
 
 func TestCorpusWp56Xdebug(t *testing.T) {
 	// compose version 3.3, indented with three spaces, network.json is "{}".
-	l := mustLoad(t, corpusLab(t, "wp56-xdebug"))
+	l, problems := mustLoad(t, corpusLab(t, "wp56-xdebug"))
 	if l.Format != FormatUpstream {
 		t.Errorf("Format = %s", l.Format)
 	}
@@ -253,7 +253,7 @@ func TestCorpusWp56Xdebug(t *testing.T) {
 	if !wp.Shell {
 		t.Error("wordpress: Shell is false without isShellEnabled")
 	}
-	expectProblem(t, l.Problems, want{sev: SeverityWarning, field: "version", line: 1})
+	expectProblem(t, problems, want{sev: SeverityWarning, field: "version", line: 1})
 }
 
 func TestCorpusArgsKeepNetworkJSONOrder(t *testing.T) {
@@ -282,7 +282,7 @@ func TestCorpusArgsKeepNetworkJSONOrder(t *testing.T) {
 	}
 	for name, wantActs := range tests {
 		t.Run(name, func(t *testing.T) {
-			l := mustLoad(t, corpusLab(t, name))
+			l, _ := mustLoad(t, corpusLab(t, name))
 			if len(l.Actions) != len(wantActs) {
 				t.Fatalf("%d actions, want %d: %+v", len(l.Actions), len(wantActs), l.Actions)
 			}
@@ -297,7 +297,7 @@ func TestCorpusArgsKeepNetworkJSONOrder(t *testing.T) {
 	}
 
 	t.Run("values intact", func(t *testing.T) {
-		l := mustLoad(t, corpusLab(t, "BruteforceMe"))
+		l, _ := mustLoad(t, corpusLab(t, "BruteforceMe"))
 		exec := actionsOf(l, "ftpServer")[3]
 		// The upstream command has a trailing space; it is trimmed.
 		if exec.Command != "/exec.sh" {
@@ -329,7 +329,7 @@ func TestCorpusLabWithUndefinedMarker(t *testing.T) {
 	if !IsLabDir(dir) {
 		t.Fatal("IsLabDir = false for a .dsp holding \"undefined\"")
 	}
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if l.Repo != "repo" || l.Name != "Bypass The Firewall" {
 		t.Errorf("identity = %s", l.ID())
 	}
@@ -339,16 +339,16 @@ func TestCorpusLabWithUndefinedMarker(t *testing.T) {
 	// The files now resolve in this repository's .data, and a file that is
 	// there is no longer reported missing.
 	writeTree(t, repo, map[string]string{".data/linode_vim": "binary"})
-	l = mustLoad(t, dir)
+	l, problems := mustLoad(t, dir)
 	for _, f := range l.Files {
 		if filepath.Dir(f.Source) != filepath.Join(repo, ".data") {
 			t.Errorf("source %s not in the repository's .data", f.Source)
 		}
 	}
-	for _, p := range l.Problems {
+	for _, p := range problems {
 		if strings.HasSuffix(p.File, "linode_vim") {
 			t.Errorf("present file reported: %s", p)
 		}
 	}
-	expectProblem(t, l.Problems, want{sev: SeverityWarning, file: filepath.Join(repo, ".data", "private.php"), msg: []string{"missing"}})
+	expectProblem(t, problems, want{sev: SeverityWarning, file: filepath.Join(repo, ".data", "private.php"), msg: []string{"missing"}})
 }

@@ -34,17 +34,17 @@ func TestCorpusLoadsWithoutErrors(t *testing.T) {
 		}
 		count++
 		t.Run(e.Name(), func(t *testing.T) {
-			l, err := Load(context.Background(), labDir)
+			l, problems, err := Load(context.Background(), labDir)
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
 			if l.Format != FormatUpstream {
 				t.Errorf("format = %s, want upstream", l.Format)
 			}
-			if len(l.Services) == 0 {
+			if len(l.Services()) == 0 {
 				t.Errorf("no services")
 			}
-			for _, p := range l.Problems {
+			for _, p := range problems {
 				t.Logf("%s", p)
 			}
 		})

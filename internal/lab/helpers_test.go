@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -46,16 +47,27 @@ func newLab(t *testing.T, repo, name string, files map[string]string) string {
 	return dir
 }
 
-// mustLoad loads a lab that must have no errors.
-func mustLoad(t *testing.T, dir string) *Lab {
+// mustLoad loads a lab that must have no errors and returns it with the
+// problems (warnings) Load found.
+func mustLoad(t *testing.T, dir string) (*Lab, Problems) {
 	t.Helper()
-	l, err := Load(context.Background(), dir)
+	l, ps, err := Load(context.Background(), dir)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", dir, err)
 	}
 	if l == nil {
 		t.Fatalf("Load(%s) returned a nil lab", dir)
 	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Fatalf("Load(%s) returned errors without an error: %v", dir, errs)
+	}
+	return l, ps
+}
+
+// mustLoadLab is mustLoad for a test that does not look at the problems.
+func mustLoadLab(t *testing.T, dir string) *Lab {
+	t.Helper()
+	l, _ := mustLoad(t, dir)
 	return l
 }
 
@@ -63,9 +75,9 @@ func mustLoad(t *testing.T, dir string) *Lab {
 // the problems it lists.
 func loadInvalid(t *testing.T, dir string) (*Lab, Problems) {
 	t.Helper()
-	l, err := Load(context.Background(), dir)
+	l, ps, err := Load(context.Background(), dir)
 	if err == nil {
-		t.Fatalf("Load(%s) succeeded, want an invalid lab; problems: %v", dir, l.Problems)
+		t.Fatalf("Load(%s) succeeded, want an invalid lab; problems: %v", dir, ps)
 	}
 	var inv *InvalidError
 	if !errors.As(err, &inv) {
@@ -76,6 +88,9 @@ func loadInvalid(t *testing.T, dir string) (*Lab, Problems) {
 	}
 	if len(inv.Problems.Errors()) == 0 {
 		t.Fatalf("InvalidError without errors: %v", inv.Problems)
+	}
+	if !slices.Equal(inv.Problems, ps) {
+		t.Fatalf("InvalidError lists %v, Load returned %v", inv.Problems, ps)
 	}
 	if !strings.Contains(err.Error(), "is invalid") {
 		t.Errorf("error %q does not say the lab is invalid", err)
@@ -204,7 +219,7 @@ func argNames(a Action) []string {
 }
 
 func networkNamed(l *Lab, name string) (Network, bool) {
-	for _, n := range l.Networks {
+	for _, n := range l.Networks() {
 		if n.Name == name {
 			return n, true
 		}

@@ -49,11 +49,9 @@ type Lab struct {
 	Author      string     `json:"author,omitempty"`
 	Labels      []Label    `json:"labels"`
 
-	ComposeFile string    `json:"composeFile"`
-	Services    []Service `json:"services"`
-	Networks    []Network `json:"networks"`
-	Actions     []Action  `json:"actions"`
-	Files       []File    `json:"files"`
+	ComposeFile string   `json:"composeFile"`
+	Actions     []Action `json:"actions"`
+	Files       []File   `json:"files"`
 	// StopTimeout is the grace period before SIGKILL on stop; zero means
 	// dsp's default.
 	StopTimeout *time.Duration `json:"stopTimeout,omitempty"`
@@ -64,13 +62,19 @@ type Lab struct {
 	// Flag is set when each instance gets its own random flag.
 	Flag *FlagSpec `json:"flag,omitempty"`
 
-	// Problems are the warnings found while loading (errors fail the load).
-	Problems []Problem `json:"problems,omitempty"`
-
 	// Project is the compose model, normalised so that today's engines accept
 	// it (subnets with host bits cleared, unused networks dropped). dsp never
-	// writes it back to disk.
+	// writes it back to disk. It is the one representation of what runs:
+	// Services and Networks derive their view from it.
 	Project *types.Project `json:"-"`
+
+	// shell says, per service, whether a terminal may be opened, for the
+	// services whose definition says so (native x-dsp.shell, upstream
+	// isShellEnabled); any other service allows one.
+	shell map[string]bool
+	// writtenSubnets holds each network's first subnet as the compose file
+	// wrote it, before normalisation.
+	writtenSubnets map[string]string
 }
 
 // ID is the lab's REPO/LAB identity.
@@ -140,37 +144,4 @@ type File struct {
 	Source       string `json:"source"` // absolute path on the host, confined to the repository
 	Target       string `json:"target"` // path in the container
 	AfterActions bool   `json:"afterActions"`
-}
-
-// Service returns the named service.
-func (l *Lab) Service(name string) (Service, bool) {
-	for _, s := range l.Services {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return Service{}, false
-}
-
-// Images returns the images the lab needs, in service order, without
-// duplicates; built images are included.
-func (l *Lab) Images() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range l.Services {
-		if s.Image != "" && !seen[s.Image] {
-			seen[s.Image] = true
-			out = append(out, s.Image)
-		}
-	}
-	return out
-}
-
-func (l *Lab) serviceIndex(name string) int {
-	for i, s := range l.Services {
-		if s.Name == name {
-			return i
-		}
-	}
-	return -1
 }

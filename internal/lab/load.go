@@ -35,52 +35,76 @@ func IsLabDir(dir string) bool {
 
 var nativeMarker = regexp.MustCompile(`(?m)^x-dsp:`)
 
-// Load reads and checks the lab in dir. The repository is the folder that
-// holds it. On problems of severity error it returns the lab as far as it
-// could be read together with an *InvalidError listing every problem.
-func Load(ctx context.Context, dir string) (*Lab, error) {
+// Load reads and checks the lab in dir; the repository is the folder that
+// holds it. It returns the lab as far as it could be read, every problem
+// found (errors and warnings, in the order found), and an *InvalidError
+// listing the errors when there are any. The lab is nil only when dir
+// cannot be read as a folder at all; err is then a plain error (wrapping
+// the os error), not an *InvalidError.
+func Load(ctx context.Context, dir string) (*Lab, Problems, error) {
+	abs, err := labFolder(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := emptyLab(abs)
+	sink := &problemSink{}
+	readLab(ctx, l, sink)
+	if len(sink.problems.Errors()) > 0 {
+		return l, sink.problems, &InvalidError{Dir: abs, Problems: sink.problems}
+	}
+	return l, sink.problems, nil
+}
+
+// labFolder returns the absolute path of dir, which must be a folder.
+func labFolder(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("lab folder %s: %w", dir, err)
+		return "", fmt.Errorf("lab folder %s: %w", dir, err)
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("lab folder: %w", err)
+		return "", fmt.Errorf("lab folder: %w", err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("lab folder %s is not a folder", abs)
+		return "", fmt.Errorf("lab folder %s is not a folder", abs)
 	}
-	l := &Lab{
-		Dir:      abs,
-		RepoDir:  filepath.Dir(abs),
-		Name:     filepath.Base(abs),
-		Repo:     filepath.Base(filepath.Dir(abs)),
-		Labels:   []Label{},
-		Actions:  []Action{},
-		Files:    []File{},
-		Services: []Service{},
-		Networks: []Network{},
-		Checks:   []Check{},
+	return abs, nil
+}
+
+// emptyLab returns an empty lab for the folder abs, named after it and its
+// repository.
+func emptyLab(abs string) *Lab {
+	return &Lab{
+		Dir:     abs,
+		RepoDir: filepath.Dir(abs),
+		Name:    filepath.Base(abs),
+		Repo:    filepath.Base(filepath.Dir(abs)),
+		Labels:  []Label{},
+		Actions: []Action{},
+		Files:   []File{},
+		Checks:  []Check{},
 	}
-	sink := &problemSink{}
-	l.ComposeFile = findComposeFile(abs)
+}
+
+// readLab reads the lab's files into l, reporting problems to sink.
+func readLab(ctx context.Context, l *Lab, sink *problemSink) {
+	l.ComposeFile = findComposeFile(l.Dir)
 	if l.ComposeFile == "" {
-		sink.errorf(filepath.Join(abs, "docker-compose.yml"), 0, "", "missing: a lab needs a compose file (%s)", strings.Join(composeNames, ", "))
-		return l, &InvalidError{Dir: abs, Problems: sink.problems}
+		sink.errorf(filepath.Join(l.Dir, "docker-compose.yml"), 0, "", "missing: a lab needs a compose file (%s)", strings.Join(composeNames, ", "))
+		return
 	}
-	project, doc := loadCompose(ctx, abs, l.ComposeFile, sink)
+	project, doc := loadCompose(ctx, l.Dir, l.ComposeFile, sink)
 	if project != nil {
 		l.Project = project
+		l.writtenSubnets = writtenSubnets(doc)
 		nameBuiltImages(l)
-		l.Services = services(project)
-		l.Networks = networks(project, writtenSubnets(doc))
 	}
 
 	repoLabels := loadLabels(filepath.Join(l.RepoDir, labelsFile), &problemSink{})
-	if isUpstream(abs) {
+	if isUpstream(l.Dir) {
 		l.Format = FormatUpstream
 		loadUpstreamStory(l, sink)
-		if labels := loadLabels(filepath.Join(abs, labelsFile), sink); labels != nil {
+		if labels := loadLabels(filepath.Join(l.Dir, labelsFile), sink); labels != nil {
 			l.Labels = labels
 		}
 		if project != nil {
@@ -99,11 +123,6 @@ func Load(ctx context.Context, dir string) (*Lab, error) {
 	}
 	checkActions(l, sink)
 	checkFiles(l, sink)
-	l.Problems = sink.problems
-	if len(sink.problems.Errors()) > 0 {
-		return l, &InvalidError{Dir: abs, Problems: sink.problems}
-	}
-	return l, nil
 }
 
 // isUpstream reports whether the lab folder has DSP's own files.

@@ -105,8 +105,7 @@ func loadNativeStory(l *Lab, doc *yamlDoc, repoLabels []Label, sink *problemSink
 // actions and files to copy.
 func loadNativeServices(l *Lab, doc *yamlDoc, sink *problemSink) {
 	file := l.ComposeFile
-	for i := range l.Services {
-		name := l.Services[i].Name
+	for _, name := range l.ServiceNames() {
 		n := doc.node("services", name, extensionKey)
 		if n == nil {
 			continue
@@ -119,7 +118,7 @@ func loadNativeServices(l *Lab, doc *yamlDoc, sink *problemSink) {
 			continue
 		}
 		if x.Shell != nil {
-			l.Services[i].Shell = *x.Shell
+			l.setShell(name, *x.Shell)
 		}
 		for ai, a := range x.Actions {
 			field := fmt.Sprintf("%s.actions.%d", prefix, ai)

@@ -73,10 +73,10 @@ services:
 		"solution.md":       "Use `telnet`.\n",
 		"README.md":         "# Hello\n\nA readme.\n",
 	})
-	l := mustLoad(t, dir)
-	noErrors(t, l.Problems)
-	if len(l.Problems) != 0 {
-		t.Errorf("problems: %v", l.Problems)
+	l, problems := mustLoad(t, dir)
+	noErrors(t, problems)
+	if len(problems) != 0 {
+		t.Errorf("problems: %v", problems)
 	}
 
 	t.Run("story", func(t *testing.T) {
@@ -180,7 +180,7 @@ services:
 func TestNativeStopTimeoutZero(t *testing.T) {
 	repo := nativeRepo(t)
 	dir := newLab(t, repo, "z", map[string]string{"compose.yaml": "x-dsp:\n  stop_timeout: 0s\nservices:\n  a:\n    image: alpine\n"})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if l.StopTimeout == nil {
 		t.Fatal("StopTimeout is nil for 0s: an explicit zero must be kept apart from no value")
 	}
@@ -189,7 +189,7 @@ func TestNativeStopTimeoutZero(t *testing.T) {
 	}
 
 	dir = newLab(t, repo, "none", map[string]string{"compose.yaml": "x-dsp:\n  title: T\nservices:\n  a:\n    image: alpine\n"})
-	if l := mustLoad(t, dir); l.StopTimeout != nil {
+	if l, _ := mustLoad(t, dir); l.StopTimeout != nil {
 		t.Errorf("StopTimeout = %v without stop_timeout", *l.StopTimeout)
 	}
 }
@@ -201,7 +201,7 @@ func TestNativeStoryDefaults(t *testing.T) {
 			"compose.yaml": "x-dsp:\n  author: me\nservices:\n  a:\n    image: alpine\n",
 			"README.md":    "# Title\n\n## Sub\n\nFirst paragraph\n  spans two lines.\n\nSecond paragraph.\n",
 		})
-		l := mustLoad(t, dir)
+		l, _ := mustLoad(t, dir)
 		if l.Description != "First paragraph spans two lines." {
 			t.Errorf("Description = %q", l.Description)
 		}
@@ -216,7 +216,7 @@ func TestNativeStoryDefaults(t *testing.T) {
 			"goal.md":      "file goal\n",
 			"Solution.MD":  "file solution\n", // found case-insensitively
 		})
-		l := mustLoad(t, dir)
+		l, _ := mustLoad(t, dir)
 		if l.Description != "inline" || l.Goal != "inline goal" || l.Solution != "file solution\n" {
 			t.Errorf("description %q goal %q solution %q", l.Description, l.Goal, l.Solution)
 		}
@@ -230,7 +230,7 @@ func TestNativeStoryDefaults(t *testing.T) {
 		if err := os.Symlink(secret, filepath.Join(dir, "goal.md")); err != nil {
 			t.Fatal(err)
 		}
-		l := mustLoad(t, dir)
+		l, _ := mustLoad(t, dir)
 		if l.Goal != "" {
 			t.Errorf("Goal = %q read through a link", l.Goal)
 		}
@@ -539,7 +539,7 @@ services:
 			if w.sev == SeverityError {
 				_, ps = loadInvalid(t, dir)
 			} else {
-				ps = mustLoad(t, dir).Problems
+				_, ps = mustLoad(t, dir)
 			}
 			expectProblem(t, ps, w)
 		})
@@ -559,7 +559,7 @@ services:
           command: /tool.sh
           args: {flag: yes, on: TRUE}
 `})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	args := l.Actions[0].Args
 	if args[0].Type != "text" || args[0].Value != "yes" {
 		t.Errorf("yes = %+v", args[0])
@@ -582,7 +582,7 @@ services:
     image: me/tagged:2
 `
 	dir := newLab(t, repo, "My Lab 2.0", map[string]string{"compose.yaml": compose, "web/Dockerfile": "FROM alpine\n"})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	web, _ := l.Service("Web_Server")
 	tagged, _ := l.Service("tagged")
 	if web.Image != "dsp-repo-my-lab-2-0-web-server:latest" {
@@ -595,7 +595,7 @@ services:
 		t.Errorf("tagged image = %q", tagged.Image)
 	}
 	// Loading again gives the same name.
-	if again, _ := mustLoad(t, dir).Service("Web_Server"); again.Image != web.Image {
+	if again, _ := mustLoadLab(t, dir).Service("Web_Server"); again.Image != web.Image {
 		t.Errorf("image name changed: %q then %q", web.Image, again.Image)
 	}
 }
@@ -659,9 +659,9 @@ func TestExampleLabs(t *testing.T) {
 		t.Skip("examples not found")
 	}
 	t.Run("hello-flag", func(t *testing.T) {
-		l := mustLoad(t, filepath.Join(examples, "hello-flag"))
-		if len(l.Problems) != 0 {
-			t.Errorf("problems: %v", l.Problems)
+		l, problems := mustLoad(t, filepath.Join(examples, "hello-flag"))
+		if len(problems) != 0 {
+			t.Errorf("problems: %v", problems)
 		}
 		if l.Format != FormatNative || l.Title != "Hello Flag" || l.Repo != "examples" {
 			t.Errorf("%s %q %q", l.Format, l.Title, l.Repo)
@@ -690,17 +690,17 @@ func TestExampleLabs(t *testing.T) {
 		}
 	})
 	t.Run("routed-network", func(t *testing.T) {
-		l := mustLoad(t, filepath.Join(examples, "routed-network"))
-		if len(l.Problems) != 0 {
-			t.Errorf("problems: %v", l.Problems)
+		l, problems := mustLoad(t, filepath.Join(examples, "routed-network"))
+		if len(problems) != 0 {
+			t.Errorf("problems: %v", problems)
 		}
 		victim, _ := l.Service("victim")
 		router, _ := l.Service("router")
 		if victim.Shell || !router.Shell {
 			t.Errorf("shell victim %v router %v", victim.Shell, router.Shell)
 		}
-		if len(l.Networks) != 2 {
-			t.Errorf("networks = %+v", l.Networks)
+		if len(l.Networks()) != 2 {
+			t.Errorf("networks = %+v", l.Networks())
 		}
 		if want := []string{"dsp-examples/routed-node:1"}; !slices.Equal(l.Images(), want) {
 			t.Errorf("Images = %q, want one shared image", l.Images())
@@ -755,7 +755,7 @@ services:
     image: alpine
     x-dsp: *dsp
 `, "motd": "hi\n"})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if len(l.Actions) != 2 {
 		t.Fatalf("actions = %+v", l.Actions)
 	}

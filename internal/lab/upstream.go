@@ -162,8 +162,7 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		name := string(c.Name)
 		field := fmt.Sprintf("clistToDraw[%d]", ci)
 		line := lines.of(field+".name", field)
-		idx := l.serviceIndex(name)
-		if idx < 0 {
+		if _, ok := l.Project.Services[name]; !ok {
 			if len(c.Actions) > 0 || len(c.FilesToCopy) > 0 {
 				sink.errorf(file, line, field+".name", "container %q has actions or files but is not a service of %s", name, filepath.Base(l.ComposeFile))
 			} else {
@@ -172,7 +171,7 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 			continue
 		}
 		if c.IsShellEnabled != nil {
-			l.Services[idx].Shell = bool(*c.IsShellEnabled)
+			l.setShell(name, bool(*c.IsShellEnabled))
 		}
 		for ai, a := range c.Actions {
 			afield := fmt.Sprintf("%s.actions[%d]", field, ai)

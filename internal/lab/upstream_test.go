@@ -117,8 +117,8 @@ func newUpstreamLab(t *testing.T, overrides map[string]string) (repo, dir string
 func TestUpstreamValidLab(t *testing.T) {
 	repo, dir := newUpstreamLab(t, nil)
 	writeTree(t, repo, map[string]string{".data/site.tar": "tar"})
-	l := mustLoad(t, dir)
-	noErrors(t, l.Problems)
+	l, problems := mustLoad(t, dir)
+	noErrors(t, problems)
 
 	if l.Format != FormatUpstream || l.TextFormat != TextHTML {
 		t.Errorf("format %s text %s", l.Format, l.TextFormat)
@@ -152,8 +152,8 @@ func TestUpstreamValidLab(t *testing.T) {
 	if !slices.Equal(l.Files, want) {
 		t.Errorf("Files = %+v, want %+v", l.Files, want)
 	}
-	if len(Problems(l.Problems).Warnings()) != 1 || l.Problems[0].Field != "version" {
-		t.Errorf("problems = %v, want only the version warning", l.Problems)
+	if len(Problems(problems).Warnings()) != 1 || problems[0].Field != "version" {
+		t.Errorf("problems = %v, want only the version warning", problems)
 	}
 }
 
@@ -162,7 +162,7 @@ func TestUpstreamReadmeOverridesInformation(t *testing.T) {
 		"information.json": `{"description":"d","readme":"from json"}`,
 		"README.md":        "# Read me\n\nfrom the file\n",
 	})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if l.Readme != "# Read me\n\nfrom the file\n" {
 		t.Errorf("Readme = %q", l.Readme)
 	}
@@ -177,8 +177,8 @@ func TestUpstreamMissingInformationIsAWarning(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "information.json")); err != nil {
 		t.Fatal(err)
 	}
-	l := mustLoad(t, dir)
-	expectProblem(t, l.Problems, want{sev: SeverityWarning, file: filepath.Join(dir, "information.json"), msg: []string{"missing"}})
+	l, problems := mustLoad(t, dir)
+	expectProblem(t, problems, want{sev: SeverityWarning, file: filepath.Join(dir, "information.json"), msg: []string{"missing"}})
 	if l.Format != FormatUpstream {
 		t.Errorf("format = %s: network.json alone makes an upstream lab", l.Format)
 	}
@@ -336,8 +336,8 @@ func TestUpstreamLeftoverContainerIsAWarning(t *testing.T) {
   ]
 }`
 	_, dir := newUpstreamLab(t, map[string]string{"network.json": network})
-	l := mustLoad(t, dir)
-	expectProblem(t, l.Problems, want{sev: SeverityWarning, file: filepath.Join(dir, "network.json"), line: 4,
+	_, problems := mustLoad(t, dir)
+	expectProblem(t, problems, want{sev: SeverityWarning, file: filepath.Join(dir, "network.json"), line: 4,
 		field: "clistToDraw[1].name", msg: []string{`"old_kali"`, "ignored"}})
 }
 
@@ -356,7 +356,7 @@ func TestUpstreamFlexibleJSONTypes(t *testing.T) {
   ]
 }`
 	_, dir := newUpstreamLab(t, map[string]string{"network.json": network, "information.json": `{"description": 12, "author": null}`})
-	l := mustLoad(t, dir)
+	l, _ := mustLoad(t, dir)
 	if l.Description != "12" || l.Author != "" {
 		t.Errorf("description %q author %q", l.Description, l.Author)
 	}
@@ -389,11 +389,11 @@ func TestUpstreamEmptyAndImportedNetworkFiles(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, dir := newUpstreamLab(t, map[string]string{"network.json": content})
-			l := mustLoad(t, dir)
+			l, _ := mustLoad(t, dir)
 			if len(l.Actions) != 0 || len(l.Files) != 0 {
 				t.Errorf("actions %v files %v", l.Actions, l.Files)
 			}
-			for _, s := range l.Services {
+			for _, s := range l.Services() {
 				if !s.Shell {
 					t.Errorf("service %s: shell off without isShellEnabled", s.Name)
 				}
@@ -482,12 +482,12 @@ func TestUpstreamStubFilesAreWarnings(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		l, err := Load(context.Background(), dir)
+		_, problems, err := Load(context.Background(), dir)
 		if err != nil {
 			t.Fatalf("stub %s: load: %v", stub, err)
 		}
 		var warned []string
-		for _, p := range l.Problems {
+		for _, p := range problems {
 			if p.Severity == SeverityWarning && (filepath.Base(p.File) == "network.json" || filepath.Base(p.File) == "information.json") {
 				warned = append(warned, filepath.Base(p.File))
 			}
