@@ -7,6 +7,7 @@ package archive
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,9 +19,24 @@ import (
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/client"
 )
+
+// PathStat describes a path in a container.
+type PathStat struct {
+	Name       string      `json:"name"`
+	Size       int64       `json:"size"`
+	Mode       fs.FileMode `json:"mode"`
+	LinkTarget string      `json:"linkTarget,omitempty"`
+}
+
+// Container is the archive API of one container: what docker cp needs.
+// StatPath does not follow symbolic links and fails with a NotFound-kind
+// error (errdefs) when the path does not exist.
+type Container interface {
+	StatPath(ctx context.Context, path string) (PathStat, error)
+	CopyIn(ctx context.Context, dir string, content io.Reader) error
+	CopyOut(ctx context.Context, path string) (io.ReadCloser, error)
+}
 
 // NotFoundError means a path does not exist in the container.
 type NotFoundError struct {
@@ -29,6 +45,9 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string { return fmt.Sprintf("%s does not exist", e.Path) }
 
+// NotFound classifies the error (errdefs).
+func (e *NotFoundError) NotFound() {}
+
 // KindError means a path exists but is not of the kind needed (a folder
 // where a file is expected, or the reverse, or a special file).
 type KindError struct {
@@ -36,6 +55,9 @@ type KindError struct {
 }
 
 func (e *KindError) Error() string { return e.Path + ": " + e.Msg }
+
+// InvalidArgument classifies the error (errdefs).
+func (e *KindError) InvalidParameter() {}
 
 // UnsafeEntryError means an archive entry would land outside its
 // destination; nothing of it is written.
@@ -46,6 +68,9 @@ type UnsafeEntryError struct {
 func (e *UnsafeEntryError) Error() string {
 	return fmt.Sprintf("archive entry %q refused: %s", e.Name, e.Reason)
 }
+
+// InvalidArgument classifies the error (errdefs).
+func (e *UnsafeEntryError) InvalidParameter() {}
 
 // TarPath writes src (a file or a folder, symbolic links kept as links) to
 // w under the name name. Owners are reset to root.
@@ -102,29 +127,28 @@ func TarPath(w io.Writer, src, name string) error {
 // Stat describes a path in the container. A final symbolic link is
 // followed (a few levels): it returns the stat of what the path names and
 // the path of that target.
-func Stat(ctx context.Context, docker client.APIClient, containerID, p string) (container.PathStat, string, error) {
+func Stat(ctx context.Context, c Container, p string) (PathStat, string, error) {
 	for range 8 {
-		res, err := docker.ContainerStatPath(ctx, containerID, client.ContainerStatPathOptions{Path: p})
+		st, err := c.StatPath(ctx, p)
 		if cerrdefs.IsNotFound(err) {
-			return container.PathStat{}, "", &NotFoundError{Path: p}
+			return PathStat{}, "", &NotFoundError{Path: p}
 		}
 		if err != nil {
-			return container.PathStat{}, "", fmt.Errorf("stat %s: %w", p, err)
+			return PathStat{}, "", fmt.Errorf("stat %s: %w", p, err)
 		}
-		st := res.Stat
 		if st.Mode&fs.ModeSymlink == 0 || st.LinkTarget == "" || st.LinkTarget == p {
 			return st, p, nil
 		}
 		p = st.LinkTarget
 	}
-	return container.PathStat{}, "", &KindError{Path: p, Msg: "too many levels of symbolic links"}
+	return PathStat{}, "", &KindError{Path: p, Msg: "too many levels of symbolic links"}
 }
 
 // CopyIn copies the host file or folder src to dest in the container with
 // docker cp's rules: into dest when dest is an existing folder, else as
 // dest (whose folder must exist). The archive is streamed, not held in
 // memory.
-func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest string) error {
+func CopyIn(ctx context.Context, c Container, src, dest string) error {
 	if _, err := os.Lstat(src); err != nil {
 		return err
 	}
@@ -132,7 +156,7 @@ func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest
 		return fmt.Errorf("%s: the path in the container must be absolute", dest)
 	}
 	dir, name := path.Dir(dest), path.Base(dest)
-	st, resolved, err := Stat(ctx, docker, containerID, dest)
+	st, resolved, err := Stat(ctx, c, dest)
 	var notFound *NotFoundError
 	switch {
 	case err == nil && st.Mode.IsDir():
@@ -140,7 +164,7 @@ func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest
 	case errors.As(err, &notFound) && strings.HasSuffix(dest, "/"):
 		return &NotFoundError{Path: dest}
 	case errors.As(err, &notFound):
-		pst, _, perr := Stat(ctx, docker, containerID, dir)
+		pst, _, perr := Stat(ctx, c, dir)
 		if perr != nil {
 			return perr
 		}
@@ -158,7 +182,7 @@ func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest
 		pw.CloseWithError(err)
 		packed <- err
 	}()
-	_, err = docker.CopyToContainer(ctx, containerID, client.CopyToContainerOptions{DestinationPath: dir, Content: pr})
+	err = c.CopyIn(ctx, dir, pr)
 	pr.CloseWithError(errors.New("copy ended"))
 	if perr := <-packed; perr != nil {
 		return perr
@@ -174,12 +198,12 @@ func CopyIn(ctx context.Context, docker client.APIClient, containerID, src, dest
 // (whose folder must exist); a folder never replaces a file. A symbolic
 // link given as src is followed. The archive is extracted confined to the
 // destination (see Extract).
-func CopyOut(ctx context.Context, docker client.APIClient, containerID, src, dest string) error {
+func CopyOut(ctx context.Context, c Container, src, dest string) error {
 	if !path.IsAbs(src) {
 		return fmt.Errorf("%s: the path in the container must be absolute", src)
 	}
 	src = path.Clean(src)
-	st, resolved, err := Stat(ctx, docker, containerID, src)
+	st, resolved, err := Stat(ctx, c, src)
 	if err != nil {
 		return err
 	}
@@ -206,15 +230,15 @@ func CopyOut(ctx context.Context, docker client.APIClient, containerID, src, des
 	default:
 		return err
 	}
-	res, err := docker.CopyFromContainer(ctx, containerID, client.CopyFromContainerOptions{SourcePath: resolved})
+	content, err := c.CopyOut(ctx, resolved)
 	if cerrdefs.IsNotFound(err) {
 		return &NotFoundError{Path: src}
 	}
 	if err != nil {
 		return fmt.Errorf("copy from %s: %w", src, err)
 	}
-	defer res.Content.Close()
-	return Extract(res.Content, dir, path.Base(resolved), name)
+	defer content.Close()
+	return Extract(content, dir, path.Base(resolved), name)
 }
 
 // Extract unpacks the tar stream r into the host folder dir. Entries whose
@@ -424,4 +448,21 @@ func RelPath(p string) error {
 		}
 	}
 	return nil
+}
+
+// File returns a tar stream that holds one regular file, name, owned by
+// root: what CopyIn extracts to write a file into a container.
+func File(name string, data []byte, mode fs.FileMode) (io.Reader, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: int64(mode.Perm()), Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+		return nil, fmt.Errorf("pack %s: %w", name, err)
+	}
+	if _, err := tw.Write(data); err != nil {
+		return nil, fmt.Errorf("pack %s: %w", name, err)
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("pack %s: %w", name, err)
+	}
+	return &buf, nil
 }

@@ -1,177 +1,181 @@
-// Package engine runs labs on the local Docker Engine: it starts them with
-// Docker Compose's Go SDK, runs their wrapper actions, copies their files,
-// reads their state back from Docker and tears them down.
+// Package engine is what dsp asks of whatever runs its labs: start and stop
+// lab instances, read their state, and reach into their services (exec,
+// interactive sessions, files, network connections). Every call names the
+// instance with a Ref.
+//
+// The package holds the interface and the types it speaks in, like
+// Compose's pkg/api. internal/engine/local implements it on the local
+// Docker Engine; internal/engine/fake implements it in memory, for tests
+// that need no Docker. A cluster (Docker Swarm) is another implementation.
 package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
+	"net"
+	"time"
 
-	"github.com/docker/cli/cli/command"
-	"github.com/docker/cli/cli/flags"
-	"github.com/docker/compose/v5/pkg/api"
-	"github.com/docker/compose/v5/pkg/compose"
-	"github.com/moby/moby/client"
-
+	"github.com/dsp-lab/dsp/internal/archive"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
-// Labels put on every container, network and volume a lab creates. State
-// is read back from them; dsp keeps no state file.
-const (
-	LabelManaged  = "io.dsp.managed"
-	LabelRepo     = "io.dsp.repo"
-	LabelLab      = "io.dsp.lab"
-	LabelInstance = "io.dsp.instance"
-	LabelLabDir   = "io.dsp.lab-dir"
-	LabelProject  = "io.dsp.project"
-	// LabelNamespace holds the main directory that started the lab: labs of
-	// two main directories never share a project.
-	LabelNamespace = "io.dsp.namespace"
-	LabelReady     = "io.dsp.ready"
-)
-
-// DefaultInstance is the instance the CLI starts; the instance is part of
-// a running lab's identity so that one lab can later run once per student.
-const DefaultInstance = "default"
-
-// Engine runs labs on one Docker Engine.
-type Engine struct {
-	cli       command.Cli
-	docker    client.APIClient
-	lockDir   string
-	namespace string
+// Engine runs lab instances.
+type Engine interface {
+	Labs
+	Services
+	Images
+	// Close releases the connection to the engine.
+	Close() error
 }
 
-// Option configures an Engine.
-type Option func(*Engine)
-
-// WithNamespace keeps the labs of one main directory apart from those of
-// another on the same Docker Engine (pass the main directory's path).
-func WithNamespace(ns string) Option {
-	return func(e *Engine) {
-		if ns != "" {
-			e.namespace = ns
-		}
-	}
+// Labs starts, stops and watches lab instances.
+type Labs interface {
+	// Up starts an instance of l: it checks everything first, builds what
+	// must be built, creates the networks and containers, copies files and
+	// runs the wrapper actions. When a step fails, or ctx is cancelled,
+	// everything the start created is removed.
+	Up(ctx context.Context, ref Ref, l *lab.Lab, opts UpOptions) error
+	// Down stops an instance and removes everything it created. l may be
+	// nil (a lab whose folder is gone can still be stopped).
+	Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions) error
+	// Status reads an instance's state. When l is given, services without
+	// a container are listed as missing.
+	Status(ctx context.Context, ref Ref, l *lab.Lab) (*Status, error)
+	// Instances lists every instance that exists, with its state.
+	Instances(ctx context.Context) ([]Instance, error)
+	// Events calls onChange with the instance of every change the engine
+	// sees (a container started, died, a network removed…) until ctx ends.
+	Events(ctx context.Context, onChange func(Ref))
+	// Logs writes the output of an instance's containers to w.
+	Logs(ctx context.Context, ref Ref, opts LogsOptions, w io.Writer) error
+	// SubmitFlag reports whether flag is one of the running instance's
+	// flags: a *NotRunningError when it is not started, ErrNoFlag when its
+	// lab plants none.
+	SubmitFlag(ctx context.Context, ref Ref, flag string) (bool, error)
+	// Build builds the images of the lab's build: sections.
+	Build(ctx context.Context, l *lab.Lab, opts BuildOptions) error
 }
 
-// defaultNamespace is used when no namespace is given.
-const defaultNamespace = "default"
-
-// New connects to the Docker Engine the way the docker CLI does (DOCKER_HOST,
-// the current context) and keeps per-lab locks in lockDir.
-func New(ctx context.Context, lockDir string, opts ...Option) (*Engine, error) {
-	dockerCli, err := command.NewDockerCli(command.WithOutputStream(io.Discard), command.WithErrorStream(io.Discard))
-	if err != nil {
-		return nil, fmt.Errorf("docker client: %w", err)
-	}
-	if err := dockerCli.Initialize(flags.NewClientOptions()); err != nil {
-		return nil, fmt.Errorf("docker client: %w", err)
-	}
-	if err := os.MkdirAll(lockDir, 0o700); err != nil {
-		return nil, fmt.Errorf("lock folder: %w", err)
-	}
-	e := &Engine{cli: dockerCli, docker: dockerCli.Client(), lockDir: lockDir, namespace: defaultNamespace}
-	for _, o := range opts {
-		o(e)
-	}
-	if _, err := e.docker.Ping(ctx, client.PingOptions{}); err != nil {
-		return nil, fmt.Errorf("cannot reach the Docker Engine (is dockerd running? `docker info` should answer): %w", err)
-	}
-	return e, nil
+// Services reaches into the running container of one service of an
+// instance. A service without a running container is a *NotRunningError.
+type Services interface {
+	// Exec runs argv (as is: a shell runs only when argv asks for one) and
+	// returns its exit code and output (the last 64 KiB); onLine, when
+	// set, gets each line as it comes.
+	Exec(ctx context.Context, ref Ref, service string, argv []string, onLine func(string)) (int, string, error)
+	// Attach starts an interactive process (a shell by default).
+	Attach(ctx context.Context, ref Ref, service string, opts AttachOptions) (Session, error)
+	// StatPath describes a path in the container (a NotFound-kind error
+	// when it does not exist); symbolic links are not followed.
+	StatPath(ctx context.Context, ref Ref, service, path string) (archive.PathStat, error)
+	// CopyIn extracts the tar stream content into the folder dir.
+	CopyIn(ctx context.Context, ref Ref, service, dir string, content io.Reader) error
+	// CopyOut returns path as a tar stream.
+	CopyOut(ctx context.Context, ref Ref, service, path string) (io.ReadCloser, error)
+	// Dial returns a dialer that connects from inside the service's network
+	// namespace: with its addresses, routes and DNS, as the service would.
+	Dial(ctx context.Context, ref Ref, service string) (Dialer, error)
 }
 
-// Close releases the connection to Docker.
-func (e *Engine) Close() error { return e.docker.Close() }
-
-// Docker returns the Engine API client, for packages that work on a lab's
-// containers (terminals, captures).
-func (e *Engine) Docker() client.APIClient { return e.docker }
-
-// compose returns a Compose service whose progress goes to events.
-func (e *Engine) compose(events api.EventProcessor) (api.Compose, error) {
-	opts := []compose.Option{compose.WithStreams(io.Discard, io.Discard, strings.NewReader(""))}
-	if events != nil {
-		opts = append(opts, compose.WithEventProcessor(events))
-	}
-	svc, err := compose.NewComposeService(e.cli, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("compose: %w", err)
-	}
-	return svc, nil
+// Images manages the images labs run on.
+type Images interface {
+	Images(ctx context.Context) ([]Image, error)
+	// ImagePresent reports whether an image is on the engine, and its size.
+	ImagePresent(ctx context.Context, ref string) (bool, int64, error)
+	// Pull pulls an image, with per-layer progress.
+	Pull(ctx context.Context, ref string, progress Progress) error
+	// RemoveImage removes an image; an *InUseError while a lab uses it.
+	RemoveImage(ctx context.Context, ref string) error
+	// Version describes the engine.
+	Version(ctx context.Context) (Version, error)
 }
 
-// Ref names one running instance of a lab.
-type Ref struct {
-	Repo     string `json:"repo"`
-	Lab      string `json:"lab"`
-	Instance string `json:"instance"`
+// UpOptions tune a start.
+type UpOptions struct {
+	// Trusted says the lab's repository is trusted: the lab may ask for
+	// what gives its containers power over the host (its risks).
+	Trusted  bool
+	Progress Progress
+	// Flag is the instance's flag, for a lab that declares one; a fresh
+	// random flag is made when it is empty.
+	Flag string
 }
 
-// RefOf returns the default instance of a lab.
-func RefOf(l *lab.Lab) Ref { return Ref{Repo: l.Repo, Lab: l.Name, Instance: DefaultInstance} }
-
-func (r Ref) String() string {
-	s := r.Repo + "/" + r.Lab
-	if r.Instance != "" && r.Instance != DefaultInstance {
-		s += "#" + r.Instance
-	}
-	return s
+// DownOptions tune a stop.
+type DownOptions struct {
+	Progress Progress
 }
 
-// Project is the compose project name of the instance: readable, and unique
-// even when two repositories (or two main directories) hold labs of the same
-// name or names that slug alike ("My Lab" and "my-lab").
-func (e *Engine) Project(r Ref) string {
-	instance := r.Instance
-	if instance == "" {
-		instance = DefaultInstance
-	}
-	sum := sha256.Sum256([]byte(e.namespace + "\x00" + r.Repo + "\x00" + r.Lab + "\x00" + instance))
-	name := "dsp_" + trim(lab.Slug(r.Repo), 20) + "_" + trim(lab.Slug(r.Lab), 30)
-	if instance != DefaultInstance {
-		name += "_" + trim(lab.Slug(instance), 20)
-	}
-	return name + "_" + hex.EncodeToString(sum[:3])
+// LogsOptions select what Logs prints.
+type LogsOptions struct {
+	Services []string // empty for all
+	Follow   bool
+	Tail     string // number of lines from the end, or "all"
 }
 
-func (e *Engine) labels(r Ref, dir string) map[string]string {
-	instance := r.Instance
-	if instance == "" {
-		instance = DefaultInstance
-	}
-	return map[string]string{
-		LabelManaged:   "true",
-		LabelRepo:      r.Repo,
-		LabelLab:       r.Lab,
-		LabelInstance:  instance,
-		LabelLabDir:    dir,
-		LabelProject:   e.Project(r),
-		LabelNamespace: e.namespace,
-	}
+// BuildOptions tune a build.
+type BuildOptions struct {
+	// All rebuilds images that exist already; otherwise only missing
+	// images are built.
+	All      bool
+	Progress Progress
 }
 
-func trim(s string, n int) string {
-	if len(s) > n {
-		return strings.Trim(s[:n], "-")
-	}
-	return s
+// AttachOptions describe an interactive process.
+type AttachOptions struct {
+	// Cmd is the argv to run; empty runs the container's shell (bash when
+	// the image has it, else sh).
+	Cmd []string
+	// TTY gives the process a terminal of Cols x Rows.
+	TTY        bool
+	Cols, Rows uint
+	// Env adds environment variables (KEY=value).
+	Env []string
+	// Stderr receives standard error when there is no TTY; nil sends it to
+	// Read, interleaved with standard output.
+	Stderr io.Writer
 }
 
-func projectFilter(project string) client.Filters {
-	return client.Filters{}.Add("label", LabelProject+"="+project)
+// Session is an interactive process in a container.
+type Session interface {
+	// Read reads the process's output; Write writes to its input.
+	io.ReadWriter
+	// CloseWrite ends the process's input.
+	CloseWrite() error
+	// Resize changes the terminal's size.
+	Resize(ctx context.Context, cols, rows uint) error
+	// Wait waits until the process ends and returns its exit code;
+	// ErrGone when its container went away first.
+	Wait(ctx context.Context) (int, error)
+	// Close ends the process (if it still runs) and releases the session.
+	Close() error
+	// ID names the session in logs.
+	ID() string
 }
 
-func absDir(dir string) string {
-	if abs, err := filepath.Abs(dir); err == nil {
-		return abs
-	}
-	return dir
+// Dialer connects from inside a service's network namespace.
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
+
+// Image is an image on the engine.
+type Image struct {
+	ID      string   `json:"id"`
+	Tags    []string `json:"tags"`
+	Size    int64    `json:"size"`
+	Created int64    `json:"created"` // unix seconds
+	UsedBy  []string `json:"usedBy"`  // instances (REPO/LAB[#INSTANCE]) whose containers use it
+}
+
+// Version describes an engine.
+type Version struct {
+	Version    string `json:"version"`
+	APIVersion string `json:"apiVersion"`
+}
+
+// DefaultStopTimeout is the grace period before SIGKILL when a lab stops:
+// none. Stopping a lab removes its containers, so nothing a graceful stop
+// would save survives anyway, and most lab images run a PID 1 that ignores
+// SIGTERM and would cost Docker's usual 10 s each. A lab that wants a
+// graceful stop sets x-dsp.stop_timeout; a service, stop_grace_period.
+const DefaultStopTimeout time.Duration = 0

@@ -6,11 +6,8 @@ package netns
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net"
-	"net/http"
-	"time"
 )
 
 // dockerDNS is the address of Docker's embedded DNS server inside every
@@ -29,6 +26,10 @@ func (e *EnterError) Error() string {
 }
 
 func (e *EnterError) Unwrap() error { return e.Err }
+
+// Unavailable classifies the error (errdefs): dialing from the namespace
+// cannot work here, and trying again will not help.
+func (e *EnterError) Unavailable() {}
 
 // Dialer dials from the network namespace of the process PID.
 type Dialer struct {
@@ -56,20 +57,6 @@ func (d Dialer) DialContext(ctx context.Context, network, address string) (net.C
 		host = addrs[0]
 	}
 	return d.dial(ctx, network, net.JoinHostPort(host, port))
-}
-
-// HTTPClient returns a client whose connections start in the namespace.
-// Lab certificates are self-signed, so they are not verified.
-func (d Dialer) HTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			DialContext:       d.DialContext,
-			Proxy:             nil,
-			DisableKeepAlives: true,
-			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // lab services use self-signed certificates
-		},
-	}
 }
 
 func (d Dialer) dial(ctx context.Context, network, address string) (net.Conn, error) {

@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"errors"
@@ -8,24 +8,19 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dsp-lab/dsp/internal/engine"
 )
 
-// BusyError reports that another operation holds a lab.
-type BusyError struct {
-	Ref       Ref
-	Operation string // what the holder is doing, as it wrote in the lock
-}
-
-func (e *BusyError) Error() string {
-	if e.Operation != "" {
-		return fmt.Sprintf("lab %s is busy: %s is in progress; try again when it ends", e.Ref, e.Operation)
-	}
-	return fmt.Sprintf("lab %s is busy: another operation is in progress", e.Ref)
-}
+// The operations that take an instance's lock, as the lock file names them.
+const (
+	opUp   = "up"
+	opDown = "down"
+)
 
 // lock takes the instance's lock for an operation, across processes. It
 // never waits: a second operation on a busy lab fails with *BusyError.
-func (e *Engine) lock(ref Ref, operation string) (unlock func(), err error) {
+func (e *Engine) lock(ref engine.Ref, operation string) (unlock func(), err error) {
 	path := filepath.Join(e.lockDir, e.Project(ref)+".lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -35,7 +30,7 @@ func (e *Engine) lock(ref Ref, operation string) (unlock func(), err error) {
 		holder, _ := os.ReadFile(path)
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, &BusyError{Ref: ref, Operation: strings.TrimSpace(string(holder))}
+			return nil, &engine.BusyError{Ref: ref, Operation: strings.TrimSpace(string(holder))}
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
@@ -64,9 +59,10 @@ func flockSoon(f *os.File) error {
 	}
 }
 
-// busy reports the operation holding the instance, or "" when it is free.
-// It probes with a shared lock so that it never looks like an operation.
-func (e *Engine) busy(ref Ref) string {
+// busy reports the operation holding the instance ("up (pid 12)"), or ""
+// when it is free. It probes with a shared lock so that it never looks like
+// an operation.
+func (e *Engine) busy(ref engine.Ref) string {
 	path := filepath.Join(e.lockDir, e.Project(ref)+".lock")
 	f, err := os.Open(path)
 	if err != nil {

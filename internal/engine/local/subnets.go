@@ -1,13 +1,13 @@
-package engine
+package local
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 )
 
@@ -77,9 +77,10 @@ func (e *Engine) assignSubnets(ctx context.Context, p *types.Project) error {
 }
 
 // isPoolOverlap reports the engine's refusal of a subnet that another
-// network took in the meantime.
+// network took in the meantime: while creating a lab's networks, the only
+// refusal (403, Forbidden) the engine gives.
 func isPoolOverlap(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "Pool overlaps")
+	return cerrdefs.IsPermissionDenied(err)
 }
 
 func overlapsAny(p netip.Prefix, list []netip.Prefix) bool {

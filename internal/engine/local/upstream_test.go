@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dsp-lab/dsp/internal/engine"
 )
 
 // TestUpstreamLabRunsUnchanged starts the corpus lab TelnetAccess as it is
@@ -14,7 +16,7 @@ import (
 func TestUpstreamLabRunsUnchanged(t *testing.T) {
 	e := newTestEngine(t)
 	ctx := context.Background()
-	src, err := filepath.Abs("../../../shared/corpus/dsp-projects/TelnetAccess")
+	src, err := filepath.Abs("../../../../shared/corpus/dsp-projects/TelnetAccess")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,17 +34,17 @@ func TestUpstreamLabRunsUnchanged(t *testing.T) {
 	}
 	l := loadLab(t, writeLab(t, repo, "TelnetAccess", files))
 	buildStandin(t, e, "dockersecplayground/alpine_router:v1.0", "dockersecplayground/alpine_bot:v1.0", "dockersecplayground/alpine_telnet:v1.0")
-	cleanupLab(t, e, l, DefaultInstance)
+	cleanupLab(t, e, l, engine.DefaultInstance)
 
-	if err := e.Up(ctx, l, UpOptions{Trusted: true}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
-	ref := RefOf(l)
+	ref := refOfLab(t, l, "")
 	st, err := e.Status(ctx, ref, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.State != StateRunning {
+	if st.State != engine.StateRunning {
 		t.Fatalf("state = %s, want running", st.State)
 	}
 	subnets := map[string]string{}
@@ -63,7 +65,7 @@ func TestUpstreamLabRunsUnchanged(t *testing.T) {
 	if !strings.Contains(log, "== telnet_client.sh\n[--commands]\n[ls]\n[--ip_telnet_server]\n[192.168.1.3]\n") {
 		t.Errorf("telnet_client actions log = %q", log)
 	}
-	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	assertNothingLeft(t, e, ref)

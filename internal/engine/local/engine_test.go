@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"context"
@@ -12,26 +12,28 @@ import (
 
 	"github.com/docker/compose/v5/pkg/api"
 	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/engine"
 )
 
 func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	e := newTestEngine(t)
 	ctx := context.Background()
-	l := loadLab(t, "../../examples/hello-flag")
+	l := loadLab(t, "../../../examples/hello-flag")
 	instance := uniqueName("t")
-	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	ref := refOfLab(t, l, instance)
 	cleanupLab(t, e, l, instance)
 
 	rec := &recorder{}
-	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true, Progress: rec.add}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true, Progress: rec.add}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
 	for _, target := range []string{"target/adduser", "target/ctf", "target/exec"} {
-		if !rec.has(StepAction, target, StatusDone) {
+		if !rec.has(engine.StepAction, target, engine.StatusDone) {
 			t.Errorf("no done event for action %s", target)
 		}
 	}
-	if !rec.has(StepContainer, "target", StatusDone) {
+	if !rec.has(engine.StepContainer, "target", engine.StatusDone) {
 		t.Errorf("no container progress for service target")
 	}
 
@@ -55,7 +57,7 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 		t.Errorf("exec action output file = %q", out)
 	}
 	// Files were copied before (motd) and after (welcome.txt) the actions.
-	motd, _ := os.ReadFile("../../examples/hello-flag/files/motd")
+	motd, _ := os.ReadFile("../../../examples/hello-flag/files/motd")
 	if _, out := run(t, e, ref, "target", "cat", "/etc/motd"); out != string(motd) {
 		t.Errorf("/etc/motd = %q, want the lab's files/motd", out)
 	}
@@ -67,7 +69,7 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.State != StateRunning {
+	if st.State != engine.StateRunning {
 		t.Errorf("state = %s, want running", st.State)
 	}
 	if len(st.Services) != 1 || st.Services[0].State != "running" || len(st.Services[0].Networks) != 1 || st.Services[0].Networks[0].IP == "" {
@@ -96,15 +98,15 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 		}
 	}
 	// A second up on a running lab changes nothing.
-	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("second up: %v", err)
 	}
 
-	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	assertNothingLeft(t, e, ref)
-	if st, err := e.Status(ctx, ref, l); err != nil || st.State != StateStopped {
+	if st, err := e.Status(ctx, ref, l); err != nil || st.State != engine.StateStopped {
 		t.Errorf("after down: state %v, err %v; want stopped", st.State, err)
 	}
 }
@@ -112,11 +114,11 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 func TestRoutedNetworkAttackerReachesVictimOnlyThroughRouter(t *testing.T) {
 	e := newTestEngine(t)
 	ctx := context.Background()
-	l := loadLab(t, "../../examples/routed-network")
+	l := loadLab(t, "../../../examples/routed-network")
 	instance := uniqueName("t")
-	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	ref := refOfLab(t, l, instance)
 	cleanupLab(t, e, l, instance)
-	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
 	st, err := e.Status(ctx, ref, l)
@@ -153,10 +155,10 @@ func TestRoutedNetworkAttackerReachesVictimOnlyThroughRouter(t *testing.T) {
 	if code, _ := run(t, e, ref, "attacker", "timeout", "3", "wget", "-qO-", "http://10.231.2.10/"); code == 0 {
 		t.Errorf("attacker reached the victim with the router stopped: the router is not the only path")
 	}
-	if st, _ := e.Status(ctx, ref, l); st.State != StateDegraded {
+	if st, _ := e.Status(ctx, ref, l); st.State != engine.StateDegraded {
 		t.Errorf("state with the router stopped = %s, want degraded", st.State)
 	}
-	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	assertNothingLeft(t, e, ref)
@@ -180,17 +182,17 @@ networks:
 `,
 	})
 	l := loadLab(t, dir)
-	err := e.Up(context.Background(), l, UpOptions{Trusted: true})
-	var missing *MissingImagesError
+	err := e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true})
+	var missing *engine.MissingImagesError
 	if !errors.As(err, &missing) {
-		t.Fatalf("up: err = %v, want *MissingImagesError", err)
+		t.Fatalf("up: err = %v, want *engine.MissingImagesError", err)
 	}
 	for _, want := range []string{"dsp-test/does-not-exist:1", "dsp-test/also-missing:2", "service gone"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
 	}
-	assertNothingLeft(t, e, RefOf(l))
+	assertNothingLeft(t, e, refOfLab(t, l, ""))
 }
 
 func TestFailingActionRollsBackAndNamesTheStep(t *testing.T) {
@@ -216,18 +218,18 @@ networks:
 	})
 	l := loadLab(t, dir)
 	rec := &recorder{}
-	err := e.Up(context.Background(), l, UpOptions{Trusted: true, Progress: rec.add})
-	var actionErr *ActionError
+	err := e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true, Progress: rec.add})
+	var actionErr *engine.ActionError
 	if !errors.As(err, &actionErr) {
-		t.Fatalf("up: err = %v, want *ActionError", err)
+		t.Fatalf("up: err = %v, want *engine.ActionError", err)
 	}
 	if actionErr.Service != "a" || actionErr.ExitCode != 3 || actionErr.Priority != 2 || !strings.Contains(err.Error(), "broken-on-purpose") {
 		t.Errorf("error = %v, want service a, priority 2, code 3 and the output", err)
 	}
-	if !rec.has(StepRollback, "", StatusDone) {
+	if !rec.has(engine.StepRollback, "", engine.StatusDone) {
 		t.Errorf("no rollback event")
 	}
-	assertNothingLeft(t, e, RefOf(l))
+	assertNothingLeft(t, e, refOfLab(t, l, ""))
 }
 
 func TestCancelDuringActionsRemovesEverything(t *testing.T) {
@@ -248,9 +250,9 @@ services:
 	rec := &recorder{}
 	done := make(chan error, 1)
 	go func() {
-		done <- e.Up(ctx, l, UpOptions{Trusted: true, Progress: func(ev Event) {
+		done <- e.Up(ctx, refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true, Progress: func(ev engine.Event) {
 			rec.add(ev)
-			if ev.Step == StepAction && ev.Status == StatusWorking {
+			if ev.Step == engine.StepAction && ev.Status == engine.StatusWorking {
 				cancel() // Ctrl-C while the action runs
 			}
 		}})
@@ -263,7 +265,7 @@ services:
 	case <-time.After(45 * time.Second):
 		t.Fatal("up did not stop after cancel")
 	}
-	assertNothingLeft(t, e, RefOf(l))
+	assertNothingLeft(t, e, refOfLab(t, l, ""))
 }
 
 func TestSubnetClashNamesTheRunningLab(t *testing.T) {
@@ -282,20 +284,20 @@ networks:
 	root := t.TempDir()
 	first := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("one")), "net lab", map[string]string{"compose.yaml": compose}))
 	second := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("two")), "net lab", map[string]string{"compose.yaml": compose}))
-	cleanupLab(t, e, first, DefaultInstance)
-	cleanupLab(t, e, second, DefaultInstance)
-	if err := e.Up(ctx, first, UpOptions{Trusted: true}); err != nil {
+	cleanupLab(t, e, first, engine.DefaultInstance)
+	cleanupLab(t, e, second, engine.DefaultInstance)
+	if err := e.Up(ctx, refOfLab(t, first, ""), first, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up first: %v", err)
 	}
-	err := e.Up(ctx, second, UpOptions{Trusted: true})
-	var clash *SubnetInUseError
+	err := e.Up(ctx, refOfLab(t, second, ""), second, engine.UpOptions{Trusted: true})
+	var clash *engine.SubnetInUseError
 	if !errors.As(err, &clash) {
-		t.Fatalf("up second: err = %v, want *SubnetInUseError", err)
+		t.Fatalf("up second: err = %v, want *engine.SubnetInUseError", err)
 	}
 	if !strings.Contains(err.Error(), first.Repo+"/net lab") || !strings.Contains(err.Error(), "10.237.3.0/24") {
 		t.Errorf("error %q does not name the running lab %s/net lab and the subnet", err, first.Repo)
 	}
-	assertNothingLeft(t, e, RefOf(second))
+	assertNothingLeft(t, e, refOfLab(t, second, ""))
 }
 
 func TestSameNamedLabsInTwoReposRunTogether(t *testing.T) {
@@ -310,17 +312,17 @@ services:
 	root := t.TempDir()
 	one := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("one")), "Twin Lab", map[string]string{"compose.yaml": compose}))
 	two := loadLab(t, writeLab(t, filepath.Join(root, uniqueName("two")), "Twin Lab", map[string]string{"compose.yaml": compose}))
-	cleanupLab(t, e, one, DefaultInstance)
-	cleanupLab(t, e, two, DefaultInstance)
-	if err := e.Up(ctx, one, UpOptions{Trusted: true}); err != nil {
+	cleanupLab(t, e, one, engine.DefaultInstance)
+	cleanupLab(t, e, two, engine.DefaultInstance)
+	if err := e.Up(ctx, refOfLab(t, one, ""), one, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up one: %v", err)
 	}
-	if err := e.Up(ctx, two, UpOptions{Trusted: true}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, two, ""), two, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up two: %v", err)
 	}
-	s1, _ := e.Status(ctx, RefOf(one), one)
-	s2, _ := e.Status(ctx, RefOf(two), two)
-	if s1.State != StateRunning || s2.State != StateRunning || s1.Project == s2.Project {
+	s1, _ := e.Status(ctx, refOfLab(t, one, ""), one)
+	s2, _ := e.Status(ctx, refOfLab(t, two, ""), two)
+	if s1.State != engine.StateRunning || s2.State != engine.StateRunning || s1.Project == s2.Project {
 		t.Errorf("states %s/%s, projects %s/%s: want both running under distinct projects", s1.State, s2.State, s1.Project, s2.Project)
 	}
 }
@@ -331,22 +333,22 @@ func TestBusyLabRefusesASecondOperation(t *testing.T) {
 		"compose.yaml": "x-dsp: {title: Busy}\nservices:\n  a:\n    image: dsp/busybox:latest\n",
 	})
 	l := loadLab(t, dir)
-	unlock, err := e.lock(RefOf(l), "up")
+	unlock, err := e.lock(refOfLab(t, l, ""), "up")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
-	err = e.Up(context.Background(), l, UpOptions{Trusted: true})
-	var busy *BusyError
+	err = e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true})
+	var busy *engine.BusyError
 	if !errors.As(err, &busy) || !strings.Contains(err.Error(), "up") {
-		t.Fatalf("up on a busy lab: err = %v, want *BusyError naming the operation", err)
+		t.Fatalf("up on a busy lab: err = %v, want *engine.BusyError naming the operation", err)
 	}
-	err = e.Down(context.Background(), RefOf(l), l, DownOptions{})
+	err = e.Down(context.Background(), refOfLab(t, l, ""), l, engine.DownOptions{})
 	if !errors.As(err, &busy) {
-		t.Fatalf("down on a busy lab: err = %v, want *BusyError", err)
+		t.Fatalf("down on a busy lab: err = %v, want *engine.BusyError", err)
 	}
-	st, err := e.Status(context.Background(), RefOf(l), l)
-	if err != nil || st.State != StateStarting {
+	st, err := e.Status(context.Background(), refOfLab(t, l, ""), l)
+	if err != nil || st.State != engine.StateStarting {
 		t.Errorf("status of a lab being started: %v %v, want starting", st.State, err)
 	}
 }
@@ -357,28 +359,28 @@ func TestUntrustedRiskyLabIsRefused(t *testing.T) {
 		"compose.yaml": "x-dsp: {title: Risky}\nservices:\n  a:\n    image: dsp/busybox:latest\n    privileged: true\n",
 	})
 	l := loadLab(t, dir)
-	err := e.Up(context.Background(), l, UpOptions{Trusted: false})
-	var untrusted *UntrustedError
+	err := e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: false})
+	var untrusted *engine.UntrustedError
 	if !errors.As(err, &untrusted) || !strings.Contains(err.Error(), "privileged") {
-		t.Fatalf("up: err = %v, want *UntrustedError naming privileged", err)
+		t.Fatalf("up: err = %v, want *engine.UntrustedError naming privileged", err)
 	}
-	assertNothingLeft(t, e, RefOf(l))
+	assertNothingLeft(t, e, refOfLab(t, l, ""))
 }
 
 func TestFlagsAreFreshPerStartAndChecked(t *testing.T) {
 	e := newTestEngine(t)
 	ctx := context.Background()
-	l := loadLab(t, "../../examples/hello-flag")
+	l := loadLab(t, "../../../examples/hello-flag")
 	instance := uniqueName("flag")
-	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	ref := refOfLab(t, l, instance)
 	cleanupLab(t, e, l, instance)
 
-	if _, err := e.SubmitFlag(ctx, ref, "FLAG{anything}"); !errors.As(err, new(*NotRunningError)) {
+	if _, err := e.SubmitFlag(ctx, ref, "FLAG{anything}"); !errors.As(err, new(*engine.NotRunningError)) {
 		t.Fatalf("submit to a stopped lab: %v, want not running", err)
 	}
 	start := func() string {
 		t.Helper()
-		if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+		if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
 			t.Fatalf("up: %v", err)
 		}
 		_, flag := run(t, e, ref, "target", "cat", "/home/alice/proof.txt")
@@ -393,7 +395,7 @@ func TestFlagsAreFreshPerStartAndChecked(t *testing.T) {
 	if ok, err := e.SubmitFlag(ctx, ref, first+"\n"); err != nil || !ok {
 		t.Errorf("right flag: accepted %v, err %v", ok, err)
 	}
-	if err := e.Down(ctx, ref, l, DownOptions{}); err != nil {
+	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	second := start()
@@ -431,9 +433,9 @@ services:
 		t.Fatalf("flag spec = %+v", l.Flag)
 	}
 	instance := uniqueName("t")
-	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}
+	ref := refOfLab(t, l, instance)
 	cleanupLab(t, e, l, instance)
-	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true, Flag: "CTF{given-by-the-caller}"}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true, Flag: "CTF{given-by-the-caller}"}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
 	if _, out := run(t, e, ref, "box", "sh", "-c", "echo $SECRET"); strings.TrimSpace(out) != "the flag is CTF{given-by-the-caller}" {
@@ -456,10 +458,10 @@ services:
 `}))
 	instance := uniqueName("t")
 	cleanupLab(t, e, l, instance)
-	if err := e.Up(ctx, l, UpOptions{Instance: instance, Trusted: true}); err != nil {
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
-	if _, err := e.SubmitFlag(ctx, Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}, "FLAG{x}"); !errors.Is(err, ErrNoFlag) {
-		t.Errorf("submit to a lab without flag: %v, want ErrNoFlag", err)
+	if _, err := e.SubmitFlag(ctx, refOfLab(t, l, instance), "FLAG{x}"); !errors.Is(err, engine.ErrNoFlag) {
+		t.Errorf("submit to a lab without flag: %v, want engine.ErrNoFlag", err)
 	}
 }

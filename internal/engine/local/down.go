@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"context"
@@ -6,36 +6,22 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/compose/v5/pkg/api"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
-
-// DefaultStopTimeout is the grace period before SIGKILL when a lab stops:
-// none. Stopping a lab removes its containers, so nothing a graceful stop
-// would save survives anyway, and most lab images run a PID 1 that ignores
-// SIGTERM and would cost Docker's usual 10 s each. A lab that wants a
-// graceful stop sets x-dsp.stop_timeout; a service, stop_grace_period.
-const DefaultStopTimeout = 0
-
-// DownOptions tune a stop.
-type DownOptions struct {
-	Instance string
-	Progress Progress
-}
 
 // Down stops the instance and removes every container, network and volume
 // it created. l may be nil (a lab whose folder is gone can still be
 // stopped); it gives the stop timeouts.
-func (e *Engine) Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions) error {
-	if ref.Instance == "" {
-		ref.Instance = DefaultInstance
-	}
-	unlock, err := e.lock(ref, "down")
+func (e *Engine) Down(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine.DownOptions) error {
+	unlock, err := e.lock(ref, opDown)
 	if err != nil {
 		return err
 	}
@@ -44,7 +30,7 @@ func (e *Engine) Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions
 	if err := e.remove(ctx, ref, l, opts.Progress); err != nil {
 		return err
 	}
-	opts.Progress.emit(StepDone, "", StatusDone, fmt.Sprintf("lab %s stopped in %s", ref, time.Since(started).Round(10*time.Millisecond)))
+	opts.Progress.Emit(engine.StepDone, "", engine.StatusDone, fmt.Sprintf("lab %s stopped in %s", ref, time.Since(started).Round(10*time.Millisecond)))
 	return nil
 }
 
@@ -52,7 +38,7 @@ func (e *Engine) Down(ctx context.Context, ref Ref, l *lab.Lab, opts DownOptions
 // period, then removes containers, networks and volumes, all in parallel,
 // finding them by the instance's labels. It is also the rollback of a
 // failed start, so it works without the lab's definition.
-func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progress) error {
+func (e *Engine) remove(ctx context.Context, ref engine.Ref, l *lab.Lab, progress engine.Progress) error {
 	filter := projectFilter(e.Project(ref))
 	res, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
@@ -62,17 +48,17 @@ func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progr
 		service := c.Labels[api.ServiceLabel]
 		grace := serviceStopTimeout(l, service)
 		if grace > 0 && (c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused) {
-			progress.emit(StepContainer, service, StatusWorking, "stopping")
+			progress.Emit(engine.StepContainer, service, engine.StatusWorking, "stopping")
 			timeout := int(grace.Seconds())
-			if _, err := e.docker.ContainerStop(ctx, c.ID, client.ContainerStopOptions{Timeout: &timeout}); err != nil && !isNotFound(err) {
-				progress.emit(StepContainer, service, StatusWarning, "stop: "+err.Error())
+			if _, err := e.docker.ContainerStop(ctx, c.ID, client.ContainerStopOptions{Timeout: &timeout}); err != nil && !cerrdefs.IsNotFound(err) {
+				progress.Emit(engine.StepContainer, service, engine.StatusWarning, "stop: "+err.Error())
 			}
 		}
-		if _, err := e.docker.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !isNotFound(err) {
-			progress.emit(StepContainer, service, StatusError, err.Error())
+		if _, err := e.docker.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			progress.Emit(engine.StepContainer, service, engine.StatusError, err.Error())
 			return fmt.Errorf("remove container of service %s: %w", service, err)
 		}
-		progress.emit(StepContainer, service, StatusDone, "removed")
+		progress.Emit(engine.StepContainer, service, engine.StatusDone, "removed")
 		return nil
 	})
 	if err != nil {
@@ -84,11 +70,11 @@ func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progr
 	}
 	err = parallel(nets.Items, func(n network.Summary) error {
 		name := n.Labels[api.NetworkLabel]
-		if _, err := e.docker.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil && !isNotFound(err) {
-			progress.emit(StepNetwork, name, StatusError, err.Error())
+		if _, err := e.docker.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+			progress.Emit(engine.StepNetwork, name, engine.StatusError, err.Error())
 			return fmt.Errorf("remove network %s: %w", n.Name, err)
 		}
-		progress.emit(StepNetwork, name, StatusDone, "removed")
+		progress.Emit(engine.StepNetwork, name, engine.StatusDone, "removed")
 		return nil
 	})
 	if err != nil {
@@ -99,7 +85,7 @@ func (e *Engine) remove(ctx context.Context, ref Ref, l *lab.Lab, progress Progr
 		return fmt.Errorf("list volumes of %s: %w", ref, err)
 	}
 	return parallel(vols.Items, func(v volume.Volume) error {
-		if _, err := e.docker.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !isNotFound(err) {
+		if _, err := e.docker.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
 			return fmt.Errorf("remove volume %s: %w", v.Name, err)
 		}
 		return nil
@@ -132,7 +118,7 @@ func stopTimeout(l *lab.Lab) time.Duration {
 	if l != nil && l.StopTimeout != nil {
 		return *l.StopTimeout
 	}
-	return DefaultStopTimeout
+	return engine.DefaultStopTimeout
 }
 
 // serviceStopTimeout prefers the service's stop_grace_period.

@@ -1,29 +1,22 @@
-package engine
+package local
 
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/engine"
 )
 
-// Image is a local image.
-type Image struct {
-	ID      string   `json:"id"`
-	Tags    []string `json:"tags"`
-	Size    int64    `json:"size"`
-	Created int64    `json:"created"` // unix seconds
-	UsedBy  []string `json:"usedBy"`  // labs (REPO/LAB) whose containers use it
-}
-
 // Images lists the local images with the labs that use each.
-func (e *Engine) Images(ctx context.Context) ([]Image, error) {
+func (e *Engine) Images(ctx context.Context) ([]engine.Image, error) {
 	res, err := e.docker.ImageList(ctx, client.ImageListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("list images: %w", err)
@@ -32,7 +25,7 @@ func (e *Engine) Images(ctx context.Context) ([]Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Image, 0, len(res.Items))
+	out := make([]engine.Image, 0, len(res.Items))
 	for _, img := range res.Items {
 		tags := []string{}
 		for _, t := range img.RepoTags {
@@ -44,7 +37,7 @@ func (e *Engine) Images(ctx context.Context) ([]Image, error) {
 		if used == nil {
 			used = []string{}
 		}
-		out = append(out, Image{ID: img.ID, Tags: tags, Size: img.Size, Created: img.Created, UsedBy: used})
+		out = append(out, engine.Image{ID: img.ID, Tags: tags, Size: img.Size, Created: img.Created, UsedBy: used})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created > out[j].Created })
 	return out, nil
@@ -58,38 +51,22 @@ func (e *Engine) imageUsers(ctx context.Context) (map[string][]string, error) {
 	}
 	users := map[string][]string{}
 	for _, c := range cs.Items {
-		ref := Ref{Repo: c.Labels[LabelRepo], Lab: c.Labels[LabelLab], Instance: c.Labels[LabelInstance]}.String()
-		if !containsString(users[c.ImageID], ref) {
+		ref := refOf(c.Labels).String()
+		if !slices.Contains(users[c.ImageID], ref) {
 			users[c.ImageID] = append(users[c.ImageID], ref)
 		}
 	}
 	return users, nil
 }
 
-// imageIDRe matches a full or short image id.
-var imageIDRe = regexp.MustCompile(`^(sha256:)?[0-9a-f]{12,64}$`)
-
-// CheckImageRef accepts an image reference (alpine:3.20, a/b@sha256:…) or
-// an image id, and nothing else: the value becomes part of an Engine API
-// path, where "../containers/x" would reach another object.
-func CheckImageRef(ref string) error {
-	if imageIDRe.MatchString(ref) {
-		return nil
-	}
-	if _, err := reference.ParseNormalizedNamed(ref); err != nil {
-		return fmt.Errorf("%q is not an image reference or id: %v", ref, err)
-	}
-	return nil
-}
-
 // ImagePresent reports whether an image exists locally, and its size.
 func (e *Engine) ImagePresent(ctx context.Context, ref string) (bool, int64, error) {
-	if err := CheckImageRef(ref); err != nil {
+	if err := engine.CheckImageRef(ref); err != nil {
 		return false, 0, err
 	}
 	res, err := e.docker.ImageInspect(ctx, ref)
 	if err != nil {
-		if isNotFound(err) {
+		if cerrdefs.IsNotFound(err) {
 			return false, 0, nil
 		}
 		return false, 0, fmt.Errorf("inspect image %s: %w", ref, err)
@@ -97,19 +74,9 @@ func (e *Engine) ImagePresent(ctx context.Context, ref string) (bool, int64, err
 	return true, res.Size, nil
 }
 
-// InUseError refuses to remove an image that labs use.
-type InUseError struct {
-	Image string
-	Labs  []string
-}
-
-func (e *InUseError) Error() string {
-	return fmt.Sprintf("image %s is used by lab %s; stop it first", e.Image, strings.Join(e.Labs, ", "))
-}
-
 // RemoveImage removes a local image, refusing while a lab uses it.
 func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
-	if err := CheckImageRef(ref); err != nil {
+	if err := engine.CheckImageRef(ref); err != nil {
 		return err
 	}
 	res, err := e.docker.ImageInspect(ctx, ref)
@@ -121,7 +88,7 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
 		return err
 	}
 	if labs := users[res.ID]; len(labs) > 0 {
-		return &InUseError{Image: ref, Labs: labs}
+		return &engine.InUseError{Image: ref, Labs: labs}
 	}
 	if _, err := e.docker.ImageRemove(ctx, ref, client.ImageRemoveOptions{}); err != nil {
 		return fmt.Errorf("remove image %s: %w", ref, err)
@@ -130,11 +97,11 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
 }
 
 // Pull pulls an image, reporting per-layer progress (target = layer id).
-func (e *Engine) Pull(ctx context.Context, ref string, progress Progress) error {
-	if err := CheckImageRef(ref); err != nil {
+func (e *Engine) Pull(ctx context.Context, ref string, progress engine.Progress) error {
+	if err := engine.CheckImageRef(ref); err != nil {
 		return err
 	}
-	progress.emit(StepPull, ref, StatusWorking, "pulling")
+	progress.Emit(engine.StepPull, ref, engine.StatusWorking, "pulling")
 	res, err := e.docker.ImagePull(ctx, ref, client.ImagePullOptions{})
 	if err != nil {
 		return fmt.Errorf("pull %s: %w", ref, err)
@@ -147,35 +114,34 @@ func (e *Engine) Pull(ctx context.Context, ref string, progress Progress) error 
 		if msg.Error != nil {
 			return fmt.Errorf("pull %s: %s", ref, msg.Error.Message)
 		}
-		ev := Event{Time: time.Now(), Step: StepPull, Target: msg.ID, Status: StatusWorking, Message: msg.Status}
+		ev := engine.Event{Time: time.Now(), Step: engine.StepPull, Target: msg.ID, Status: engine.StatusWorking, Message: msg.Status}
 		if msg.Progress != nil && msg.Progress.Total > 0 {
 			ev.Percent = int(msg.Progress.Current * 100 / msg.Progress.Total)
 		}
 		if strings.HasPrefix(msg.Status, "Pull complete") || strings.HasPrefix(msg.Status, "Already exists") {
-			ev.Status, ev.Percent = StatusDone, 100
+			ev.Status, ev.Percent = engine.StatusDone, 100
 		}
-		if progress != nil {
-			progress(ev)
-		}
+		progress.Send(ev)
 	}
-	progress.emit(StepPull, ref, StatusDone, "pulled")
+	progress.Emit(engine.StepPull, ref, engine.StatusDone, "pulled")
 	return nil
 }
 
 // Version is the Docker Engine's version.
-func (e *Engine) Version(ctx context.Context) (version, api string, err error) {
+func (e *Engine) Version(ctx context.Context) (engine.Version, error) {
 	v, err := e.docker.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
-		return "", "", fmt.Errorf("docker version: %w", err)
+		return engine.Version{}, fmt.Errorf("docker version: %w", err)
 	}
-	return v.Version, v.APIVersion, nil
+	return engine.Version{Version: v.Version, APIVersion: v.APIVersion}, nil
 }
 
-// Watch calls onChange with the lab instance of every container or network
-// event of a lab, until ctx ends. It reconnects when the stream breaks.
-func (e *Engine) Watch(ctx context.Context, onChange func(Ref)) {
+// Events calls onChange with the lab instance of every container, network
+// or volume event of a lab of this namespace, until ctx ends. It
+// reconnects when the stream breaks.
+func (e *Engine) Events(ctx context.Context, onChange func(engine.Ref)) {
 	for ctx.Err() == nil {
-		res := e.docker.Events(ctx, client.EventsListOptions{Filters: client.Filters{}.Add("label", LabelManaged+"=true")})
+		res := e.docker.Events(ctx, client.EventsListOptions{Filters: client.Filters{}.Add("label", LabelNamespace+"="+e.namespace)})
 		e.forwardEvents(ctx, res, onChange)
 		select {
 		case <-ctx.Done():
@@ -184,7 +150,7 @@ func (e *Engine) Watch(ctx context.Context, onChange func(Ref)) {
 	}
 }
 
-func (e *Engine) forwardEvents(ctx context.Context, res client.EventsResult, onChange func(Ref)) {
+func (e *Engine) forwardEvents(ctx context.Context, res client.EventsResult, onChange func(engine.Ref)) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -199,16 +165,7 @@ func (e *Engine) forwardEvents(ctx context.Context, res client.EventsResult, onC
 			if a[LabelRepo] == "" {
 				continue
 			}
-			onChange(Ref{Repo: a[LabelRepo], Lab: a[LabelLab], Instance: a[LabelInstance]})
+			onChange(refOf(a))
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

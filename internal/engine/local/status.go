@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"context"
@@ -10,80 +10,21 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
-// State of a lab instance, read from Docker.
-type State string
-
-const (
-	StateStopped    State = "stopped"    // nothing of the lab exists
-	StateStarting   State = "starting"   // a start is in progress
-	StateStopping   State = "stopping"   // a stop is in progress
-	StateRunning    State = "running"    // started completely, every container running
-	StateDegraded   State = "degraded"   // started completely, but a container is not running
-	StateIncomplete State = "incomplete" // containers exist but no start finished: it was interrupted; stop it or start it again
-)
-
-// Status is what Docker says about a lab instance.
-type Status struct {
-	Ref
-	Project   string          `json:"project"`
-	State     State           `json:"state"`
-	Operation string          `json:"operation,omitempty"` // the operation in progress, if any
-	Services  []ServiceStatus `json:"services"`
-	Networks  []NetworkStatus `json:"networks"`
-}
-
-// ServiceStatus is one service's container.
-type ServiceStatus struct {
-	Name        string          `json:"name"`
-	Container   string          `json:"container,omitempty"`
-	ContainerID string          `json:"containerId,omitempty"`
-	Image       string          `json:"image,omitempty"`
-	State       string          `json:"state"`            // Docker's state: running, exited, created…; "missing" when no container exists
-	Status      string          `json:"status,omitempty"` // Docker's human status ("Up 3 minutes")
-	Health      string          `json:"health,omitempty"`
-	Networks    []NetworkAddr   `json:"networks"`
-	Ports       []PublishedPort `json:"ports"`
-}
-
-// NetworkAddr is a container's address on a lab network.
-type NetworkAddr struct {
-	Name string `json:"name"`
-	IP   string `json:"ip"`
-}
-
-// PublishedPort is a container port published on the host.
-type PublishedPort struct {
-	Container uint16 `json:"container"`
-	Host      uint16 `json:"host"`
-	HostIP    string `json:"hostIP,omitempty"`
-	Protocol  string `json:"protocol"`
-}
-
-// NetworkStatus is a lab network as Docker has it.
-type NetworkStatus struct {
-	Name       string `json:"name"`
-	DockerName string `json:"dockerName"`
-	ID         string `json:"id"`
-	Subnet     string `json:"subnet,omitempty"`
-}
-
 // Status reads the instance's state from Docker. When l is given, services
 // without a container are listed as missing.
-func (e *Engine) Status(ctx context.Context, ref Ref, l *lab.Lab) (*Status, error) {
+func (e *Engine) Status(ctx context.Context, ref engine.Ref, l *lab.Lab) (*engine.Status, error) {
 	return e.status(ctx, ref, l, true)
 }
 
 // status reads the state; probe says whether to look at the instance's
 // lock (an operation that holds the lock itself must not).
-func (e *Engine) status(ctx context.Context, ref Ref, l *lab.Lab, probe bool) (*Status, error) {
+func (e *Engine) status(ctx context.Context, ref engine.Ref, l *lab.Lab, probe bool) (*engine.Status, error) {
 	project := e.Project(ref)
-	st := &Status{Ref: ref, Project: project, Services: []ServiceStatus{}, Networks: []NetworkStatus{}}
-	if st.Instance == "" {
-		st.Instance = DefaultInstance
-	}
+	st := &engine.Status{Ref: ref, Project: project, Services: []engine.ServiceStatus{}, Networks: []engine.NetworkStatus{}}
 	containers, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, fmt.Errorf("list containers of %s: %w", ref, err)
@@ -93,7 +34,7 @@ func (e *Engine) status(ctx context.Context, ref Ref, l *lab.Lab, probe bool) (*
 		return nil, fmt.Errorf("list networks of %s: %w", ref, err)
 	}
 	for _, n := range nets.Items {
-		ns := NetworkStatus{Name: n.Labels[api.NetworkLabel], DockerName: n.Name, ID: n.ID}
+		ns := engine.NetworkStatus{Name: n.Labels[api.NetworkLabel], DockerName: n.Name, ID: n.ID}
 		for _, c := range n.IPAM.Config {
 			if c.Subnet.IsValid() {
 				ns.Subnet = c.Subnet.String()
@@ -111,9 +52,9 @@ func (e *Engine) status(ctx context.Context, ref Ref, l *lab.Lab, probe bool) (*
 		st.Services = append(st.Services, s)
 	}
 	if l != nil {
-		for _, s := range l.Services {
+		for _, s := range l.Services() {
 			if !seen[s.Name] {
-				st.Services = append(st.Services, ServiceStatus{Name: s.Name, Image: s.Image, State: "missing", Networks: []NetworkAddr{}, Ports: []PublishedPort{}})
+				st.Services = append(st.Services, engine.ServiceStatus{Name: s.Name, Image: s.Image, State: engine.ServiceMissing, Networks: []engine.NetworkAddr{}, Ports: []engine.PublishedPort{}})
 			}
 		}
 	}
@@ -131,23 +72,23 @@ func (e *Engine) status(ctx context.Context, ref Ref, l *lab.Lab, probe bool) (*
 }
 
 // deriveState turns what exists into one state.
-func deriveState(exists, ready bool, services []ServiceStatus, operation string) State {
+func deriveState(exists, ready bool, services []engine.ServiceStatus, operation string) engine.State {
 	switch {
-	case strings.HasPrefix(operation, "up") || strings.HasPrefix(operation, "start"):
-		return StateStarting
-	case strings.HasPrefix(operation, "down") || strings.HasPrefix(operation, "stop"):
-		return StateStopping
+	case strings.HasPrefix(operation, opUp+" "):
+		return engine.StateStarting
+	case strings.HasPrefix(operation, opDown+" "):
+		return engine.StateStopping
 	case !exists:
-		return StateStopped
+		return engine.StateStopped
 	case !ready:
-		return StateIncomplete
+		return engine.StateIncomplete
 	}
 	for _, s := range services {
 		if s.State != string(container.StateRunning) {
-			return StateDegraded
+			return engine.StateDegraded
 		}
 	}
-	return StateRunning
+	return engine.StateRunning
 }
 
 // healthOf returns a container's healthcheck status ("starting",
@@ -169,15 +110,15 @@ func healthOf(c container.Summary) string {
 	return ""
 }
 
-func serviceStatus(c container.Summary, project string) ServiceStatus {
-	s := ServiceStatus{
+func serviceStatus(c container.Summary, project string) engine.ServiceStatus {
+	s := engine.ServiceStatus{
 		Name:        c.Labels[api.ServiceLabel],
 		ContainerID: c.ID,
 		Image:       c.Image,
 		State:       string(c.State),
 		Status:      c.Status,
-		Networks:    []NetworkAddr{},
-		Ports:       []PublishedPort{},
+		Networks:    []engine.NetworkAddr{},
+		Ports:       []engine.PublishedPort{},
 	}
 	if len(c.Names) > 0 {
 		s.Container = strings.TrimPrefix(c.Names[0], "/")
@@ -185,7 +126,7 @@ func serviceStatus(c container.Summary, project string) ServiceStatus {
 	s.Health = healthOf(c)
 	if c.NetworkSettings != nil {
 		for name, ep := range c.NetworkSettings.Networks {
-			addr := NetworkAddr{Name: strings.TrimPrefix(name, project+"_")}
+			addr := engine.NetworkAddr{Name: strings.TrimPrefix(name, project+"_")}
 			if ep != nil && ep.IPAddress.IsValid() {
 				addr.IP = ep.IPAddress.String()
 			}
@@ -197,7 +138,7 @@ func serviceStatus(c container.Summary, project string) ServiceStatus {
 		if p.PublicPort == 0 {
 			continue
 		}
-		pp := PublishedPort{Container: p.PrivatePort, Host: p.PublicPort, Protocol: p.Type}
+		pp := engine.PublishedPort{Container: p.PrivatePort, Host: p.PublicPort, Protocol: p.Type}
 		if p.IP.IsValid() {
 			pp.HostIP = p.IP.String()
 		}
@@ -212,9 +153,9 @@ func serviceStatus(c container.Summary, project string) ServiceStatus {
 	return s
 }
 
-// States returns the state of every lab instance of this engine's
-// namespace, with two Docker calls whatever the number of labs.
-func (e *Engine) States(ctx context.Context) (map[Ref]State, error) {
+// Instances returns every lab instance of this engine's namespace with its
+// state, with two Docker calls whatever the number of labs.
+func (e *Engine) Instances(ctx context.Context) ([]engine.Instance, error) {
 	filter := client.Filters{}.Add("label", LabelNamespace+"="+e.namespace)
 	containers, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
@@ -228,14 +169,15 @@ func (e *Engine) States(ctx context.Context) (map[Ref]State, error) {
 	for _, v := range vols.Items {
 		ready[v.Labels[LabelProject]] = true
 	}
-	byRef := map[Ref][]ServiceStatus{}
+	byRef := map[engine.Ref][]engine.ServiceStatus{}
 	for _, c := range containers.Items {
-		ref := Ref{Repo: c.Labels[LabelRepo], Lab: c.Labels[LabelLab], Instance: c.Labels[LabelInstance]}
-		byRef[ref] = append(byRef[ref], ServiceStatus{State: string(c.State)})
+		ref := refOf(c.Labels)
+		byRef[ref] = append(byRef[ref], engine.ServiceStatus{State: string(c.State)})
 	}
-	out := map[Ref]State{}
+	out := make([]engine.Instance, 0, len(byRef))
 	for ref, services := range byRef {
-		out[ref] = deriveState(true, ready[e.Project(ref)], services, e.busy(ref))
+		out = append(out, engine.Instance{Ref: ref, State: deriveState(true, ready[e.Project(ref)], services, e.busy(ref))})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Ref.String() < out[j].Ref.String() })
 	return out, nil
 }

@@ -1,11 +1,10 @@
-package engine
+package local
 
 import (
 	"context"
 	"fmt"
 	"maps"
 	"net/netip"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -15,85 +14,16 @@ import (
 	"github.com/docker/compose/v5/pkg/api"
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
-
-// UpOptions tune a start.
-type UpOptions struct {
-	Instance string   // empty for the default instance
-	Trusted  bool     // the lab's repository is trusted: its risks are accepted
-	Progress Progress // receives every step
-	// Flag is the instance's flag, for a lab that declares one; a fresh
-	// random flag is made when it is empty.
-	Flag string
-}
-
-// MissingImagesError lists the images a lab needs that are not on this
-// machine (and that no build: section provides).
-type MissingImagesError struct {
-	Images map[string][]string // image -> services
-}
-
-func (e *MissingImagesError) Error() string {
-	names := sortedKeys(e.Images)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = fmt.Sprintf("%s (service %s)", n, strings.Join(e.Images[n], ", "))
-	}
-	return fmt.Sprintf("%d image(s) missing on this machine: %s; pull, load or build them first (nothing was started)", len(names), strings.Join(parts, "; "))
-}
-
-// UntrustedError lists what a lab from an untrusted repository asks for.
-type UntrustedError struct {
-	Repo  string
-	Risks []lab.Risk
-}
-
-func (e *UntrustedError) Error() string {
-	parts := make([]string, len(e.Risks))
-	for i, r := range e.Risks {
-		parts[i] = r.String()
-	}
-	return fmt.Sprintf("repository %s is not trusted and this lab asks for: %s; trust the repository (dsp repo trust %q) to start it", e.Repo, strings.Join(parts, "; "), e.Repo)
-}
-
-// SubnetInUseError names what already holds a subnet the lab wants.
-type SubnetInUseError struct {
-	Network string // the lab's network
-	Subnet  string
-	Holder  string // "lab REPO/LAB (network NAME)" or "Docker network NAME"
-}
-
-func (e *SubnetInUseError) Error() string {
-	return fmt.Sprintf("network %s wants subnet %s, which overlaps %s; stop it first", e.Network, e.Subnet, e.Holder)
-}
-
-// StepError says which step of a start failed.
-type StepError struct {
-	Step   Step
-	Target string
-	Err    error
-}
-
-func (e *StepError) Error() string {
-	if e.Target != "" {
-		return fmt.Sprintf("%s %s failed: %v", e.Step, e.Target, e.Err)
-	}
-	return fmt.Sprintf("%s failed: %v", e.Step, e.Err)
-}
-
-func (e *StepError) Unwrap() error { return e.Err }
 
 // Up starts a lab: it checks everything first, builds what must be built,
 // creates and starts the containers, copies files and runs the wrapper
 // actions. When any step fails, or ctx is cancelled, everything the start
 // created is removed and the error names the step.
-func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
-	ref := Ref{Repo: l.Repo, Lab: l.Name, Instance: opts.Instance}
-	if ref.Instance == "" {
-		ref.Instance = DefaultInstance
-	}
-	unlock, err := e.lock(ref, "up")
+func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine.UpOptions) error {
+	unlock, err := e.lock(ref, opUp)
 	if err != nil {
 		return err
 	}
@@ -105,23 +35,23 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 		return err
 	}
 	switch st.State {
-	case StateRunning:
-		progress.emit(StepDone, "", StatusInfo, "already running")
+	case engine.StateRunning:
+		progress.Emit(engine.StepDone, "", engine.StatusInfo, "already running")
 		return nil
-	case StateStopped:
+	case engine.StateStopped:
 	default:
-		progress.emit(StepCheck, "", StatusInfo, fmt.Sprintf("the lab is %s: removing what is left before starting", st.State))
+		progress.Emit(engine.StepCheck, "", engine.StatusInfo, fmt.Sprintf("the lab is %s: removing what is left before starting", st.State))
 		if err := e.remove(ctx, ref, l, progress); err != nil {
 			return err
 		}
 	}
 
 	if err := e.preflight(ctx, l, ref, opts); err != nil {
-		progress.emit(StepCheck, "", StatusError, err.Error())
+		progress.Emit(engine.StepCheck, "", engine.StatusError, err.Error())
 		return err
 	}
-	if err := e.buildMissing(ctx, l, progress); err != nil {
-		progress.emit(StepBuild, "", StatusError, err.Error())
+	if err := e.Build(ctx, l, engine.BuildOptions{Progress: progress}); err != nil {
+		progress.Emit(engine.StepBuild, "", engine.StatusError, err.Error())
 		return err
 	}
 
@@ -135,22 +65,22 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) error {
 		e.rollback(ctx, ref, l, progress)
 		return err
 	}
-	progress.emit(StepDone, "", StatusDone, fmt.Sprintf("lab %s started in %s", ref, time.Since(started).Round(10*time.Millisecond)))
+	progress.Emit(engine.StepDone, "", engine.StatusDone, fmt.Sprintf("lab %s started in %s", ref, time.Since(started).Round(10*time.Millisecond)))
 	return nil
 }
 
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
-func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, flags []string, progress Progress) error {
+func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []string, progress engine.Progress) error {
 	if err := e.createAndStart(ctx, l, ref, progress); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return &StepError{Step: StepContainer, Err: err}
+		return &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
 	containers, err := e.serviceContainers(ctx, e.Project(ref))
 	if err != nil {
-		return &StepError{Step: StepContainer, Err: err}
+		return &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
 	if err := e.copyFiles(ctx, l, containers, false, progress); err != nil {
 		return err
@@ -162,7 +92,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, flags []string,
 		return err
 	}
 	if err := e.markReady(ctx, ref, l, flags); err != nil {
-		return &StepError{Step: StepDone, Err: err}
+		return &engine.StepError{Step: engine.StepDone, Err: err}
 	}
 	return nil
 }
@@ -170,12 +100,12 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref Ref, flags []string,
 // createAndStart creates the networks and containers and starts them. When
 // a dynamically chosen subnet was taken meanwhile by another start, it
 // removes what it made and tries again with other subnets.
-func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref Ref, progress Progress) error {
+func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, progress engine.Progress) error {
 	timeout := stopTimeout(l)
 	for attempt := 1; ; attempt++ {
 		project := e.runProject(l, ref)
 		if err := e.assignSubnets(ctx, project); err != nil {
-			return &StepError{Step: StepNetwork, Err: err}
+			return &engine.StepError{Step: engine.StepNetwork, Err: err}
 		}
 		svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
 		if err != nil {
@@ -186,34 +116,34 @@ func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref Ref, progre
 			Start:  api.StartOptions{Project: project},
 		})
 		if isPoolOverlap(err) && attempt < 5 {
-			progress.emit(StepNetwork, "", StatusInfo, "a subnet was taken by another start meanwhile: trying others")
+			progress.Emit(engine.StepNetwork, "", engine.StatusInfo, "a subnet was taken by another start meanwhile: trying others")
 			if rerr := e.remove(ctx, ref, l, nil); rerr != nil {
-				return &StepError{Step: StepNetwork, Err: rerr}
+				return &engine.StepError{Step: engine.StepNetwork, Err: rerr}
 			}
 			continue
 		}
 		if err != nil {
-			return &StepError{Step: StepContainer, Err: err}
+			return &engine.StepError{Step: engine.StepContainer, Err: err}
 		}
 		return nil
 	}
 }
 
 // rollback removes what a failed start created, even when ctx is cancelled.
-func (e *Engine) rollback(ctx context.Context, ref Ref, l *lab.Lab, progress Progress) {
-	progress.emit(StepRollback, "", StatusWorking, "removing what the failed start created")
+func (e *Engine) rollback(ctx context.Context, ref engine.Ref, l *lab.Lab, progress engine.Progress) {
+	progress.Emit(engine.StepRollback, "", engine.StatusWorking, "removing what the failed start created")
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	if err := e.remove(cleanup, ref, l, progress); err != nil {
-		progress.emit(StepRollback, "", StatusError, err.Error())
+		progress.Emit(engine.StepRollback, "", engine.StatusError, err.Error())
 		return
 	}
-	progress.emit(StepRollback, "", StatusDone, "nothing of the failed start is left")
+	progress.Emit(engine.StepRollback, "", engine.StatusDone, "nothing of the failed start is left")
 }
 
 // runProject returns the lab's compose project named and labelled for the
 // instance. The lab's own project is not modified.
-func (e *Engine) runProject(l *lab.Lab, ref Ref) *types.Project {
+func (e *Engine) runProject(l *lab.Lab, ref engine.Ref) *types.Project {
 	p := *l.Project
 	p.Name = e.Project(ref)
 	labels := e.labels(ref, l.Dir)
@@ -270,51 +200,66 @@ func mergeLabels[M ~map[string]string](base M, extra map[string]string) M {
 }
 
 // preflight checks everything that can be checked before creating anything.
-func (e *Engine) preflight(ctx context.Context, l *lab.Lab, ref Ref, opts UpOptions) error {
-	progress := opts.Progress
-	progress.emit(StepCheck, "", StatusWorking, "checking permissions, files, images and subnets")
-	if l.Project == nil {
-		return fmt.Errorf("lab %s has no usable compose file", ref)
+func (e *Engine) preflight(ctx context.Context, l *lab.Lab, ref engine.Ref, opts engine.UpOptions) error {
+	opts.Progress.Emit(engine.StepCheck, "", engine.StatusWorking, "checking permissions, files, images and subnets")
+	if err := engine.CheckLab(l, opts); err != nil {
+		return err
 	}
-	if risks := l.Risks(); len(risks) > 0 && !opts.Trusted {
-		return &UntrustedError{Repo: l.Repo, Risks: risks}
+	if err := e.checkImages(ctx, l); err != nil {
+		return err
 	}
-	for _, f := range l.Files {
-		if _, err := os.Stat(f.Source); err != nil {
-			return fmt.Errorf("service %s: file to copy to %s: %w", f.Service, f.Target, err)
-		}
+	if err := e.checkSubnets(ctx, l, ref); err != nil {
+		return err
 	}
+	opts.Progress.Emit(engine.StepCheck, "", engine.StatusDone, "ready to start")
+	return nil
+}
+
+// checkImages lists, in one error, the images the lab needs that are not
+// here and that no build: section provides.
+func (e *Engine) checkImages(ctx context.Context, l *lab.Lab) error {
 	missing := map[string][]string{}
 	present := map[string]bool{}
-	for _, s := range l.Services {
+	for _, s := range l.Services() {
 		if s.Build != "" || present[s.Image] {
 			continue
 		}
 		if _, seen := missing[s.Image]; !seen {
-			if _, err := e.docker.ImageInspect(ctx, s.Image); err == nil {
+			ok, err := e.hasImage(ctx, s.Image)
+			if err != nil {
+				return err
+			}
+			if ok {
 				present[s.Image] = true
 				continue
-			} else if !isNotFound(err) {
-				return fmt.Errorf("inspect image %s: %w", s.Image, err)
 			}
 		}
 		missing[s.Image] = append(missing[s.Image], s.Name)
 	}
 	if len(missing) > 0 {
-		return &MissingImagesError{Images: missing}
+		return &engine.MissingImagesError{Images: missing}
 	}
-	if err := e.checkSubnets(ctx, l, ref); err != nil {
-		return err
-	}
-	progress.emit(StepCheck, "", StatusDone, "ready to start")
 	return nil
+}
+
+// hasImage reports whether an image is on the engine.
+func (e *Engine) hasImage(ctx context.Context, image string) (bool, error) {
+	_, err := e.docker.ImageInspect(ctx, image)
+	switch {
+	case err == nil:
+		return true, nil
+	case cerrdefs.IsNotFound(err):
+		return false, nil
+	default:
+		return false, fmt.Errorf("inspect image %s: %w", image, err)
+	}
 }
 
 // checkSubnets refuses subnets that overlap an existing Docker network, and
 // names the running lab that holds it.
-func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref Ref) error {
+func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref engine.Ref) error {
 	want := map[string]netip.Prefix{}
-	for _, n := range l.Networks {
+	for _, n := range l.Networks() {
 		if n.Subnet == "" || n.External {
 			continue
 		}
@@ -341,12 +286,12 @@ func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref Ref) error {
 				}
 				holder := "Docker network " + n.Name
 				if n.Labels[LabelManaged] == "true" {
-					other := Ref{Repo: n.Labels[LabelRepo], Lab: n.Labels[LabelLab], Instance: n.Labels[LabelInstance]}
+					other := refOf(n.Labels)
 					holder = fmt.Sprintf("running lab %s (network %s, %s)", other, n.Labels[api.NetworkLabel], c.Subnet)
 				} else {
 					holder += " (" + c.Subnet.String() + ")"
 				}
-				return &SubnetInUseError{Network: name, Subnet: prefix.String(), Holder: holder}
+				return &engine.SubnetInUseError{Network: name, Subnet: prefix.String(), Holder: holder}
 			}
 		}
 	}
@@ -368,7 +313,7 @@ func (e *Engine) serviceContainers(ctx context.Context, project string) (map[str
 
 // markReady records in Docker that the start completed: a labelled volume
 // that exists exactly while the instance is fully started.
-func (e *Engine) markReady(ctx context.Context, ref Ref, l *lab.Lab, flags []string) error {
+func (e *Engine) markReady(ctx context.Context, ref engine.Ref, l *lab.Lab, flags []string) error {
 	labels := e.labels(ref, l.Dir)
 	labels[LabelReady] = "true"
 	if len(flags) > 0 {
@@ -387,24 +332,13 @@ func (e *Engine) isReady(ctx context.Context, project string) (bool, error) {
 	if err == nil {
 		return true, nil
 	}
-	if isNotFound(err) {
+	if cerrdefs.IsNotFound(err) {
 		return false, nil
 	}
 	return false, fmt.Errorf("inspect lab marker: %w", err)
 }
 
 func readyVolume(project string) string { return project + "_dsp-ready" }
-
-func isNotFound(err error) bool {
-	if err == nil {
-		return false
-	}
-	if cerrdefs.IsNotFound(err) {
-		return true
-	}
-	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "no such") || strings.Contains(msg, "not found")
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"bytes"
@@ -9,25 +9,29 @@ import (
 
 	"github.com/docker/compose/v5/pkg/api"
 
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // Build builds the images of the lab's build: sections. With all false it
 // builds only the images that are missing.
-func (e *Engine) Build(ctx context.Context, l *lab.Lab, all bool, progress Progress) error {
+func (e *Engine) Build(ctx context.Context, l *lab.Lab, opts engine.BuildOptions) error {
 	if l.Project == nil {
 		return fmt.Errorf("lab %s has no usable compose file", l.ID())
 	}
+	progress := opts.Progress
 	var services []string
-	for _, s := range l.Services {
+	for _, s := range l.Services() {
 		if s.Build == "" {
 			continue
 		}
-		if !all {
-			if _, err := e.docker.ImageInspect(ctx, s.Image); err == nil {
+		if !opts.All {
+			present, err := e.hasImage(ctx, s.Image)
+			if err != nil {
+				return err
+			}
+			if present {
 				continue
-			} else if !isNotFound(err) {
-				return fmt.Errorf("inspect image %s: %w", s.Image, err)
 			}
 		}
 		services = append(services, s.Name)
@@ -36,27 +40,25 @@ func (e *Engine) Build(ctx context.Context, l *lab.Lab, all bool, progress Progr
 		return nil
 	}
 	for _, s := range services {
-		progress.emit(StepBuild, s, StatusWorking, "building image")
+		progress.Emit(engine.StepBuild, s, engine.StatusWorking, "building image")
 	}
 	svc, err := e.compose(&composeEvents{progress: progress, project: l.Project.Name})
 	if err != nil {
 		return err
 	}
-	out := &lineWriter{emit: func(line string) { progress.emit(StepBuild, "", StatusInfo, line) }}
-	// Compose's Build changes the project it is given: give it a copy.
-	err = svc.Build(ctx, e.runProject(l, RefOf(l)), api.BuildOptions{Services: services, Out: out, Progress: "plain"})
+	out := &lineWriter{emit: func(line string) { progress.Emit(engine.StepBuild, "", engine.StatusInfo, line) }}
+	// Compose's Build changes the project it is given: give it a copy (an
+	// image is built once for every instance of the lab).
+	project := e.runProject(l, engine.Ref{Repo: l.Repo, Lab: l.Name, Instance: engine.DefaultInstance})
+	err = svc.Build(ctx, project, api.BuildOptions{Services: services, Out: out, Progress: "plain"})
 	out.Flush()
 	if err != nil {
-		return &StepError{Step: StepBuild, Target: strings.Join(services, ", "), Err: err}
+		return &engine.StepError{Step: engine.StepBuild, Target: strings.Join(services, ", "), Err: err}
 	}
 	for _, s := range services {
-		progress.emit(StepBuild, s, StatusDone, "image built")
+		progress.Emit(engine.StepBuild, s, engine.StatusDone, "image built")
 	}
 	return nil
-}
-
-func (e *Engine) buildMissing(ctx context.Context, l *lab.Lab, progress Progress) error {
-	return e.Build(ctx, l, false, progress)
 }
 
 // lineWriter turns a byte stream into one call per line.

@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"context"
@@ -8,29 +8,24 @@ import (
 	"sync"
 
 	"github.com/docker/compose/v5/pkg/api"
-)
 
-// LogsOptions select what Logs prints.
-type LogsOptions struct {
-	Services []string // empty for all
-	Follow   bool
-	Tail     string // number of lines from the end, or "all"
-}
+	"github.com/dsp-lab/dsp/internal/engine"
+)
 
 // Logs writes the output of the instance's containers to w, each line
 // prefixed with its service when several services are shown.
-func (e *Engine) Logs(ctx context.Context, ref Ref, opts LogsOptions, w io.Writer) error {
+func (e *Engine) Logs(ctx context.Context, ref engine.Ref, opts engine.LogsOptions, w io.Writer) error {
 	project := e.Project(ref)
 	containers, err := e.serviceContainers(ctx, project)
 	if err != nil {
 		return err
 	}
 	if len(containers) == 0 {
-		return fmt.Errorf("lab %s is not running", ref)
+		return &engine.NotRunningError{Ref: ref}
 	}
 	for _, s := range opts.Services {
 		if _, ok := containers[s]; !ok {
-			return fmt.Errorf("lab %s has no container for service %q (services: %s)", ref, s, strings.Join(sortedKeys(containers), ", "))
+			return &engine.NoServiceError{Lab: ref.String(), Service: s, Services: sortedKeys(containers)}
 		}
 	}
 	svc, err := e.compose(nil)

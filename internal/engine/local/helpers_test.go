@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/sirupsen/logrus"
 
+	"github.com/dsp-lab/dsp/internal/archive"
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -84,11 +86,21 @@ func writeLab(t *testing.T, repoDir, name string, files map[string]string) strin
 
 func loadLab(t *testing.T, dir string) *lab.Lab {
 	t.Helper()
-	l, err := lab.Load(context.Background(), dir)
+	l, _, err := lab.Load(context.Background(), dir)
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
 	return l
+}
+
+// refOfLab names an instance of l ("" for the default one).
+func refOfLab(t *testing.T, l *lab.Lab, instance string) engine.Ref {
+	t.Helper()
+	ref, err := engine.NewRef(l.Repo, l.Name, instance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }
 
 // cleanupLab makes sure a test never leaves a lab behind.
@@ -96,13 +108,13 @@ func cleanupLab(t *testing.T, e *Engine, l *lab.Lab, instance string) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		_ = e.Down(ctx, Ref{Repo: l.Repo, Lab: l.Name, Instance: instance}, l, DownOptions{})
+		_ = e.Down(ctx, refOfLab(t, l, instance), l, engine.DownOptions{})
 	})
 }
 
 // assertNothingLeft checks that no container, network or volume carries the
 // instance's labels.
-func assertNothingLeft(t *testing.T, e *Engine, ref Ref) {
+func assertNothingLeft(t *testing.T, e *Engine, ref engine.Ref) {
 	t.Helper()
 	ctx := context.Background()
 	f := projectFilter(e.Project(ref))
@@ -124,7 +136,7 @@ func assertNothingLeft(t *testing.T, e *Engine, ref Ref) {
 }
 
 // run executes argv in a service's container and returns its output.
-func run(t *testing.T, e *Engine, ref Ref, service string, argv ...string) (int, string) {
+func run(t *testing.T, e *Engine, ref engine.Ref, service string, argv ...string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -147,7 +159,7 @@ func run(t *testing.T, e *Engine, ref Ref, service string, argv ...string) (int,
 func buildStandin(t *testing.T, e *Engine, tags ...string) {
 	t.Helper()
 	var ctxTar bytes.Buffer
-	if err := tarPath(&ctxTar, "testdata/standin", "."); err != nil {
+	if err := archive.TarPath(&ctxTar, "testdata/standin", "."); err != nil {
 		t.Fatal(err)
 	}
 	res, err := e.docker.ImageBuild(context.Background(), &ctxTar, client.ImageBuildOptions{Tags: tags, Remove: true})
@@ -164,16 +176,16 @@ func buildStandin(t *testing.T, e *Engine, tags ...string) {
 // recorder collects progress events.
 type recorder struct {
 	mu     sync.Mutex
-	events []Event
+	events []engine.Event
 }
 
-func (r *recorder) add(e Event) {
+func (r *recorder) add(e engine.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, e)
 }
 
-func (r *recorder) has(step Step, target string, status EventStatus) bool {
+func (r *recorder) has(step engine.Step, target string, status engine.EventStatus) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, e := range r.events {

@@ -1,4 +1,4 @@
-package engine
+package local
 
 import (
 	"bytes"
@@ -12,31 +12,15 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/wrapper"
 )
 
-// ActionError reports a wrapper action that failed, with its output.
-type ActionError struct {
-	Service  string
-	Action   string
-	Priority int
-	ExitCode int
-	Output   string
-}
-
-func (e *ActionError) Error() string {
-	msg := fmt.Sprintf("service %s: action %s (priority %d) exited with code %d", e.Service, e.Action, e.Priority, e.ExitCode)
-	if out := strings.TrimSpace(e.Output); out != "" {
-		msg += ": " + lastLines(out, 5)
-	}
-	return msg
-}
-
 // runActions runs the lab's actions by priority, lowest first. Actions of
 // one priority run in parallel across services; within a service they run
 // one after the other in the order the lab lists them, as upstream did.
-func (e *Engine) runActions(ctx context.Context, l *lab.Lab, containers map[string]string, progress Progress) error {
+func (e *Engine) runActions(ctx context.Context, l *lab.Lab, containers map[string]string, progress engine.Progress) error {
 	if len(l.Actions) == 0 {
 		return nil
 	}
@@ -80,24 +64,24 @@ func (e *Engine) runActions(ctx context.Context, l *lab.Lab, containers map[stri
 			return firstErr
 		}
 		if err := ctx.Err(); err != nil {
-			return &StepError{Step: StepAction, Err: err}
+			return &engine.StepError{Step: engine.StepAction, Err: err}
 		}
 	}
 	return nil
 }
 
 // runAction runs one action as exec argv: never a shell built from values.
-func (e *Engine) runAction(ctx context.Context, l *lab.Lab, a lab.Action, containerID string, images *imageLabels, progress Progress) error {
+func (e *Engine) runAction(ctx context.Context, l *lab.Lab, a lab.Action, containerID string, images *imageLabels, progress engine.Progress) error {
 	target := a.Service + "/" + a.Name
 	if containerID == "" {
-		return &StepError{Step: StepAction, Target: target, Err: fmt.Errorf("service %s has no container", a.Service)}
+		return &engine.StepError{Step: engine.StepAction, Target: target, Err: fmt.Errorf("service %s has no container", a.Service)}
 	}
 	action, err := e.resolveAction(ctx, l, a, images)
 	if err != nil {
-		progress.emit(StepAction, target, StatusError, err.Error())
-		return &StepError{Step: StepAction, Target: target, Err: err}
+		progress.Emit(engine.StepAction, target, engine.StatusError, err.Error())
+		return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 	}
-	progress.emit(StepAction, target, StatusWorking, describeAction(action))
+	progress.Emit(engine.StepAction, target, engine.StatusWorking, describeAction(action))
 
 	builtin := wrapper.IsBuiltin(a.Name)
 	if builtin && action.Command == "" {
@@ -105,26 +89,27 @@ func (e *Engine) runAction(ctx context.Context, l *lab.Lab, a lab.Action, contai
 	}
 	argv, err := action.Argv()
 	if err != nil {
-		return &StepError{Step: StepAction, Target: target, Err: err}
+		return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 	}
 	code, output, err := e.exec(ctx, containerID, argv, action.Background, func(line string) {
-		progress.emit(StepAction, target, StatusInfo, line)
+		progress.Emit(engine.StepAction, target, engine.StatusInfo, line)
 	})
-	if builtin && ((err == nil && (code == 126 || code == 127)) || (err != nil && strings.Contains(err.Error(), "executable file not found"))) {
-		// The image has no script of its own for a built-in action.
-		progress.emit(StepAction, target, StatusInfo, fmt.Sprintf("the image has no %s: using dsp's built-in %s", argv[0], a.Name))
+	if builtin && err == nil && (code == 126 || code == 127) {
+		// The image has no script of its own for a built-in action: the
+		// runtime could not run it (126) or found nothing to run (127).
+		progress.Emit(engine.StepAction, target, engine.StatusInfo, fmt.Sprintf("the image has no %s: using dsp's built-in %s", argv[0], a.Name))
 		return e.runBuiltin(ctx, a, action, containerID, progress)
 	}
 	if err != nil {
-		progress.emit(StepAction, target, StatusError, err.Error())
-		return &StepError{Step: StepAction, Target: target, Err: err}
+		progress.Emit(engine.StepAction, target, engine.StatusError, err.Error())
+		return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 	}
 	if code != 0 {
-		aerr := &ActionError{Service: a.Service, Action: a.Name, Priority: a.Priority, ExitCode: code, Output: output}
-		progress.emit(StepAction, target, StatusError, aerr.Error())
+		aerr := &engine.ActionError{Service: a.Service, Action: a.Name, Priority: a.Priority, ExitCode: code, Output: output}
+		progress.Emit(engine.StepAction, target, engine.StatusError, aerr.Error())
 		return aerr
 	}
-	progress.emit(StepAction, target, StatusDone, "done")
+	progress.Emit(engine.StepAction, target, engine.StatusDone, "done")
 	return nil
 }
 
@@ -151,35 +136,35 @@ func (e *Engine) resolveAction(ctx context.Context, l *lab.Lab, a lab.Action, im
 }
 
 // runBuiltin runs dsp's own exec and ctf actions.
-func (e *Engine) runBuiltin(ctx context.Context, a lab.Action, action wrapper.Action, containerID string, progress Progress) error {
+func (e *Engine) runBuiltin(ctx context.Context, a lab.Action, action wrapper.Action, containerID string, progress engine.Progress) error {
 	target := a.Service + "/" + a.Name
 	switch a.Name {
 	case wrapper.BuiltinExec:
 		argv, err := wrapper.ExecArgv(action)
 		if err != nil {
-			return &StepError{Step: StepAction, Target: target, Err: err}
+			return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 		}
 		code, output, err := e.exec(ctx, containerID, argv, action.Background, func(line string) {
-			progress.emit(StepAction, target, StatusInfo, line)
+			progress.Emit(engine.StepAction, target, engine.StatusInfo, line)
 		})
 		if err != nil {
-			return &StepError{Step: StepAction, Target: target, Err: err}
+			return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 		}
 		if code != 0 {
-			aerr := &ActionError{Service: a.Service, Action: a.Name, Priority: a.Priority, ExitCode: code, Output: output}
-			progress.emit(StepAction, target, StatusError, aerr.Error())
+			aerr := &engine.ActionError{Service: a.Service, Action: a.Name, Priority: a.Priority, ExitCode: code, Output: output}
+			progress.Emit(engine.StepAction, target, engine.StatusError, aerr.Error())
 			return aerr
 		}
 	case wrapper.BuiltinCTF:
 		path, flag, err := wrapper.CTFTarget(action)
 		if err != nil {
-			return &StepError{Step: StepAction, Target: target, Err: err}
+			return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 		}
 		if err := e.writeFile(ctx, containerID, path, []byte(flag+"\n"), 0o644); err != nil {
-			return &StepError{Step: StepAction, Target: target, Err: err}
+			return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 		}
 	}
-	progress.emit(StepAction, target, StatusDone, "done")
+	progress.Emit(engine.StepAction, target, engine.StatusDone, "done")
 	return nil
 }
 
@@ -312,12 +297,4 @@ func secretArg(action, arg string) bool {
 		}
 	}
 	return false
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, " | ")
 }

@@ -1,24 +1,22 @@
-package engine
+package local
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/ctf"
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // LabelFlags holds, on a started instance's ready marker, the hashes of the
 // flags a user may submit (comma separated).
 const LabelFlags = "io.dsp.flags"
-
-// ErrNoFlag means a lab plants no flag, so there is nothing to submit.
-var ErrNoFlag = errors.New("this lab plants no flag")
 
 // plantFlag returns the lab as it runs with its flag, the flag, and the hashes of the
 // flags a user may submit: the instance's fresh flag and the literal flags
@@ -46,11 +44,11 @@ func plantFlag(l *lab.Lab, flag string) (*lab.Lab, string, []string, error) {
 
 // hideFlag keeps the instance's flag out of progress messages, which
 // students see: an action's arguments and output may carry it.
-func hideFlag(progress Progress, flag string) Progress {
+func hideFlag(progress engine.Progress, flag string) engine.Progress {
 	if progress == nil || flag == "" {
 		return progress
 	}
-	return func(ev Event) {
+	return func(ev engine.Event) {
 		ev.Message = strings.ReplaceAll(ev.Message, flag, "•••")
 		progress(ev)
 	}
@@ -59,17 +57,17 @@ func hideFlag(progress Progress, flag string) Progress {
 // SubmitFlag reports whether flag is one of the running instance's flags.
 // It returns a *NotRunningError when the instance is not fully started and
 // ErrNoFlag when its lab plants none.
-func (e *Engine) SubmitFlag(ctx context.Context, ref Ref, flag string) (bool, error) {
+func (e *Engine) SubmitFlag(ctx context.Context, ref engine.Ref, flag string) (bool, error) {
 	v, err := e.docker.VolumeInspect(ctx, readyVolume(e.Project(ref)), client.VolumeInspectOptions{})
-	if isNotFound(err) {
-		return false, &NotRunningError{Ref: ref}
+	if cerrdefs.IsNotFound(err) {
+		return false, &engine.NotRunningError{Ref: ref}
 	}
 	if err != nil {
 		return false, fmt.Errorf("read the flags of %s: %w", ref, err)
 	}
 	list := v.Volume.Labels[LabelFlags]
 	if list == "" {
-		return false, ErrNoFlag
+		return false, engine.ErrNoFlag
 	}
 	return ctf.Matches(flag, strings.Split(list, ",")), nil
 }
