@@ -1,277 +1,90 @@
 // The dsp HTTP API: types and a small fetch wrapper.
+// The types are aliases of the ones generated from the OpenAPI document
+// (internal/server/openapi.json → src/generated/openapi.d.ts, `npm run
+// gen:types`), so the UI cannot use a field the document does not describe.
 // Every non-GET request carries X-DSP-Request: 1 (the server's CSRF guard);
 // errors come back as {"error": "...", "field": "..."} and become ApiError.
 // A 401 anywhere (except the login call itself) sends the user to the login page.
+import type { components, operations } from './generated/openapi';
 
-export type LabState =
-  | 'stopped'
-  | 'starting'
-  | 'stopping'
-  | 'running'
-  | 'degraded'
-  | 'incomplete'
-  | 'unknown';
+type Schemas = components['schemas'];
 
-export interface Label {
-  name: string;
-  description?: string;
-  color?: string;
-}
+/** The JSON body a documented operation answers with a status code. */
+type Answer<Op extends keyof operations, Code extends keyof operations[Op]['responses']> =
+  operations[Op]['responses'][Code] extends { content: { 'application/json': infer T } } ? T : never;
 
-export interface LabSummary {
-  name: string;
-  title: string;
-  description: string;
-  format: 'upstream' | 'native';
-  labels: Label[] | null;
-  state: LabState;
-  valid: boolean;
-  errors: string[] | null;
-  /** the gist of the lab's last test or checks run; null when never tested */
-  lastTest?: TestSummary | null;
-}
-
+export type LabState = Schemas['LabState'];
+export type EngineState = Schemas['EngineState'];
+export type Label = Schemas['Label'];
+export type LabSummary = Schemas['CatalogueLab'];
 /** A lab's last test or checks run, summed up for the catalogue. */
-export interface TestSummary {
-  mode: 'test' | 'checks';
-  status: TestStatus;
-  started: string;
-  /** failed steps */
-  failed: number;
-}
-
-export interface Repository {
-  name: string;
-  dir: string;
-  personal: boolean;
-  trusted: boolean;
-}
-
-export interface RepositoryWithLabs extends Repository {
-  labs: LabSummary[] | null;
-}
-
-export interface LabList {
-  home: string;
-  repositories: RepositoryWithLabs[] | null;
-}
-
-export interface ServicePort {
-  container: number;
-  host: string | number;
-  hostIP?: string;
-  protocol?: string;
-}
-
-export interface ServiceNetwork {
-  name: string;
-  ip: string;
-}
-
-export interface ServiceDef {
-  name: string;
-  image: string;
-  build?: string;
-  networks: ServiceNetwork[] | null;
-  ports: ServicePort[] | null;
-  capAdd?: string[] | null;
-  privileged?: boolean;
-  shell?: boolean;
-}
-
-export interface NetworkDef {
-  name: string;
-  subnet: string;
-  written?: string;
-  color?: string;
-}
-
-export interface ActionArg {
-  name: string;
-  value: unknown;
-  type?: string;
-}
-
-export interface ActionDef {
-  service: string;
-  priority: number;
-  name: string;
-  command?: string;
-  args: ActionArg[] | null;
-}
-
-export interface ServiceStatus {
-  name: string;
-  container: string;
-  containerId?: string;
-  image: string;
-  state: string;
-  status?: string;
-  health?: string;
-  networks: ServiceNetwork[] | null;
-  ports: ServicePort[] | null;
-}
-
-export interface NetworkStatus {
-  name: string;
-  dockerName?: string;
-  id?: string;
-  subnet: string;
-}
-
-export interface LabStatus {
-  repo: string;
-  lab: string;
-  instance?: string;
-  project?: string;
-  state: LabState;
-  operation?: string;
-  services: ServiceStatus[] | null;
-  networks: NetworkStatus[] | null;
-}
-
-export interface Risk {
-  service: string;
-  what: string;
-}
-
-export type CheckKind = 'command' | 'tcp' | 'http' | 'healthy';
-
+export type TestSummary = Schemas['TestSummary'];
+export type Repository = Schemas['Repository'];
+export type RepositoryWithLabs = Schemas['CatalogueRepo'];
+export type LabList = Schemas['Catalogue'];
+/** A published port as the lab defines it. */
+export type ServicePort = Schemas['Port'];
+/** A published port of a running container. */
+export type PublishedPort = Schemas['PublishedPort'];
+export type ServiceNetwork = Schemas['ServiceNetwork'];
+export type ServiceDef = Schemas['Service'];
+export type NetworkDef = Schemas['Network'];
+export type ActionArg = Schemas['ActionArg'];
+export type ActionDef = Schemas['Action'];
+export type ServiceStatus = Schemas['ServiceStatus'];
+export type NetworkStatus = Schemas['NetworkStatus'];
+export type LabStatus = Schemas['Status'];
+export type Risk = Schemas['Risk'];
 /** A check of a running lab (x-dsp.checks). */
-export interface CheckDef {
-  name: string;
-  service: string;
-  kind: CheckKind;
-  command?: string[] | null;
-  target?: string;
-  exitCode: number;
-  status?: number;
-  match?: string;
-  /** tcp and http: passes when the service cannot connect */
-  unreachable?: boolean;
-  /** nanoseconds */
-  timeout: number;
-}
-
+export type CheckDef = Schemas['Check'];
+export type CheckKind = CheckDef['kind'];
 /** The lab's solution script (x-dsp.solve). */
-export interface SolveDef {
-  service: string;
-  script?: string;
-  command?: string[] | null;
-  timeout: number;
-}
-
-export type TestStatus = 'passed' | 'failed' | 'skipped';
-
-export interface TestStep {
-  kind: string;
-  name: string;
-  status: TestStatus;
-  durationMs: number;
-  message?: string;
-  output?: string;
-}
-
+export type SolveDef = Schemas['Solve'];
+export type TestStatus = Schemas['TestStatus'];
+export type TestStep = Schemas['Step'];
 /** The last test (mode "test") or checks run (mode "checks") of a lab. */
-export interface TestReport {
-  repo: string;
-  lab: string;
-  mode: 'test' | 'checks';
-  instance: string;
-  status: TestStatus;
-  started: string;
-  durationMs: number;
-  steps: TestStep[] | null;
+export type TestReport = Schemas['Report'];
+export type FlagResult = Schemas['FlagResult'];
+export type LabDetail = Schemas['Details'];
+/** A running (not stopped) instance of a lab and its state. */
+export type LabInstance = Schemas['LabInstance'];
+export type LabImage = Schemas['LabImage'];
+export type LocalImage = Schemas['Image'];
+export type Settings = Schemas['Settings'];
+/** One line of an operation's progress. */
+export type ProgressEvent = Schemas['Event'];
+export type StepStatus = ProgressEvent['status'];
+export type Operation = Schemas['Operation'];
+export type OperationKind = Schemas['OperationKind'];
+export type OperationState = Operation['state'];
+export type OperationStarted = Schemas['OperationAccepted'];
+export type LabOperationStarted = Schemas['LabOperationAccepted'];
+export type UploadResult = Schemas['UploadResult'];
+/** Data of the server-sent events (events.ts). */
+export type StateEvent = Schemas['StateEvent'];
+export type ProgressMessage = Schemas['ProgressEvent'];
+export type OperationMessage = Schemas['OperationEvent'];
+
+// ---- instances -------------------------------------------------------------
+
+/** The instance of a user who never names one. */
+export const DEFAULT_INSTANCE = 'default';
+/** The instance a "Test lab" run starts and removes. */
+export const TEST_INSTANCE = 'test';
+/** The shape of an instance name (openapi.json's InstanceName). */
+export const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** Why a name cannot be an instance name, or '' when it can. */
+export function instanceNameProblem(name: string): string {
+  if (name === '') return 'Give the new instance a name.';
+  if (name.length > 32) return 'At most 32 characters.';
+  if (!INSTANCE_NAME.test(name)) return 'Lower-case letters, digits and “-” only, starting with a letter or digit.';
+  return '';
 }
 
-export interface FlagResult {
-  correct: boolean;
-  message: string;
-}
-
-export interface LabDetail {
-  id: string;
-  repo: string;
-  name: string;
-  title: string;
-  description: string;
-  goal: string;
-  solution: string;
-  readme: string;
-  textFormat: 'html' | 'markdown';
-  author: string;
-  format?: 'upstream' | 'native';
-  labels: Label[] | null;
-  services: ServiceDef[] | null;
-  networks: NetworkDef[] | null;
-  actions: ActionDef[] | null;
-  files: unknown[] | null;
-  images: string[] | null;
-  risks: Risk[] | null;
-  trusted: boolean;
-  valid: boolean;
-  errors: string[] | null;
-  state: LabState;
-  status?: LabStatus | null;
-  checks?: CheckDef[] | null;
-  solve?: SolveDef | null;
-  flag?: { prefix: string } | null;
-  lastTest?: TestReport | null;
-  /** not in the contract: accepted when the server says which operation runs */
-  operation?: string | { id: string } | null;
-}
-
-export interface LabImage {
-  name: string;
-  services: string[] | null;
-  build: boolean;
-  present: boolean;
-  size: number;
-}
-
-export interface LocalImage {
-  id: string;
-  tags: string[] | null;
-  size: number;
-  created: number;
-  usedBy: string[] | null;
-  neededBy: string[] | null;
-}
-
-export interface Settings {
-  home: string;
-  personalRepo: string;
-  repositories: Repository[] | null;
-  docker: { version: string; apiVersion: string } | null;
-}
-
-export type StepStatus = 'working' | 'done' | 'warning' | 'error' | 'info';
-
-export interface ProgressEvent {
-  time: string;
-  step: string;
-  target: string;
-  status: StepStatus;
-  message: string;
-  percent?: number;
-}
-
-export type OperationState = 'running' | 'done' | 'failed';
-
-export interface OperationStarted {
-  operation: string;
-  kind: string;
-  lab: string;
-}
-
-export interface Operation {
-  id: string;
-  kind: string;
-  lab: string;
-  image?: string;
-  state: OperationState;
-  error?: string;
-  events: ProgressEvent[] | null;
+/** The instance named in an answer or event, for servers that name none: the default one. */
+export function instanceOf(x: { instance?: string | null }): string {
+  return x.instance || DEFAULT_INSTANCE;
 }
 
 export class ApiError extends Error {
@@ -326,36 +139,54 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 const enc = encodeURIComponent;
 export const labPath = (repo: string, lab: string) => `/api/labs/${enc(repo)}/${enc(lab)}`;
 
+/** `?instance=NAME` for another instance than the default one (whose requests name none). */
+export function instanceQuery(instance: string | undefined, sep: '?' | '&' = '?'): string {
+  return instance && instance !== DEFAULT_INSTANCE ? `${sep}instance=${enc(instance)}` : '';
+}
+
 /** "repo/lab" → [repo, lab]; repository names never contain a slash. */
 export function splitLabId(id: string): [string, string] {
   const i = id.indexOf('/');
   return i < 0 ? ['', id] : [id.slice(0, i), id.slice(i + 1)];
 }
 
-/** The UI route of a lab page. */
-export const labHref = (repo: string, lab: string) => `#/lab/${enc(repo)}/${enc(lab)}`;
+/** The UI route of a lab page (of one of its instances: the default one needs no query). */
+export const labHref = (repo: string, lab: string, instance?: string) =>
+  `#/lab/${enc(repo)}/${enc(lab)}${instanceQuery(instance)}`;
 export const labHrefFromId = (id: string) => labHref(...splitLabId(id));
+
+type LabAction = 'up' | 'down' | 'build' | 'checks';
+const labOperation = (repo: string, lab: string, action: LabAction, instance?: string) =>
+  request<LabOperationStarted>('POST', `${labPath(repo, lab)}/${action}${action === 'build' ? '' : instanceQuery(instance)}`);
+
+/** Lab details, with the fields that servers from before instances leave out filled in. */
+async function labDetails(repo: string, lab: string, instance?: string): Promise<LabDetail> {
+  const d = await request<Answer<'getLab', 200>>('GET', `${labPath(repo, lab)}${instanceQuery(instance)}`);
+  return { ...d, instance: d.instance || instance || DEFAULT_INSTANCE, instances: d.instances ?? [] };
+}
 
 export const api = {
   login: (password: string) => request<void>('POST', '/api/login', { password }),
   logout: () => request<void>('POST', '/api/logout'),
-  session: () => request<{ authenticated: boolean }>('GET', '/api/session'),
-  labs: () => request<LabList>('GET', '/api/labs'),
-  lab: (repo: string, lab: string) => request<LabDetail>('GET', labPath(repo, lab)),
-  labImages: (repo: string, lab: string) =>
-    request<{ images: LabImage[] | null }>('GET', `${labPath(repo, lab)}/images`),
-  up: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/up`),
-  down: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/down`),
-  build: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/build`),
-  test: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/test`),
-  checks: (repo: string, lab: string) => request<OperationStarted>('POST', `${labPath(repo, lab)}/checks`),
-  submitFlag: (repo: string, lab: string, flag: string) =>
-    request<FlagResult>('POST', `${labPath(repo, lab)}/flag`, { flag }),
-  operation: (id: string) => request<Operation>('GET', `/api/operations/${enc(id)}`),
-  images: () => request<{ images: LocalImage[] | null }>('GET', '/api/images'),
-  pull: (image: string) => request<OperationStarted>('POST', '/api/images/pull', { image }),
+  session: () => request<Answer<'session', 200>>('GET', '/api/session'),
+  labs: () => request<Answer<'listLabs', 200>>('GET', '/api/labs'),
+  lab: labDetails,
+  labInstances: (repo: string, lab: string) =>
+    request<Answer<'listLabInstances', 200>>('GET', `${labPath(repo, lab)}/instances`),
+  labImages: (repo: string, lab: string) => request<Answer<'getLabImages', 200>>('GET', `${labPath(repo, lab)}/images`),
+  up: (repo: string, lab: string, instance?: string) => labOperation(repo, lab, 'up', instance),
+  down: (repo: string, lab: string, instance?: string) => labOperation(repo, lab, 'down', instance),
+  build: (repo: string, lab: string) => labOperation(repo, lab, 'build'),
+  /** always on the lab's own instance "test" */
+  test: (repo: string, lab: string) => request<LabOperationStarted>('POST', `${labPath(repo, lab)}/test`),
+  checks: (repo: string, lab: string, instance?: string) => labOperation(repo, lab, 'checks', instance),
+  submitFlag: (repo: string, lab: string, flag: string, instance?: string) =>
+    request<Answer<'submitFlag', 200>>('POST', `${labPath(repo, lab)}/flag${instanceQuery(instance)}`, { flag }),
+  operation: (id: string) => request<Answer<'getOperation', 200>>('GET', `/api/operations/${enc(id)}`),
+  images: () => request<Answer<'listImages', 200>>('GET', '/api/images'),
+  pull: (image: string) => request<Answer<'pullImage', 202>>('POST', '/api/images/pull', { image }),
   removeImage: (ref: string) => request<void>('DELETE', `/api/images?ref=${enc(ref)}`),
-  settings: () => request<Settings>('GET', '/api/settings'),
+  settings: () => request<Answer<'getSettings', 200>>('GET', '/api/settings'),
 };
 
 // ---- terminals and files ---------------------------------------------------
@@ -363,10 +194,24 @@ export const api = {
 export const servicePath = (repo: string, lab: string, service: string) =>
   `${labPath(repo, lab)}/services/${enc(service)}`;
 
+/** Where a service of a lab instance is: what the terminal and file calls need. */
+export interface ServiceRef {
+  repo: string;
+  lab: string;
+  /** the lab instance; undefined or "default" for the default one */
+  instance?: string;
+  service: string;
+}
+
+/** The path of a service's route (terminal, files), with `instance=` for another instance than the default one. */
+function serviceRoute(s: ServiceRef, route: 'terminal' | 'files', query: string): string {
+  return `${servicePath(s.repo, s.lab, s.service)}/${route}?${query}${instanceQuery(s.instance, '&')}`;
+}
+
 /** The websocket URL of a new terminal into a service (same origin: the session cookie goes along). */
-export function terminalUrl(repo: string, lab: string, service: string, cols: number, rows: number): string {
+export function terminalUrl(s: ServiceRef, cols: number, rows: number): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}${servicePath(repo, lab, service)}/terminal?cols=${cols}&rows=${rows}`;
+  return `${scheme}://${location.host}${serviceRoute(s, 'terminal', `cols=${cols}&rows=${rows}`)}`;
 }
 
 /** The error message of a refused request: the JSON {"error"} when there is one, else the status line. */
@@ -401,15 +246,10 @@ export function downloadName(disposition: string | null, path: string, contentTy
 }
 
 /** Fetch a file (or a folder, as a .tar) out of a container; errors become ApiError with the server's message. */
-export async function downloadFromService(
-  repo: string,
-  lab: string,
-  service: string,
-  path: string,
-): Promise<{ blob: Blob; name: string }> {
+export async function downloadFromService(s: ServiceRef, path: string): Promise<{ blob: Blob; name: string }> {
   let res: Response;
   try {
-    res = await fetch(`${servicePath(repo, lab, service)}/files?path=${enc(path)}`, { credentials: 'same-origin' });
+    res = await fetch(serviceRoute(s, 'files', `path=${enc(path)}`), { credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
   }
@@ -418,20 +258,13 @@ export async function downloadFromService(
   return { blob, name: downloadName(res.headers.get('Content-Disposition'), path, res.headers.get('Content-Type')) };
 }
 
-export interface UploadResult {
-  uploaded: number;
-  path: string;
-}
-
 /**
  * Send files into a container folder: multipart/form-data, each file as the
  * field "file" named by its relative path (webkitRelativePath for a folder).
  * XMLHttpRequest rather than fetch for the upload progress.
  */
 export function uploadToService(
-  repo: string,
-  lab: string,
-  service: string,
+  s: ServiceRef,
   folder: string,
   files: File[],
   onProgress?: (sent: number, total: number) => void,
@@ -440,7 +273,7 @@ export function uploadToService(
   for (const f of files) form.append('file', f, f.webkitRelativePath || f.name);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${servicePath(repo, lab, service)}/files?path=${enc(folder)}`);
+    xhr.open('POST', serviceRoute(s, 'files', `path=${enc(folder)}`));
     xhr.setRequestHeader('X-DSP-Request', '1');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.withCredentials = true;

@@ -5,32 +5,15 @@
 //  - an operation store: every progress/operation event is kept per operation
 //    id, so a page opened (or re-opened) mid-operation shows the whole log.
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { api, type LabState, type LabStatus, type Operation, type OperationState, type ProgressEvent } from './api';
-
-export interface StateEvent {
-  lab: string;
-  /** the lab instance: "default" is the lab itself; "test" is a test run's own instance */
-  instance?: string;
-  state: LabState;
-  status?: LabStatus | null;
-}
-
-export interface ProgressMessage {
-  operation: string;
-  kind: string;
-  lab: string;
-  image?: string;
-  event: ProgressEvent;
-}
-
-export interface OperationMessage {
-  operation: string;
-  kind: string;
-  lab: string;
-  image?: string;
-  state: OperationState;
-  error?: string;
-}
+import {
+  api,
+  type Operation,
+  type OperationMessage,
+  type OperationState,
+  type ProgressEvent,
+  type ProgressMessage,
+  type StateEvent,
+} from './api';
 
 interface EventMap {
   state: StateEvent;

@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the pages.
-import type { ServicePort } from './api';
+import type { PublishedPort, ServicePort } from './api';
 
 export function humanBytes(n: number | undefined | null): string {
   if (n == null || !Number.isFinite(n) || n < 0) return '—';
@@ -52,7 +52,7 @@ const NOT_HTTP_PORTS = new Set([
 ]);
 
 /** A browser link for a published port, or null when it surely is not HTTP. */
-export function portLink(p: ServicePort, hostname = location.hostname): string | null {
+export function portLink(p: ServicePort | PublishedPort, hostname = location.hostname): string | null {
   const host = String(p.host ?? '');
   if (!host || host === '0') return null;
   if (p.protocol && p.protocol !== 'tcp') return null;

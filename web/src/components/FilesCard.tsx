@@ -33,6 +33,7 @@ function saveBlob(blob: Blob, name: string) {
 export function FilesCard({
   repo,
   lab,
+  instance,
   services,
   selected,
   onSelect,
@@ -40,6 +41,8 @@ export function FilesCard({
 }: {
   repo: string;
   lab: string;
+  /** the lab instance whose containers these are */
+  instance: string;
   services: FileService[];
   selected: string;
   onSelect: (service: string) => void;
@@ -88,7 +91,7 @@ export function FilesCard({
     setUploading(true);
     setUpNote({ kind: 'busy', text: `Uploading ${files.length} file${files.length === 1 ? '' : 's'} (${humanBytes(total)})…` });
     try {
-      const r = await uploadToService(repo, lab, svc.name, dest, files, (sent, size) => {
+      const r = await uploadToService({ repo, lab, instance, service: svc.name }, dest, files, (sent, size) => {
         if (size > 0) setUpNote({ kind: 'busy', text: `Uploading… ${Math.min(100, Math.round((sent / size) * 100))}%` });
       });
       const n = typeof r.uploaded === 'number' ? r.uploaded : files.length;
@@ -110,7 +113,7 @@ export function FilesCard({
     setDownloading(true);
     setDownNote({ kind: 'busy', text: `Downloading ${p}…` });
     try {
-      const { blob, name } = await downloadFromService(repo, lab, svc.name, p);
+      const { blob, name } = await downloadFromService({ repo, lab, instance, service: svc.name }, p);
       saveBlob(blob, name);
       setDownNote({ kind: 'ok', text: `Downloaded ${name} (${humanBytes(blob.size)})` });
     } catch (e) {

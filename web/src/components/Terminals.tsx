@@ -35,8 +35,8 @@ export interface Terminals {
 
 let nextId = 1;
 
-/** The terminals of one lab page; all are closed when the page goes away. */
-export function useTerminals(repo: string, lab: string): Terminals {
+/** The terminals of one lab page (into one lab instance); all are closed when the page goes away. */
+export function useTerminals(repo: string, lab: string, instance: string): Terminals {
   const [tabs, setTabs] = useState<TermTab[]>([]);
   const [panes, setPanes] = useState<[string | null, string | null]>([null, null]);
   const [focusedPane, setFocusedPane] = useState<0 | 1>(0);
@@ -66,14 +66,14 @@ export function useTerminals(repo: string, lab: string): Terminals {
       const id = `term-${nextId++}`;
       const n = (counts.current.get(service) ?? 0) + 1;
       counts.current.set(service, n);
-      const session = new TermSession(id, service, (cols, rows) => terminalUrl(repo, lab, service, cols, rows));
+      const session = new TermSession(id, service, (cols, rows) => terminalUrl({ repo, lab, instance, service }, cols, rows));
       live.current.set(id, session);
       const tab: TermTab = { id, service, label: n > 1 ? `${service} ${n}` : service, session };
       setTabs((t) => [...t, tab]);
       setOpened((x) => x + 1);
       return tab;
     },
-    [repo, lab],
+    [repo, lab, instance],
   );
 
   const open = useCallback(

@@ -72,7 +72,7 @@ export function Topology({
       color: safeColor(color, fallback),
     });
   };
-  (networks ?? []).forEach((n) => addNet(n.name, n.subnet, n.color));
+  (networks ?? []).forEach((n) => addNet(n.name, n.subnet ?? '', n.color));
   svcs.forEach((s) => (s.networks ?? []).forEach((n) => addNet(n.name, '')));
 
   const k = nets.length;

@@ -92,7 +92,7 @@ function PullProgress({ op }: { op: OpLog }) {
   const general: OpLog['events'] = [];
   for (const ev of op.events) {
     // layer ids are hex; other targets are the image itself or its tag
-    if (ev.step === 'pull' && /^[0-9a-f]{12,64}$/.test(ev.target ?? '')) layers.set(ev.target, ev);
+    if (ev.step === 'pull' && ev.target && /^[0-9a-f]{12,64}$/.test(ev.target)) layers.set(ev.target, ev);
     else general.push(ev);
   }
   const last = general[general.length - 1];

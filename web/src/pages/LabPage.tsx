@@ -4,11 +4,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   api,
+  DEFAULT_INSTANCE,
   errorMessage,
   type LabDetail,
   type LabImage,
   type LabState,
   type LabStatus,
+  type PublishedPort,
   type ServiceDef,
   type ServicePort,
   type ServiceStatus,
@@ -42,17 +44,12 @@ function withoutOwnHeading(text: string, word: string): string {
     .replace(new RegExp(`^\\s*<h[1-6][^>]*>\\s*${word}\\s*:?\\s*</h[1-6]>`, 'i'), '');
 }
 
-/** The operation id the server may name in the lab or its status (not in the contract yet). */
+/** The id of the lab's latest operation in this server, if any. */
 function serverOperationId(lab: LabDetail): string | undefined {
-  const o = lab.operation;
-  if (o && typeof o === 'object' && o.id) return o.id;
-  if (typeof o === 'string' && o) return o;
-  const s = lab.status?.operation;
-  if (s && /^op-/.test(s)) return s;
-  return undefined;
+  return lab.operation || undefined;
 }
 
-function Ports({ ports }: { ports: ServicePort[] }) {
+function Ports({ ports }: { ports: (ServicePort | PublishedPort)[] }) {
   if (ports.length === 0) return <span className="muted">—</span>;
   return (
     <ul className="plain-list">
@@ -278,7 +275,7 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
   const anyOp = useOperation(opId);
   // an id remembered from before a restart of dsp may name another lab's operation
   const op = anyOp && anyOp.lab === id ? anyOp : undefined;
-  const terms = useTerminals(repo, name);
+  const terms = useTerminals(repo, name, DEFAULT_INSTANCE);
   const [filesService, setFilesService] = useState('');
   const filesRef = useRef<HTMLElement>(null);
 
@@ -577,6 +574,7 @@ export function LabPage({ repo, name }: { repo: string; name: string }) {
         <FilesCard
           repo={repo}
           lab={name}
+          instance={DEFAULT_INSTANCE}
           services={fileServices}
           selected={filesSelected}
           onSelect={setFilesService}

@@ -1,0 +1,2591 @@
+// Generated from internal/server/openapi.json by openapi-typescript: do not edit.
+// Regenerate with `npm run gen:types` (npm run build does it first);
+// `npm run check:types` fails when this file is stale.
+
+export interface paths {
+    "/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Log in with a one-time login URL
+         * @description `dsp serve` prints a one-time login URL (`/login?token=…`, valid once for 15 minutes). A valid token sets the session cookie and redirects to `/`; a spent, expired or unknown token redirects to `/#/login?expired=1` without a cookie. Without `token` this is the UI (like `/`).
+         */
+        get: operations["tokenLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with the admin password
+         * @description Checks the admin password (in `<home>/.dsp.d/admin-password`, created with mode 0600 on first start) and sets the session cookie. After 5 failed logins within a minute, a client (by IP address) gets 429 with `Retry-After` until the oldest failure is a minute old.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tell whether the request has a valid session
+         * @description Public: answers 401 rather than refusing. A valid session is extended by every authenticated request (sessions last 12 hours after their last use and live in memory: restarting dsp logs everyone out).
+         */
+        get: operations["session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the session
+         * @description Ends the session and clears the cookie (Max-Age=-1).
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every lab of every repository, with its state
+         * @description The catalogue (report.Catalogue), as `dsp lab list --json`. States are `unknown` when Docker cannot be reached.
+         */
+        get: operations["listLabs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Describe a lab
+         * @description The lab's model, images, risks, trust, and the state of one instance (`instance`, default `default`) with the list of its running instances (report.Details), as `dsp lab show --json`. An invalid lab is described too, with `valid: false` and its `errors`.
+         */
+        get: operations["getLab"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/status": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a lab's state from Docker
+         * @description The state of one instance (`instance`, default `default`): its state, services (containers, IPs, published ports) and networks (engine.Status), as `dsp lab status --json`.
+         */
+        get: operations["getLabStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a lab's instances
+         * @description Every instance of the lab that is not stopped, with its state, sorted by name (the same list as the `instances` of the lab details and of its catalogue entry); empty when none runs.
+         */
+        get: operations["listLabInstances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the images a lab needs
+         * @description One entry per image, with the services that use it, whether a build: section provides it and whether it is present on this machine.
+         */
+        get: operations["getLabImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/up": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a lab
+         * @description Starts the instance `instance` (default `default`; another name starts another instance beside the running ones, with its own containers, networks and flag). Checks (trust, files, images, subnets), builds missing images of build: sections, creates the containers and networks, copies files and runs the wrapper actions; any failure removes what the start created. A lab that is already running stays as it is (the operation ends `done`). Starts the operation in the background and answers 202 at once with its id. Progress streams as `progress` events on /api/events, the start and the end as `operation` events, the lab's new state as `state` events; GET /api/operations/{id} gives the same afterwards. A failure of the operation itself (missing image, untrusted repository, failing action, …) is not an HTTP error: the operation ends with state `failed` and its `error`.
+         */
+        post: operations["startLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/down": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a lab
+         * @description Stops the instance `instance` (default `default`; the other instances keep running): stops every container (1 s grace period by default) and removes the containers, networks and volumes the lab created. Allowed on invalid labs. Starts the operation in the background and answers 202 at once with its id. Progress streams as `progress` events on /api/events, the start and the end as `operation` events, the lab's new state as `state` events; GET /api/operations/{id} gives the same afterwards. A failure of the operation itself (missing image, untrusted repository, failing action, …) is not an HTTP error: the operation ends with state `failed` and its `error`.
+         */
+        post: operations["stopLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/build": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build a lab's images
+         * @description Builds (again) every image of the lab's build: sections, streaming the build log. Starts the operation in the background and answers 202 at once with its id. Progress streams as `progress` events on /api/events, the start and the end as `operation` events, the lab's new state as `state` events; GET /api/operations/{id} gives the same afterwards. A failure of the operation itself (missing image, untrusted repository, failing action, …) is not an HTTP error: the operation ends with state `failed` and its `error`.
+         */
+        post: operations["buildLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a lab
+         * @description Runs the lab's whole test cycle on a fresh, separate instance named `test` (it takes no `instance` parameter) (the lab's own running instance is left alone): validate, start, wait until healthy, the checks, the solution script, the flag, and always stop; like `dsp test`. Starts the operation in the background and answers 202 at once with its id. Progress streams as `progress` events on /api/events, the start and the end as `operation` events; GET /api/operations/{id} gives the same afterwards. The report is saved as the lab's `lastTest` (GET /api/labs/{repo}/{lab}). A failing test is not an HTTP error: the operation ends with state `failed` and its `error` names the first failed step and why. An invalid lab is tested too: its report's validate step fails with the problems.
+         */
+        post: operations["testLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/checks": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a lab's checks
+         * @description Runs the lab's checks (only) against its running instance `instance` (default `default`). Starts the operation in the background and answers 202 at once with its id. Progress streams as `progress` events on /api/events, the start and the end as `operation` events; GET /api/operations/{id} gives the same afterwards. The report is saved as the lab's `lastTest` (GET /api/labs/{repo}/{lab}). A failing test is not an HTTP error: the operation ends with state `failed` and its `error` names the first failed step and why.
+         */
+        post: operations["checkLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/flag": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a flag
+         * @description Checks a flag against the flags of the running instance `instance` (default `default`; each instance has its own): its per-instance flag (`x-dsp.flag`, fresh at each start) and the flags its ctf actions plant. Only hashes of the flags are kept. Submissions are rate-limited per session and lab: 10 a minute, then 429 with `Retry-After`.
+         */
+        post: operations["submitFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/services/{service}/terminal": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Open a terminal in a service's container (WebSocket)
+         * @description A WebSocket (`Upgrade: websocket`; the handshake needs the session cookie and an `Origin` naming this server) to a new Docker exec with a TTY in the service's running container, in the instance `instance` (default `default`): the image's `/bin/bash` when it has one, else `/bin/sh`, or the argv given in `cmd`. Every WebSocket is its own exec: any number of terminals, into the same container or others, from one tab or several, never share anything.
+         *
+         *     **Frames.** Client to server: binary frames are input bytes, passed unchanged (keys, Ctrl-C, pastes); text frames are JSON control messages, `{"type":"resize","cols":120,"rows":40}` (others are ignored). Server to client: binary frames are the terminal's output bytes, unchanged (colours, full-screen programs); when the process ends, the text frame `{"type":"exit","code":N}` then a normal close (1000). On failure, `{"type":"error","message":"…"}` then a close (1001 when the container stopped, e.g. the lab was stopped; 1011 when the exec could not start). A connection that drops just closes: open a new WebSocket (a new shell) to reconnect.
+         *
+         *     **Cleanup.** Closing the WebSocket (or the tab) ends the exec's process and everything it started: its input is closed, then dsp sends SIGHUP, then SIGKILL after a short grace, from the host (Docker has no API to kill an exec; this needs the engine on the same host as dsp). Stopping the lab ends its terminals. The server pings every 30 s and ends terminals whose peer vanished.
+         *
+         *     Errors before the upgrade are JSON errors.
+         */
+        get: operations["openTerminal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/services/{service}/files": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a file or a folder from a service's container
+         * @description Reads `path` in the service's container of the instance `instance` (default `default`) with the Docker Engine's archive API. A file arrives as itself (`application/octet-stream`, `Content-Disposition: attachment; filename="NAME"`, with `Content-Length`); a folder as a tar archive of the folder (`application/x-tar`, `filename="NAME.tar"`, entries named `NAME/…`). A symbolic link is followed. Other kinds (devices, sockets): 400. A lab that forbids the shell for the service forbids file transfer too (403).
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        /**
+         * Upload files or a folder into a service's container
+         * @description `multipart/form-data` whose parts are all named `file`, each with its path relative to the folder `path` as its filename: a plain file upload sends the file's name, a folder upload its `webkitRelativePath` (`site/css/a.css`). Every relative path is checked before anything is written (not absolute, no `..`, `.` or empty elements, no backslash or control characters, no name used as both a file and a folder): one bad name refuses the whole upload (400, field `file`) and nothing is written. The files are packed into one tar archive (spooled on disk, not held in memory; at most 1 GiB per request, else 413) and extracted into `path` of the service's container of the instance `instance` (default `default`) by the Docker Engine: missing folders on the way are created, existing files are replaced. Files are written with mode 0644 (folders 0755), owned by root. `path` must exist and be a folder (404 / 400). A lab that forbids the shell for the service forbids file transfer too (403).
+         */
+        post: operations["uploadFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Operation id, as returned with 202 (op-N).
+                 * @example op-1
+                 */
+                id: components["parameters"]["operationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Follow an operation
+         * @description The operation's state, error and every progress event so far (operations are kept in memory).
+         */
+        get: operations["getOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List local images
+         * @description Every local image with the labs whose containers use it (`usedBy`) and the labs that need it (`neededBy`), newest first.
+         */
+        get: operations["listImages"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a local image
+         * @description Removes an image by name or id (untags it when it has other tags). Refused with 409 while a lab's containers use it; the error names the lab.
+         */
+        delete: operations["removeImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull an image from its registry
+         * @description Starts a pull in the background (202) and streams per-layer progress as `progress` events. A registry that cannot be reached ends the operation with state `failed` and the engine's error. One pull per image at a time (409).
+         */
+        post: operations["pullImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe this dsp
+         * @description The main directory, the repositories (personal, trusted) and the Docker Engine's version.
+         */
+        get: operations["getSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream live events (server-sent events)
+         * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The three events:
+         *
+         *     - `state` — a lab instance changed state, whoever changed it: an operation of this server, the CLI, or `docker stop/kill` (dsp watches Docker's events). Data: StateEvent `{lab, instance, state, status}`.
+         *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, event}`.
+         *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, state, error}`.
+         *
+         *     A client that does not keep up loses events rather than slowing the others: after a reconnect, re-read what you show.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document
+         * @description The OpenAPI description of the API, embedded in the binary.
+         */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web UI
+         * @description Public: the built UI. Any path outside `/api/` (and other than `/login?token=`) serves a file of the UI, or index.html when no such file exists (the UI routes in the browser). index.html is `Cache-Control: no-store`; files under `/assets/` are cached for a year (immutable). Methods other than GET and HEAD: 405.
+         */
+        get: operations["ui"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description The body of every error answer (Go type apiError). */
+        Error: {
+            /** @description What went wrong, for people. */
+            error: string;
+            /** @description The request field, path value, query parameter or header at fault (`password`, `repo`, `lab`, `instance`, `image`, `ref`, `id`, `Content-Type`, `X-DSP-Request`, `Origin`, `Host`); absent when no single field is at fault. */
+            field?: string;
+        };
+        /** @description Unknown fields are refused (400). */
+        LoginRequest: {
+            /** @description The admin password, from `<home>/.dsp.d/admin-password`. */
+            password: string;
+        };
+        Session: {
+            /** @constant */
+            authenticated: true;
+        };
+        /**
+         * @description State of a lab instance, read from Docker. `unknown` appears in the catalogue and in lab details when the Docker Engine cannot be reached.
+         * @enum {string}
+         */
+        LabState: "stopped" | "starting" | "stopping" | "running" | "degraded" | "incomplete" | "unknown";
+        /**
+         * @description State of a lab instance as the engine reports it (engine.State).
+         * @enum {string}
+         */
+        EngineState: "stopped" | "starting" | "stopping" | "running" | "degraded" | "incomplete";
+        /**
+         * @description The on-disk format the lab was loaded from; empty when the lab could not be loaded at all.
+         * @enum {string}
+         */
+        Format: "upstream" | "native" | "";
+        /** @description A coloured tag (lab.Label). */
+        Label: {
+            name: string;
+            description?: string;
+            /** @description CSS colour, e.g. #9f058e. */
+            color?: string;
+        };
+        /** @description Every lab of every repository with its state (report.Catalogue); the same document as `dsp lab list --json`. */
+        Catalogue: {
+            /** @description The main directory (absolute). */
+            home: string;
+            repositories: components["schemas"]["CatalogueRepo"][];
+        };
+        /** @description A repository in the catalogue (report.Repo). */
+        CatalogueRepo: {
+            name: string;
+            dir: string;
+            personal: boolean;
+            /** @description The user trusts this repository's labs to ask for privileges. */
+            trusted: boolean;
+            labels: components["schemas"]["Label"][];
+            labs: components["schemas"]["CatalogueLab"][];
+        };
+        /** @description A lab in the catalogue (report.Lab). */
+        CatalogueLab: {
+            /** @description The lab's folder name: its identity within the repository. */
+            name: string;
+            title: string;
+            description: string;
+            format: components["schemas"]["Format"];
+            labels: components["schemas"]["Label"][];
+            /** @description The default instance's state. */
+            state: components["schemas"]["LabState"];
+            valid: boolean;
+            errors: string[];
+            /** @description The gist of the lab's last test or checks report (POST /test, /checks or `dsp test`); null when it was never tested. GET /api/labs/{repo}/{lab} has the whole report. */
+            lastTest: components["schemas"]["TestSummary"] | null;
+            /** @description Every instance of this lab that is not stopped, sorted by name (the default one included when it runs); empty when none runs or Docker cannot be reached. */
+            instances: components["schemas"]["LabInstance"][];
+        };
+        ServiceNetwork: {
+            name: string;
+            /** @description Static address; absent when dynamic. */
+            ip?: string;
+        };
+        /** @description A published port as the lab defines it (lab.Port). */
+        Port: {
+            container: number;
+            /** @description Host port as written (may be a range or empty for an ephemeral port). */
+            host?: string;
+            hostIP?: string;
+            protocol: string;
+        };
+        /** @description A compose service (lab.Service). */
+        Service: {
+            name: string;
+            image: string;
+            /** @description Build context (absolute), when the image is built locally. */
+            build?: string;
+            networks: components["schemas"]["ServiceNetwork"][];
+            ports: components["schemas"]["Port"][];
+            capAdd?: string[];
+            privileged?: boolean;
+            /** @description A terminal may be opened into this service. */
+            shell: boolean;
+            /** @description Grace period before SIGKILL, in nanoseconds. */
+            stopTimeout?: number;
+        };
+        /** @description A lab network (lab.Network). */
+        Network: {
+            name: string;
+            /** @description Normalised CIDR. */
+            subnet?: string;
+            /** @description The subnet as the file wrote it, when it was normalised. */
+            written?: string;
+            color?: string;
+            external?: boolean;
+        };
+        Rule: {
+            /** @description Regular expression. */
+            pattern?: string;
+            /** @description A named rule: ip, subnet or alphanumeric. */
+            name?: string;
+        };
+        ActionArg: {
+            name: string;
+            value: string;
+            /** @enum {string} */
+            type?: "text" | "boolean";
+            rule?: components["schemas"]["Rule"];
+        };
+        /** @description A wrapper action run after up (lab.Action). */
+        Action: {
+            service: string;
+            priority: number;
+            name: string;
+            /** @description Executable in the image; empty: the image's actions.<name>.command label or a built-in. */
+            command: string;
+            description?: string;
+            background?: boolean;
+            args?: components["schemas"]["ActionArg"][];
+        };
+        /** @description A file copied into a container at start (lab.File). */
+        File: {
+            service: string;
+            /** @description Absolute path on the host, confined to the repository. */
+            source: string;
+            /** @description Path in the container. */
+            target: string;
+            afterActions: boolean;
+        };
+        Problem: {
+            /** @enum {string} */
+            severity: "error" | "warning";
+            file: string;
+            line?: number;
+            field?: string;
+            message: string;
+        };
+        /** @description Something the lab asks for that needs the repository to be trusted (lab.Risk). */
+        Risk: {
+            service: string;
+            what: string;
+        };
+        /** @description Everything about one lab (report.Details): the lab model (lab.Lab) plus what it needs, what it asks for and its state; the same document as `dsp lab show --json`. `status` is absent when Docker cannot be reached. An invalid lab is answered with `valid: false` and its `errors`. */
+        Details: {
+            repo: string;
+            name: string;
+            dir: string;
+            format: components["schemas"]["Format"];
+            title: string;
+            description: string;
+            goal: string;
+            solution: string;
+            readme?: string;
+            /**
+             * @description How goal, solution and description are written.
+             * @enum {string}
+             */
+            textFormat: "html" | "markdown" | "";
+            author?: string;
+            labels: components["schemas"]["Label"][];
+            composeFile: string;
+            services: components["schemas"]["Service"][];
+            networks: components["schemas"]["Network"][];
+            actions: components["schemas"]["Action"][];
+            files: components["schemas"]["File"][];
+            /** @description Grace period before SIGKILL, in nanoseconds; absent: dsp's default (1 s). */
+            stopTimeout?: number;
+            problems?: components["schemas"]["Problem"][];
+            /** @description REPO/LAB */
+            id: string;
+            images: string[];
+            risks: components["schemas"]["Risk"][];
+            trusted: boolean;
+            /** @description The instance's state (`unknown` when Docker cannot be reached). */
+            state: components["schemas"]["LabState"];
+            /** @description What Docker says about the instance; absent when Docker cannot be reached. */
+            status?: components["schemas"]["Status"];
+            valid: boolean;
+            errors: string[];
+            /** @description Id of the latest operation on this instance in this server (running or finished), for GET /api/operations/{id}; absent when there is none. */
+            operation?: string;
+            /** @description The lab's checks (`x-dsp.checks`); empty when it has none. */
+            checks?: components["schemas"]["Check"][];
+            /** @description The solution script; absent when the lab has none. */
+            solve?: components["schemas"]["Solve"] | null;
+            /** @description Present when each instance gets its own random flag. */
+            flag?: components["schemas"]["FlagSpec"] | null;
+            /** @description The lab's last test or checks report (POST /test, /checks or `dsp test`); null when it was never tested. */
+            lastTest?: components["schemas"]["Report"] | null;
+            /** @description The instance these details are about (the `instance` query parameter, default `default`): `state`, `status` and `operation` are its own. */
+            instance: components["schemas"]["InstanceName"];
+            /** @description Every instance of this lab that is not stopped, sorted by name (the default one included when it runs); empty when none runs or Docker cannot be reached. */
+            instances: components["schemas"]["LabInstance"][];
+        };
+        NetworkAddr: {
+            name: string;
+            ip: string;
+        };
+        PublishedPort: {
+            container: number;
+            host: number;
+            hostIP?: string;
+            protocol: string;
+        };
+        /** @description One service's container (engine.ServiceStatus). */
+        ServiceStatus: {
+            name: string;
+            container?: string;
+            containerId?: string;
+            image?: string;
+            /** @description Docker's container state (running, exited, created, …), or `missing` when the lab defines the service but no container exists. */
+            state: string;
+            /** @description Docker's human status, e.g. "Up 3 minutes". */
+            status?: string;
+            health?: string;
+            networks: components["schemas"]["NetworkAddr"][];
+            ports: components["schemas"]["PublishedPort"][];
+        };
+        NetworkStatus: {
+            name: string;
+            dockerName: string;
+            id: string;
+            subnet?: string;
+        };
+        /** @description What Docker says about a lab instance (engine.Status); the same document as `dsp lab status --json`. */
+        Status: {
+            repo: string;
+            lab: string;
+            instance: string;
+            /** @description The compose project name. */
+            project: string;
+            state: components["schemas"]["EngineState"];
+            /** @description The operation in progress, if any (as written in the lab's lock). */
+            operation?: string;
+            services: components["schemas"]["ServiceStatus"][];
+            networks: components["schemas"]["NetworkStatus"][];
+        };
+        /** @description An image a lab needs (labImage). */
+        LabImage: {
+            name: string;
+            services: string[];
+            /** @description A build: section provides the image. */
+            build: boolean;
+            present: boolean;
+            /** @description Bytes; 0 when absent. */
+            size: number;
+        };
+        LabImages: {
+            images: components["schemas"]["LabImage"][];
+        };
+        /** @enum {string} */
+        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks";
+        /** @description The answer to a request that starts a background operation (an image pull: POST /api/images/pull; lab operations answer LabOperationAccepted). Follow it with GET /api/operations/{id} or the `operation` and `progress` events. */
+        OperationAccepted: {
+            /** @description Operation id (op-N). */
+            operation: string;
+            kind: components["schemas"]["OperationKind"];
+            /** @description REPO/LAB, for lab operations. */
+            lab?: string;
+            /** @description The image, for pulls. */
+            image?: string;
+            /** @description The lab instance, for lab operations. */
+            instance?: string;
+        };
+        /** @description One line of progress (engine.Event). */
+        Event: {
+            /** Format: date-time */
+            time: string;
+            /**
+             * @description The phase: `check` (preflight), `build`, `network`, `container`, `files`, `action`, `rollback`, `pull`, `done`, or `test` for the steps of a test or checks run (target: `validate`, `up`, `healthy`, `check: NAME`, `solve`, `flag`, `down`).
+             * @enum {string}
+             */
+            step: "check" | "build" | "network" | "container" | "files" | "action" | "rollback" | "pull" | "done" | "test";
+            /** @description A service, network, image, layer or service/action. */
+            target?: string;
+            /** @enum {string} */
+            status: "working" | "done" | "warning" | "error" | "info";
+            message?: string;
+            percent?: number;
+        };
+        /** @description An operation and its progress so far (operationView); at most 2000 events are kept. */
+        Operation: {
+            id: string;
+            kind: components["schemas"]["OperationKind"];
+            /** @description REPO/LAB; empty for pulls. */
+            lab: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
+            instance: string;
+            image?: string;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            /** @description Why it failed. */
+            error?: string;
+            events: components["schemas"]["Event"][];
+        };
+        /** @description A local image with the labs whose containers use it and the labs that need it (imageView). */
+        Image: {
+            id: string;
+            tags: string[];
+            size: number;
+            /** @description Unix seconds. */
+            created: number;
+            usedBy: string[];
+            neededBy: string[];
+        };
+        Images: {
+            images: components["schemas"]["Image"][];
+        };
+        /** @description Unknown fields are refused (400). */
+        PullRequest: {
+            /** @description An image reference such as alpine:3.20. */
+            image: string;
+        };
+        Repository: {
+            name: string;
+            dir: string;
+            personal: boolean;
+            trusted: boolean;
+        };
+        Settings: {
+            /** @description The main directory. */
+            home: string;
+            /** @description Name of the personal repository; empty when there is none. */
+            personalRepo: string;
+            repositories: components["schemas"]["Repository"][];
+            /** @description Empty when the Docker Engine cannot be reached. */
+            docker: {
+                version?: string;
+                apiVersion?: string;
+            };
+        };
+        /** @description Data of the `state` event: a lab instance changed (an operation here, or a change made outside dsp: the CLI, `docker kill`, …). */
+        StateEvent: {
+            /** @description REPO/LAB */
+            lab: string;
+            /** @description The instance whose state changed (`default`, `test` for a test run, or another). */
+            instance: components["schemas"]["InstanceName"];
+            state: components["schemas"]["EngineState"];
+            status: components["schemas"]["Status"];
+        };
+        /** @description Data of the `progress` event: one line of an operation's progress. */
+        ProgressEvent: {
+            operation: string;
+            kind: components["schemas"]["OperationKind"];
+            lab: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
+            instance: string;
+            image: string;
+            event: components["schemas"]["Event"];
+        };
+        /** @description Data of the `operation` event: an operation started (state running) or ended (done or failed). */
+        OperationEvent: {
+            operation: string;
+            kind: components["schemas"]["OperationKind"];
+            lab: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
+            instance: string;
+            image: string;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            error: string;
+        };
+        UploadResult: {
+            /** @description How many files were written. */
+            uploaded: number;
+            /** @description The folder they were written into (cleaned). */
+            path: string;
+        };
+        /** @description A text frame of the terminal WebSocket. Client to server: `{"type":"resize","cols":120,"rows":40}`. Server to client: `{"type":"exit","code":N}` when the process ended (then a normal close, 1000), or `{"type":"error","message":"…"}` (then a close: 1001 when the container stopped, 1011 when the exec could not start). */
+        TerminalMessage: {
+            /** @enum {unknown} */
+            type: "resize" | "exit" | "error";
+            cols?: number;
+            rows?: number;
+            code?: number;
+            message?: string;
+        };
+        /** @description A check that proves one thing about a running lab (lab.Check, from `x-dsp.checks`). It passes as soon as one attempt passes within its timeout. */
+        Check: {
+            /** @description Unique within the lab. */
+            name: string;
+            /** @description The service the check runs in (or connects from). */
+            service: string;
+            /** @enum {string} */
+            kind: "command" | "tcp" | "http" | "healthy";
+            /** @description command: the argv run in the service (a command written as one string runs with sh -c). */
+            command?: string[];
+            /** @description tcp: HOST:PORT; http: the URL. */
+            target?: string;
+            /** @description command: the exit code expected. */
+            exitCode: number;
+            /** @description http: the status expected. */
+            status?: number;
+            /** @description A regular expression the command's output (or the HTTP body) must match. */
+            match?: string;
+            /** @description tcp and http: the check passes when the service cannot connect (a firewall, a missing route, a closed port). */
+            unreachable?: boolean;
+            /** @description How long the check may retry, in nanoseconds. */
+            timeout: number;
+        };
+        /** @description The lab's solution script (lab.Solve, from `x-dsp.solve`): its success proves the lab can be solved; when the lab has a flag, it must print it. */
+        Solve: {
+            service: string;
+            /** @description The script's path on the host (inside the lab folder), copied into the service and run. */
+            script?: string;
+            /** @description The argv run when there is no script. */
+            command?: string[];
+            /** @description Nanoseconds. */
+            timeout: number;
+        };
+        /** @description Each instance of the lab gets its own random flag (lab.FlagSpec, from `x-dsp.flag`). */
+        FlagSpec: {
+            /** @description Flags look like PREFIX{32 hex digits}. */
+            prefix: string;
+        };
+        /** @enum {string} */
+        TestStatus: "passed" | "failed" | "skipped";
+        /** @description One step of a test and what came of it (labtest.Step). */
+        Step: {
+            /** @enum {string} */
+            kind: "validate" | "up" | "healthy" | "check" | "solve" | "flag" | "down";
+            /** @description The check's name for checks, else the kind. */
+            name: string;
+            status: components["schemas"]["TestStatus"];
+            durationMs: number;
+            /** @description What passed, or why it failed. */
+            message?: string;
+            /** @description The tail of the output (or HTTP body) of a failed check or solution. */
+            output?: string;
+        };
+        /** @description The result of testing a lab, or of running its checks (labtest.Report), as `dsp test --json` writes it. */
+        Report: {
+            repo: string;
+            lab: string;
+            /**
+             * @description `test`: the whole cycle on a fresh instance; `checks`: the checks only, on a running instance.
+             * @enum {string}
+             */
+            mode: "test" | "checks";
+            instance: string;
+            status: components["schemas"]["TestStatus"];
+            /** Format: date-time */
+            started: string;
+            durationMs: number;
+            steps: components["schemas"]["Step"][];
+        };
+        /** @description A lab's last test or checks report summed up for the catalogue (report.TestSummary). */
+        TestSummary: {
+            /**
+             * @description `test`: the whole cycle on a fresh instance; `checks`: the checks only, on a running instance.
+             * @enum {string}
+             */
+            mode: "test" | "checks";
+            /** @description `passed` or `failed`. */
+            status: components["schemas"]["TestStatus"];
+            /** Format: date-time */
+            started: string;
+            /** @description How many steps failed. */
+            failed: number;
+        };
+        /** @description Unknown fields are refused (400). */
+        FlagRequest: {
+            /** @description The flag found (surrounding white space is ignored). */
+            flag: string;
+        };
+        /** @description Whether a submitted flag is one of the running lab's flags. */
+        FlagResult: {
+            correct: boolean;
+            /** @description `Correct: …` or `Wrong flag: …`, to show as it is. */
+            message: string;
+        };
+        /**
+         * @description The name of a lab instance: 1–32 lower-case letters, digits and `-`, starting with a letter or digit. `default` is the instance of a user who never names one; `test` is the one POST /test and `dsp lab test` use.
+         * @example default
+         * @example team-2
+         */
+        InstanceName: string;
+        /** @description An instance of a lab that is not stopped, and its state (read from Docker). */
+        LabInstance: {
+            instance: components["schemas"]["InstanceName"];
+            /** @description Never `stopped`: stopped instances are not listed. */
+            state: components["schemas"]["EngineState"];
+        };
+        /** @description The instances of a lab (GET /api/labs/{repo}/{lab}/instances). */
+        LabInstances: {
+            /** @description Every instance of the lab that is not stopped, sorted by name; empty when none runs (or Docker cannot be reached). */
+            instances: components["schemas"]["LabInstance"][];
+        };
+        /** @description The answer to a request that starts a background operation on a lab instance (up, down, build, test, checks). Follow it with GET /api/operations/{id} or the `operation` and `progress` events. */
+        LabOperationAccepted: {
+            /** @description Operation id (op-N). */
+            operation: string;
+            kind: components["schemas"]["OperationKind"];
+            /** @description REPO/LAB */
+            lab: string;
+            /** @description The instance the operation works on (`test` for POST /test). */
+            instance: components["schemas"]["InstanceName"];
+        };
+    };
+    responses: {
+        /** @description The request is malformed: a body that is not JSON or not `Content-Type: application/json` (field `Content-Type`), unknown body fields, or a path or query value that is not acceptable; `field` names it. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No valid session: log in first (POST /api/login or the one-time login URL). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Refused by the request guard: an `Origin` header that is not this server's own origin (field `Origin`), or a state-changing request without `X-DSP-Request: 1` (field `X-DSP-Request`). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such repository, lab, operation or image. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Busy or in use: another operation runs on the lab (here or in another dsp process), or the image is used by a lab. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The server listens on loopback only and the `Host` header does not name a loopback host (DNS-rebinding defence); field `Host`. */
+        Misdirected: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many failed logins from this client (5 within a minute). */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The Docker Engine or the main directory failed. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The web UI is not built (`make web`). */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many flag submissions for this lab from this session (10 within a minute). */
+        TooManyFlags: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+        XDSPRequest: "1";
+        /**
+         * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+         * @example examples
+         */
+        repo: string;
+        /**
+         * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+         * @example hello-flag
+         */
+        lab: string;
+        /**
+         * @description Operation id, as returned with 202 (op-N).
+         * @example op-1
+         */
+        operationId: string;
+        /**
+         * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+         * @example target
+         */
+        service: string;
+        /**
+         * @description An absolute path in the service's container, passed to the Docker Engine as data (never to a shell). A path that is not absolute: 400 with field `path`.
+         * @example /var/www
+         */
+        containerPath: string;
+        /**
+         * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+         * @example default
+         */
+        instance: components["schemas"]["InstanceName"];
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    tokenLogin: {
+        parameters: {
+            query?: {
+                /** @description The one-time token. */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No token: the UI's index.html. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Redirect: to `/` with a new session cookie when the token was valid, else to `/#/login?expired=1` (no cookie). */
+            303: {
+                headers: {
+                    /** @description `/` or `/#/login?expired=1`. */
+                    Location?: string;
+                    /** @description `dsp_session=…; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict`, only for a valid token. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The password, as JSON (`Content-Type: application/json`, at most 64 KiB). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            204: {
+                headers: {
+                    /** @description `dsp_session=…; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict`. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong password; field `password`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is valid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out. */
+            204: {
+                headers: {
+                    /** @description Clears `dsp_session`. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listLabs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLab: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lab. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Details"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), or a bad `instance` query value (field `instance`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLabStatus: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), or a bad `instance` query value (field `instance`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listLabInstances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabInstances"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLabImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabImages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startLab: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), or the lab is invalid (field `lab`, the error lists its problems). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    stopLab: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    buildLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), or the lab is invalid (field `lab`, the error lists its problems). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Busy: another operation runs on the lab (here or in another dsp process). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    checkLab: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), or the lab is invalid (field `lab`). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The instance is not running (start it first), or another operation runs on it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitFlag: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /** @description The flag, as JSON (`Content-Type: application/json`). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagRequest"];
+            };
+        };
+        responses: {
+            /** @description The flag was checked: `correct` says whether it is right. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagResult"];
+                };
+            };
+            /** @description Bad path value (field `repo` or `lab`), a body that is not `{"flag": "…"}` JSON, an empty flag or one over 1 KiB (field `flag`), or a lab that plants no flag (field `flag`). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The instance is not running: its flags exist only while it runs. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            429: components["responses"]["TooManyFlags"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    openTerminal: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+                /** @description Initial width in columns, 1–1000 (default 80). Otherwise 400 with field `cols`. */
+                cols?: number;
+                /** @description Initial height in rows, 1–1000 (default 24). Otherwise 400 with field `rows`. */
+                rows?: number;
+                /** @description Repeat to give an argv to run instead of the shell (`cmd=sh&cmd=-c&cmd=top`); at most 64, the first not empty, no NUL (else 400 with field `cmd`). */
+                cmd?: string[];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol; see the frames above and the TerminalMessage schema. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalMessage"];
+                };
+            };
+            /** @description Bad `repo`, `lab` or `service` path value, bad `cols`, `rows` or `cmd`, or a request without `Upgrade: websocket` (field `Upgrade`). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab forbids the shell for this service (compose `x-dsp.shell: false`, upstream `isShellEnabled: false`), field `service`; the error names the service and the lab. Or the request guard refused the request (foreign `Origin`, missing `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown lab, or a service the lab does not define (field `service`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, or the service has no running container. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+                /**
+                 * @description An absolute path in the service's container, passed to the Docker Engine as data (never to a shell). A path that is not absolute: 400 with field `path`.
+                 * @example /var/www
+                 */
+                path: components["parameters"]["containerPath"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, or the folder as a tar archive. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="NAME"` (a folder: `NAME.tar`); names that are not ASCII also get `filename*=UTF-8''…`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/x-tar": string;
+                };
+            };
+            /** @description Bad path values, `path` missing or not absolute (field `path`), or `path` is neither a file nor a folder. A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab forbids the shell for this service (compose `x-dsp.shell: false`, upstream `isShellEnabled: false`), field `service`; the error names the service and the lab. Or the request guard refused the request (foreign `Origin`, missing `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown lab or service, or `path` does not exist in the container (field `path`; the error names the path and the service). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, or the service has no running container. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    uploadFiles: {
+        parameters: {
+            query: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+                /**
+                 * @description An absolute path in the service's container, passed to the Docker Engine as data (never to a shell). A path that is not absolute: 400 with field `path`.
+                 * @example /var/www
+                 */
+                path: components["parameters"]["containerPath"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    file: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Written. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResult"];
+                };
+            };
+            /** @description Bad path values; `path` not absolute or not a folder (field `path`); not multipart/form-data (field `Content-Type`); a part not named `file`, without a filename, or with a refused relative path, or no file at all (field `file`). A bad `instance` query value: field `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab forbids the shell for this service (compose `x-dsp.shell: false`, upstream `isShellEnabled: false`), field `service`; the error names the service and the lab. Or the request guard refused the request (foreign `Origin`, missing `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown lab or service, or the folder `path` does not exist in the container (field `path`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, or the service has no running container; or the Engine refused to replace a folder with a file (or the reverse). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upload is larger than 1 GiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Operation id, as returned with 202 (op-N).
+                 * @example op-1
+                 */
+                id: components["parameters"]["operationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such operation; field `id`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Images"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeImage: {
+        parameters: {
+            query: {
+                /** @description Image name (`dsp-examples/hello-target:1`) or id (`sha256:…`), URL-encoded. */
+                ref: string;
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No `ref` (field `ref`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such image on this machine; field `ref`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A lab uses the image (the error names it); field `ref`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pullImage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The image to pull, as JSON. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PullRequest"];
+            };
+        };
+        responses: {
+            /** @description The pull started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationAccepted"];
+                };
+            };
+            /** @description Bad body, or `image` is not an image reference (field `image`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 1000
+                     *     : connected
+                     *
+                     *     event: operation
+                     *     data: {"operation":"op-1","kind":"up","lab":"examples/hello-flag","instance":"default","image":"","state":"running","error":""}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    ui: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description index.html or a file of the UI. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "*/*": string;
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Not GET or HEAD. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}
