@@ -6,7 +6,7 @@ import { Layout } from './components/Layout';
 import { connectEvents, disconnectEvents } from './events';
 import { Catalogue } from './pages/Catalogue';
 import { Images } from './pages/Images';
-import { LabPage } from './pages/LabPage';
+import { LabPage } from './pages/lab/LabPage';
 import { Login } from './pages/Login';
 import { Settings } from './pages/Settings';
 import { navigate, useRoute, type Route } from './router';

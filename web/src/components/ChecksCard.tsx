@@ -10,6 +10,7 @@ import { clock, duration, timeAgo } from '../format';
 import type { OpLog } from '../events';
 import { Icon } from './Icons';
 import { operationTitle, ProgressLog } from './ProgressLog';
+import './ChecksCard.css';
 
 const STATUS_TEXT: Record<TestStatus, string> = { passed: 'passed', failed: 'failed', skipped: 'skipped' };
 

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type Ref } from 'react';
 import { downloadFromService, errorMessage, uploadToService } from '../api';
 import { humanBytes } from '../format';
 import { Icon } from './Icons';
+import './FilesCard.css';
 
 export interface FileService {
   name: string;

@@ -5,16 +5,20 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type FlagResult } from '../api';
 import { Icon } from './Icons';
+import './FlagCard.css';
 
 export function FlagCard({
   repo,
   lab,
+  instance,
   running,
   perInstance,
 }: {
   repo: string;
   lab: string;
-  /** the lab's own instance runs: its flags exist only then */
+  /** the lab instance whose flag is checked (each instance has its own) */
+  instance: string;
+  /** the instance runs: its flags exist only then */
   running: boolean;
   /** each start plants a fresh flag (x-dsp.flag) */
   perInstance: boolean;
@@ -40,7 +44,7 @@ export function FlagCard({
     setError('');
     setResult(null);
     try {
-      setResult(await api.submitFlag(repo, lab, f));
+      setResult(await api.submitFlag(repo, lab, f, instance));
     } catch (e) {
       setError(errorMessage(e));
     } finally {

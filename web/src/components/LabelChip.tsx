@@ -1,6 +1,7 @@
 // A lab label in its own colour, with a text colour that stays readable.
 import type { Label } from '../api';
 import { safeColor, textOn } from '../format';
+import './LabelChip.css';
 
 interface Props {
   label: Label;

@@ -5,6 +5,7 @@ import { useConnection } from '../events';
 import type { Route } from '../router';
 import { effectiveTheme, setTheme, type Theme } from '../theme';
 import { Icon } from './Icons';
+import './Layout.css';
 
 interface Props {
   route: Route;

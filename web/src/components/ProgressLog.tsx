@@ -6,6 +6,7 @@ import type { ProgressEvent } from '../api';
 import { clock } from '../format';
 import type { OpLog } from '../events';
 import { Icon } from './Icons';
+import './ProgressLog.css';
 
 const KIND_TITLE: Record<string, string> = { up: 'Start', down: 'Stop', build: 'Build', pull: 'Pull', test: 'Test', checks: 'Checks' };
 

@@ -2,6 +2,7 @@
 // always sanitised (see rich.ts).
 import { useMemo } from 'react';
 import { toSafeHtml } from '../rich';
+import './RichText.css';
 
 export function RichText({ text, format, className }: { text: string; format: string; className?: string }) {
   const html = useMemo(() => toSafeHtml(text, format), [text, format]);

@@ -1,4 +1,6 @@
 // A lab (or container) state as a coloured pill.
+import './StateBadge.css';
+
 const KNOWN: Record<string, string> = {
   running: 'ok',
   starting: 'busy',

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import { terminalUrl } from '../api';
 import { TermSession, type TermSnapshot, type TermStatus } from '../terminal';
 import { Icon } from './Icons';
+import './Terminals.css';
 
 export interface TermTab {
   id: string;

@@ -9,6 +9,7 @@ import type { ReactElement } from 'react';
 import type { LabStatus, NetworkDef, ServiceDef } from '../api';
 import { safeColor, textOn } from '../format';
 import { stateTone } from './StateBadge';
+import './Topology.css';
 
 const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
 

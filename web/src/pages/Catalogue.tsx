@@ -8,6 +8,7 @@ import { StateBadge } from '../components/StateBadge';
 import { isDefaultInstance, useEvent, useReconnect } from '../events';
 import { clock, timeAgo } from '../format';
 import { toPlainText } from '../rich';
+import './Catalogue.css';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
 

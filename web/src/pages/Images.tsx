@@ -14,6 +14,7 @@ import {
   type OpLog,
 } from '../events';
 import { clock, humanBytes, timeAgo } from '../format';
+import './Images.css';
 
 function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api';
 import { hashQuery } from '../router';
+import './Login.css';
 
 export function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
   const [password, setPassword] = useState('');

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type Settings as SettingsData } from '../api';
 import { useReconnect } from '../events';
+import './Settings.css';
 
 export function Settings() {
   const [data, setData] = useState<SettingsData | null>(null);

@@ -1,0 +1,68 @@
+// The lab page's header: the way back, the title with the instance's state,
+// id, author and format, the labels, and Start / Stop.
+import type { LabDetail, LabState } from '../../api';
+import { Icon } from '../../components/Icons';
+import { LabelChip } from '../../components/LabelChip';
+import { StateBadge } from '../../components/StateBadge';
+import './LabHeader.css';
+
+export function BackLink() {
+  return (
+    <a className="back" href="#/">
+      <Icon name="back" /> Labs
+    </a>
+  );
+}
+
+export interface HeaderActions {
+  canStart: boolean;
+  canStop: boolean;
+  /** the buttons say "Starting…" / "Stopping…" */
+  starting: boolean;
+  stopping: boolean;
+  /** why Start is refused, as a tooltip */
+  startTitle?: string;
+  onStart: () => void;
+  onStop: () => void;
+}
+
+export function LabHeader({ lab, state, actions }: { lab: LabDetail; state: LabState; actions: HeaderActions }) {
+  const labels = lab.labels ?? [];
+  return (
+    <header className="lab-head">
+      <div className="lab-head-main">
+        <div className="lab-title-row">
+          <h1 className="page-title">{lab.title || lab.name}</h1>
+          <StateBadge state={state} />
+        </div>
+        <div className="lab-meta muted">
+          <span className="mono">{lab.id || `${lab.repo}/${lab.name}`}</span>
+          {lab.author && <span>by {lab.author}</span>}
+          {lab.format && <span>{lab.format === 'upstream' ? 'DSP lab' : 'native lab'}</span>}
+        </div>
+        {labels.length > 0 && (
+          <div className="chips">
+            {labels.map((l) => (
+              <LabelChip key={l.name} label={l} />
+            ))}
+          </div>
+        )}
+      </div>
+      <div className="lab-actions">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={!actions.canStart}
+          onClick={actions.onStart}
+          data-testid="start"
+          title={actions.startTitle}
+        >
+          <Icon name="play" /> {actions.starting ? 'Starting…' : 'Start'}
+        </button>
+        <button type="button" className="btn btn-danger" disabled={!actions.canStop} onClick={actions.onStop} data-testid="stop">
+          <Icon name="stop" /> {actions.stopping ? 'Stopping…' : 'Stop'}
+        </button>
+      </div>
+    </header>
+  );
+}

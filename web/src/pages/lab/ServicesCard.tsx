@@ -1,0 +1,135 @@
+// The services of the lab: each one's image, container state, addresses and
+// published ports, with Terminal and Files for those that allow a shell.
+import type { ServiceDef, ServiceStatus } from '../../api';
+import { Icon } from '../../components/Icons';
+import { StateBadge } from '../../components/StateBadge';
+import { ServicePorts } from './ServicePorts';
+import './ServicesCard.css';
+
+function ServiceRow({
+  def,
+  rt,
+  running,
+  onTerminal,
+  onFiles,
+}: {
+  def: ServiceDef;
+  /** its container, while the instance is up */
+  rt?: ServiceStatus;
+  /** the instance is up (a service without a container is then "missing") */
+  running: boolean;
+  onTerminal: () => void;
+  onFiles: () => void;
+}) {
+  const up = rt?.state === 'running';
+  const nets = rt?.networks?.length ? rt.networks : (def.networks ?? []);
+  const ports = rt ? (rt.ports ?? []) : (def.ports ?? []);
+  return (
+    <tr data-service={def.name}>
+      <td>
+        <strong>{def.name}</strong>
+        {def.privileged && <span className="tag tag-warn">privileged</span>}
+      </td>
+      <td className="mono small wrap-anywhere">{rt?.image || def.image || <span className="muted">built: {def.build}</span>}</td>
+      <td>
+        {rt ? <StateBadge state={rt.state} title={rt.status || rt.state} /> : <StateBadge state={running ? 'missing' : 'stopped'} />}
+        {rt?.status && <div className="muted small">{rt.status}</div>}
+      </td>
+      <td>
+        {nets.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <ul className="plain-list">
+            {nets.map((n) => (
+              <li key={n.name}>
+                <span className="muted">{n.name}</span> <span className="mono ip">{n.ip || (rt ? '' : 'auto')}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>
+        <ServicePorts ports={ports} />
+      </td>
+      <td className="actions-cell">
+        {def.shell && (
+          <span className="row-actions">
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={!up}
+              onClick={onTerminal}
+              title={up ? `Open a terminal in ${def.name}` : `${def.name} is not running`}
+              data-testid="open-terminal"
+            >
+              <Icon name="terminal" size={14} /> Terminal
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              disabled={!up}
+              onClick={onFiles}
+              title={up ? `Copy files in and out of ${def.name}` : `${def.name} is not running`}
+              data-testid="open-files"
+            >
+              <Icon name="file" size={14} /> Files
+            </button>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function ServicesCard({
+  services,
+  containers,
+  isUp,
+  onTerminal,
+  onFiles,
+}: {
+  services: ServiceDef[];
+  /** the containers by service, while the instance is up */
+  containers: Map<string, ServiceStatus>;
+  isUp: boolean;
+  onTerminal: (service: string) => void;
+  onFiles: (service: string) => void;
+}) {
+  return (
+    <section className="card section">
+      <div className="section-head">
+        <h2>
+          Services <span className="section-sub">{services.length}</span>
+        </h2>
+      </div>
+      <div className="table-scroll">
+        <table className="table" data-testid="services">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th>Image</th>
+              <th>State</th>
+              <th>Networks</th>
+              <th>Ports</th>
+              <th className="actions-cell">
+                <span className="sr-only">Access</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {services.map((s) => (
+              <ServiceRow
+                key={s.name}
+                def={s}
+                rt={isUp ? containers.get(s.name) : undefined}
+                running={isUp}
+                onTerminal={() => onTerminal(s.name)}
+                onFiles={() => onFiles(s.name)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
