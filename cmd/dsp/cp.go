@@ -8,10 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dsp-lab/dsp/internal/archive"
+	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
-func newCpCommand(a *app) *cobra.Command {
+func newCpCommand(c *cli) *cobra.Command {
+	var instance instanceFlag
 	cmd := &cobra.Command{
 		Use:   "cp REPO/LAB SERVICE:/PATH LOCALPATH | cp REPO/LAB LOCALPATH SERVICE:/PATH",
 		Short: "Copy files and folders between this machine and a service's container",
@@ -29,44 +31,45 @@ for a service (shell: false) forbids copies too.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			srcService, srcPath, srcIn := containerSpec(t.lab, args[1])
-			dstService, dstPath, dstIn := containerSpec(t.lab, args[2])
+			defer a.Close()
+			ref, err := instance.ref(t)
+			if err != nil {
+				return err
+			}
+			srcService, srcPath, srcIn := containerSpec(t.Lab, args[1])
+			dstService, dstPath, dstIn := containerSpec(t.Lab, args[2])
 			if srcIn == dstIn {
-				names := make([]string, len(t.lab.Services))
-				for i, s := range t.lab.Services {
-					names[i] = s.Name
-				}
-				return fmt.Errorf("exactly one of %q and %q must be SERVICE:/PATH, a service of lab %s (%s) and an absolute path", args[1], args[2], t.lab.ID(), strings.Join(names, ", "))
+				return fmt.Errorf("exactly one of %q and %q must be SERVICE:/PATH, a service of lab %s (%s) and an absolute path", args[1], args[2], t.ID(), strings.Join(t.ServiceNames(), ", "))
 			}
 			service, cpath := srcService, srcPath
 			if dstIn {
 				service, cpath = dstService, dstPath
 			}
-			id, err := shellContainer(ctx, t, eng, service)
+			svc, err := a.Service(ctx, t, ref, service)
 			if err != nil {
 				return err
 			}
 			if srcIn {
-				err = archive.CopyOut(ctx, eng.Docker(), id, cpath, args[2])
+				err = svc.CopyOut(ctx, cpath, args[2])
 			} else {
-				err = archive.CopyIn(ctx, eng.Docker(), id, args[1], cpath)
+				err = svc.CopyIn(ctx, args[1], cpath)
 			}
 			var notFound *archive.NotFoundError
 			if errors.As(err, &notFound) {
-				return fmt.Errorf("%s does not exist in service %s of lab %s", notFound.Path, service, t.lab.ID())
+				return fmt.Errorf("%s does not exist in service %s of lab %s", notFound.Path, service, ref)
 			}
 			var kind *archive.KindError
 			if errors.As(err, &kind) && (dstIn || kind.Path != args[2]) {
-				return fmt.Errorf("service %s of lab %s: %v", service, t.lab.ID(), err)
+				return fmt.Errorf("service %s of lab %s: %w", service, ref, err)
 			}
 			return err
 		},
 	}
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 

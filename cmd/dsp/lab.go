@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,31 +9,32 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/labtest"
 	"github.com/dsp-lab/dsp/internal/report"
 )
 
-func newLabCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "lab", Short: "List, inspect, validate, start and stop labs"}
+func newLabCommand(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{Use: "lab", Short: "List, inspect, validate, start and stop labs"})
 	cmd.AddCommand(
-		newLabListCommand(a),
-		newLabShowCommand(a),
-		newLabValidateCommand(a),
-		newLabUpCommand(a),
-		newLabDownCommand(a),
-		newLabStatusCommand(a),
-		newLabLogsCommand(a),
-		newLabBuildCommand(a),
-		newLabTestCommand(a),
-		newLabCheckCommand(a),
-		newLabSubmitCommand(a),
+		newLabListCommand(c),
+		newLabShowCommand(c),
+		newLabValidateCommand(c),
+		newLabUpCommand(c),
+		newLabDownCommand(c),
+		newLabStatusCommand(c),
+		newLabLogsCommand(c),
+		newLabBuildCommand(c),
+		newLabTestCommand(c),
+		newLabCheckCommand(c),
+		newLabSubmitCommand(c),
 	)
 	return cmd
 }
 
-func newLabListCommand(a *app) *cobra.Command {
+func newLabListCommand(c *cli) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -42,51 +42,72 @@ func newLabListCommand(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
+			a, err := c.open(ctx)
 			if err != nil {
 				return err
 			}
-			var states map[engine.Ref]engine.State
-			eng, err := a.engine(ctx, c)
-			if err == nil {
-				defer eng.Close()
-				if states, err = eng.States(ctx); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
-			tests, err := testStore(c).All()
-			if err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
-			doc, err := report.BuildCatalogue(ctx, c, states, tests)
+			defer a.Close()
+			doc, warnings, err := a.Catalogue(ctx)
 			if err != nil {
 				return err
 			}
+			printWarnings(cmd, warnings)
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), doc)
 			}
-			w := newTable(cmd.OutOrStdout())
-			fmt.Fprintln(w, "LAB\tSTATE\tFORMAT\tTESTED\tLABELS")
-			for _, r := range doc.Repositories {
-				for _, l := range r.Labs {
-					state := l.State
-					if !l.Valid {
-						state = "invalid"
-					}
-					names := make([]string, len(l.Labels))
-					for i, lb := range l.Labels {
-						names[i] = lb.Name
-					}
-					fmt.Fprintf(w, "%s/%s\t%s\t%s\t%s\t%s\n", r.Name, l.Name, state, l.Format, tested(l.LastTest), strings.Join(names, ", "))
-				}
-			}
-			return w.Flush()
+			printCatalogue(cmd.OutOrStdout(), doc)
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
 	return cmd
+}
+
+func printCatalogue(out io.Writer, doc *report.Catalogue) {
+	w := newTable(out)
+	fmt.Fprintln(w, "LAB\tSTATE\tFORMAT\tTESTED\tLABELS")
+	for _, r := range doc.Repositories {
+		for _, l := range r.Labs {
+			state := l.State
+			if !l.Valid {
+				state = "invalid"
+			}
+			if others := otherInstances(l.Instances); others != "" {
+				state += " (+" + others + ")"
+			}
+			names := make([]string, len(l.Labels))
+			for i, lb := range l.Labels {
+				names[i] = lb.Name
+			}
+			fmt.Fprintf(w, "%s/%s\t%s\t%s\t%s\t%s\n", r.Name, l.Name, state, l.Format, tested(l.LastTest), strings.Join(names, ", "))
+		}
+	}
+	w.Flush()
+}
+
+// otherInstances names the instances other than the default one:
+// "2 instances: a, b".
+func otherInstances(list []report.InstanceSummary) string {
+	var names []string
+	for _, in := range list {
+		if in.Instance != engine.DefaultInstance {
+			names = append(names, in.Instance)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return "instance " + names[0]
+	}
+	return fmt.Sprintf("%d instances: %s", len(names), strings.Join(names, ", "))
+}
+
+// printWarnings prints what the application worked around.
+func printWarnings(cmd *cobra.Command, warnings []error) {
+	for _, w := range warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", hint(w))
+	}
 }
 
 // tested is the TESTED column of lab list: passed, failed (N failed
@@ -102,33 +123,26 @@ func tested(t *report.TestSummary) string {
 	}
 }
 
-func newLabShowCommand(a *app) *cobra.Command {
+func newLabShowCommand(c *cli) *cobra.Command {
 	var asJSON, solution bool
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "show REPO/LAB",
+		Use:   "show REPO/LAB|PATH",
 		Short: "Show a lab: description, goal, services, networks, images, actions and state",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			t, err := a.loadTarget(ctx, c, args[0])
+			defer a.Close()
+			ref, err := instance.ref(t)
 			if err != nil {
 				return err
 			}
-			var status *engine.Status
-			if eng, err := a.engine(ctx, c); err == nil {
-				defer eng.Close()
-				if status, err = eng.Status(ctx, engine.RefOf(t.lab), t.lab); err != nil {
-					return err
-				}
-			}
-			doc := report.BuildDetails(t.lab, t.loadErr, t.trusted, status)
-			if doc.LastTest, err = testStore(c).Last(t.lab.Repo, t.lab.Name); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-			}
+			doc, warnings := a.Details(ctx, t, ref)
+			printWarnings(cmd, warnings)
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), doc)
 			}
@@ -142,6 +156,7 @@ func newLabShowCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
 	cmd.Flags().BoolVar(&solution, "solution", false, "also print the solution")
+	instance.register(cmd, engine.DefaultInstance, "the instance whose state to show")
 	return cmd
 }
 
@@ -149,6 +164,9 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 	l := d.Lab
 	fmt.Fprintf(out, "%s  (%s)\n", l.Title, d.ID)
 	fmt.Fprintf(out, "state: %s   format: %s   folder: %s\n", d.State, l.Format, l.Dir)
+	if others := otherInstances(d.Instances); others != "" {
+		fmt.Fprintf(out, "also running: %s\n", others)
+	}
 	if len(l.Labels) > 0 {
 		names := make([]string, len(l.Labels))
 		for i, lb := range l.Labels {
@@ -166,7 +184,7 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 	fmt.Fprintln(out, "\nServices:")
 	w := newTable(out)
 	fmt.Fprintln(w, "  NAME\tIMAGE\tNETWORKS\tPORTS\tSHELL")
-	for _, s := range l.Services {
+	for _, s := range d.Services {
 		var nets, ports []string
 		for _, n := range s.Networks {
 			if n.IP != "" {
@@ -185,9 +203,9 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, image, dash(strings.Join(nets, " ")), dash(strings.Join(ports, " ")), yesNo(s.Shell))
 	}
 	w.Flush()
-	if len(l.Networks) > 0 {
+	if len(d.Networks) > 0 {
 		fmt.Fprintln(out, "\nNetworks:")
-		for _, n := range l.Networks {
+		for _, n := range d.Networks {
 			line := "  " + n.Name
 			if n.Subnet != "" {
 				line += "  " + n.Subnet
@@ -248,46 +266,39 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 	}
 }
 
-func newLabValidateCommand(a *app) *cobra.Command {
+func newLabValidateCommand(c *cli) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "validate REPO/LAB|PATH",
 		Short: "Check a lab and print its problems with file, line and field",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := a.catalog()
+			a, t, err := c.target(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			t, err := a.loadTarget(ctx, c, args[0])
-			if err != nil {
-				return err
+			defer a.Close()
+			problems := t.Problems
+			if problems == nil {
+				problems = lab.Problems{}
 			}
-			problems := lab.Problems(t.lab.Problems)
-			var invalid *lab.InvalidError
-			if errors.As(t.loadErr, &invalid) {
-				problems = invalid.Problems
-			}
+			out := cmd.OutOrStdout()
 			if asJSON {
-				if problems == nil {
-					problems = lab.Problems{}
-				}
-				if err := printJSON(cmd.OutOrStdout(), map[string]any{"lab": t.lab.ID(), "dir": t.lab.Dir, "valid": t.loadErr == nil, "problems": problems}); err != nil {
+				if err := printJSON(out, map[string]any{"lab": t.ID(), "dir": t.Dir, "valid": t.LoadErr == nil, "problems": problems}); err != nil {
 					return err
 				}
 			} else {
 				for _, p := range problems {
-					fmt.Fprintln(cmd.OutOrStdout(), p)
+					fmt.Fprintln(out, p)
 				}
 				errs, warns := len(problems.Errors()), len(problems.Warnings())
-				if t.loadErr == nil {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s is valid (%d warning(s))\n", t.lab.ID(), warns)
+				if t.LoadErr == nil {
+					fmt.Fprintf(out, "%s is valid (%d warning(s))\n", t.ID(), warns)
 				} else {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s is invalid: %d error(s), %d warning(s)\n", t.lab.ID(), errs, warns)
+					fmt.Fprintf(out, "%s is invalid: %d error(s), %d warning(s)\n", t.ID(), errs, warns)
 				}
 			}
-			if t.loadErr != nil {
+			if t.LoadErr != nil {
 				return &exitError{code: 1}
 			}
 			return nil
@@ -297,31 +308,27 @@ func newLabValidateCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-func newLabUpCommand(a *app) *cobra.Command {
-	var trust bool
-	var plain bool
+func newLabUpCommand(c *cli) *cobra.Command {
+	var trust, plain bool
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "up REPO/LAB",
+		Use:   "up REPO/LAB|PATH",
 		Short: "Start a lab, with live progress per service and per action",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			l, err := t.runnable()
+			defer a.Close()
+			ref, err := instance.ref(t)
 			if err != nil {
 				return err
 			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
-			err = eng.Up(ctx, l, engine.UpOptions{Trusted: t.trusted || trust, Progress: r.Event})
+			st, err := a.Up(ctx, t, ref, app.UpOptions{TrustOnce: trust, Progress: r.Event})
 			r.Close()
-			if err != nil {
-				return fmt.Errorf("start %s: %w", l.ID(), err)
-			}
-			st, err := eng.Status(ctx, engine.RefOf(l), l)
 			if err != nil {
 				return err
 			}
@@ -331,49 +338,58 @@ func newLabUpCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for (privileged, host namespaces, …) even if its repository is not trusted")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
-func newLabDownCommand(a *app) *cobra.Command {
+func newLabDownCommand(c *cli) *cobra.Command {
 	var plain bool
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "down REPO/LAB",
+		Use:   "down REPO/LAB|PATH",
 		Short: "Stop a lab and remove every container, network and volume it created",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			r := newRenderer(cmd.OutOrStdout(), plain)
-			err = eng.Down(ctx, engine.RefOf(t.lab), t.lab, engine.DownOptions{Progress: r.Event})
-			r.Close()
+			defer a.Close()
+			ref, err := instance.ref(t)
 			if err != nil {
-				return fmt.Errorf("stop %s: %w", t.lab.ID(), err)
+				return err
 			}
-			return nil
+			r := newRenderer(cmd.OutOrStdout(), plain)
+			err = a.Down(ctx, t, ref, r.Event)
+			r.Close()
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
-func newLabStatusCommand(a *app) *cobra.Command {
+func newLabStatusCommand(c *cli) *cobra.Command {
 	var asJSON bool
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "status REPO/LAB",
+		Use:   "status REPO/LAB|PATH",
 		Short: "Show the lab's state read from Docker: each service, its container state, IPs and ports",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			st, err := eng.Status(ctx, engine.RefOf(t.lab), t.lab)
+			defer a.Close()
+			ref, err := instance.ref(t)
+			if err != nil {
+				return err
+			}
+			st, err := a.Status(ctx, t, ref)
 			if err != nil {
 				return err
 			}
@@ -381,10 +397,16 @@ func newLabStatusCommand(a *app) *cobra.Command {
 				return printJSON(cmd.OutOrStdout(), st)
 			}
 			printStatus(cmd.OutOrStdout(), st)
+			if list, err := a.Instances(ctx, t); err == nil {
+				if others := otherInstances(list); others != "" && ref.Instance == engine.DefaultInstance {
+					fmt.Fprintf(cmd.OutOrStdout(), "also running: %s (--instance NAME)\n", others)
+				}
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document (see README)")
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
@@ -395,7 +417,7 @@ func printStatus(out io.Writer, st *engine.Status) {
 	}
 	fmt.Fprintf(out, "   project %s\n", st.Project)
 	if st.State == engine.StateIncomplete {
-		fmt.Fprintln(out, "a start was interrupted: run `dsp lab down` to clean up, or `dsp lab up` to start again")
+		fmt.Fprintf(out, "a start was interrupted: run `dsp lab down %s%s` to clean up, or `dsp lab up` to start again\n", quoteArg(st.Ref.LabID()), instanceArg(st.Ref))
 	}
 	if len(st.Services) == 0 {
 		return
@@ -423,25 +445,30 @@ func printStatus(out io.Writer, st *engine.Status) {
 	w.Flush()
 }
 
-func newLabLogsCommand(a *app) *cobra.Command {
+func newLabLogsCommand(c *cli) *cobra.Command {
 	var follow bool
 	var tail string
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "logs REPO/LAB [SERVICE]",
+		Use:   "logs REPO/LAB|PATH [SERVICE]",
 		Short: "Print the output of a lab's containers",
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
+			defer a.Close()
+			ref, err := instance.ref(t)
+			if err != nil {
+				return err
+			}
 			opts := engine.LogsOptions{Follow: follow, Tail: tail}
 			if len(args) == 2 {
 				opts.Services = []string{args[1]}
 			}
-			err = eng.Logs(ctx, engine.RefOf(t.lab), opts, cmd.OutOrStdout())
+			err = a.Logs(ctx, ref, opts, cmd.OutOrStdout())
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -450,10 +477,11 @@ func newLabLogsCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new output")
 	cmd.Flags().StringVar(&tail, "tail", "all", "number of lines to show from the end")
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
-func newLabBuildCommand(a *app) *cobra.Command {
+func newLabBuildCommand(c *cli) *cobra.Command {
 	var all, plain bool
 	cmd := &cobra.Command{
 		Use:   "build REPO/LAB|PATH",
@@ -461,17 +489,13 @@ func newLabBuildCommand(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			l, err := t.runnable()
-			if err != nil {
-				return err
-			}
+			defer a.Close()
 			r := newRenderer(cmd.OutOrStdout(), plain)
-			err = eng.Build(ctx, l, all, r.Event)
+			err = a.Build(ctx, t, all, r.Event)
 			r.Close()
 			return err
 		},

@@ -28,7 +28,7 @@ func main() {
 		if errors.As(err, &exit) {
 			os.Exit(exit.code)
 		}
-		fmt.Fprintln(os.Stderr, "dsp:", err)
+		fmt.Fprintln(os.Stderr, "dsp:", hint(err))
 		os.Exit(1)
 	}
 }

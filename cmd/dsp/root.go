@@ -2,132 +2,157 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dsp-lab/dsp/examples"
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/engine/local"
 )
 
-// app holds what every command needs; it is built once per invocation.
-type app struct {
+// cli holds the global flags; every command opens the application with
+// them.
+type cli struct {
 	home string
 }
 
 func newRootCommand() *cobra.Command {
-	a := &app{}
+	c := &cli{}
 	root := &cobra.Command{
 		Use:           "dsp",
 		Short:         "Docker Security Playground: build, share and run vulnerable network labs",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&a.home, "home", "", "main directory holding the lab repositories (default $"+catalog.HomeEnv+", else ~/dsp)")
-	root.AddCommand(newLabCommand(a), newShellCommand(a), newCpCommand(a), newRepoCommand(a), newExamplesCommand(a), newServeCommand(a), newTestCommand(a))
+	root.PersistentFlags().StringVar(&c.home, "home", "", "main directory holding the lab repositories (default $"+app.HomeEnv+", else ~/dsp)")
+	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c))
 	return root
 }
 
-// homeDir applies --home, then DSP_HOME, then the default.
-func (a *app) homeDir() string {
-	if a.home != "" {
-		return a.home
+// group makes a command that only holds subcommands refuse an unknown
+// subcommand (cobra prints the help and succeeds otherwise).
+func group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += fmt.Sprintf("; did you mean %q?", s[0])
+			}
+			return &usageError{msg: msg + "\nRun '" + cmd.CommandPath() + " --help' for its commands."}
+		}
+		return cmd.Help()
 	}
-	if env := os.Getenv(catalog.HomeEnv); env != "" {
+	return cmd
+}
+
+// usageError is a command line that dsp cannot take.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// homeDir applies --home, then DSP_HOME, then the default.
+func (c *cli) homeDir() string {
+	if c.home != "" {
+		return c.home
+	}
+	if env := os.Getenv(app.HomeEnv); env != "" {
 		return env
 	}
 	return catalog.DefaultHome()
 }
 
-func (a *app) catalog() (*catalog.Catalog, error) {
-	return catalog.Open(a.homeDir(), examples.FS())
+// open opens the application on the main directory; it connects to the
+// Docker Engine when a command first needs it.
+func (c *cli) open(ctx context.Context) (*app.App, error) {
+	return app.Open(ctx, app.Options{Home: c.homeDir(), Seed: examples.FS(), Connect: local.Connect})
 }
 
-func (a *app) engine(ctx context.Context, c *catalog.Catalog) (*engine.Engine, error) {
-	return engine.New(ctx, filepath.Join(c.StateDir(), "locks"), engine.WithNamespace(c.Home))
-}
-
-// labAndEngine opens the main directory, loads the lab named by arg and
-// connects to Docker; the caller closes the engine.
-func (a *app) labAndEngine(ctx context.Context, arg string) (*target, *engine.Engine, error) {
-	c, err := a.catalog()
+// target opens the application and resolves a lab argument (REPO/LAB or a
+// path); the caller closes the application.
+func (c *cli) target(ctx context.Context, arg string) (*app.App, *app.Target, error) {
+	a, err := c.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := a.loadTarget(ctx, c, arg)
+	t, err := a.Lab(ctx, arg)
 	if err != nil {
+		a.Close()
 		return nil, nil, err
 	}
-	eng, err := a.engine(ctx, c)
-	if err != nil {
-		return nil, nil, err
+	return a, t, nil
+}
+
+// instanceFlag is the --instance flag of the commands that work on a lab
+// instance.
+type instanceFlag struct{ name string }
+
+func (f *instanceFlag) register(cmd *cobra.Command, def, usage string) {
+	if usage == "" {
+		usage = "the instance of the lab (several instances of one lab run side by side)"
 	}
-	return t, eng, nil
+	cmd.Flags().StringVar(&f.name, "instance", def, usage)
 }
 
-// target is a lab named on the command line, with what dsp knows of it.
-type target struct {
-	catalog *catalog.Catalog // the main directory it was found from
-	lab     *lab.Lab
-	loadErr error // an *lab.InvalidError when the lab has errors
-	trusted bool
+// ref names the chosen instance of the lab.
+func (f *instanceFlag) ref(t *app.Target) (engine.Ref, error) { return t.Ref(f.name) }
+
+// hint adds what to type next to an error, for people at a terminal; the
+// application's errors (which the web app shows too) do not carry CLI
+// commands.
+func hint(err error) string {
+	msg := err.Error()
+	var untrusted *engine.UntrustedError
+	var notRunning *engine.NotRunningError
+	var engineErr *app.EngineError
+	var busy *engine.BusyError
+	switch {
+	case errors.As(err, &untrusted):
+		msg += fmt.Sprintf("\ntrust the repository to start its labs (dsp repo trust %q), or accept this once with --trust", untrusted.Repo)
+	case errors.As(err, &notRunning) && notRunning.State == "":
+		msg += "\nstart it first: dsp lab up " + quoteArg(notRunning.Ref.LabID()) + instanceArg(notRunning.Ref)
+	case errors.As(err, &engineErr):
+		msg += "\nis dockerd running? `docker info` should answer (scripts/setup.sh installs and starts it)"
+	case errors.As(err, &busy):
+		msg += "\ntry again when it ends"
+	}
+	return msg
 }
 
-// loadTarget loads a lab given as REPO/LAB or as a path to a lab folder
-// (a path starts with ./, ../ or /, or names an existing folder that is
-// not a REPO/LAB of the main directory).
-func (a *app) loadTarget(ctx context.Context, c *catalog.Catalog, arg string) (*target, error) {
-	isPath := strings.HasPrefix(arg, "./") || strings.HasPrefix(arg, "../") || strings.HasPrefix(arg, "/") || arg == "."
-	if !isPath {
-		dir, err := c.Resolve(arg)
-		if err == nil {
-			l, lerr := lab.Load(ctx, dir)
-			if l == nil {
-				return nil, lerr
-			}
-			return &target{catalog: c, lab: l, loadErr: lerr, trusted: c.IsTrusted(l.Repo)}, nil
+func instanceArg(ref engine.Ref) string {
+	if ref.Instance == engine.DefaultInstance {
+		return ""
+	}
+	return " --instance " + ref.Instance
+}
+
+func quoteArg(s string) string {
+	for _, r := range s {
+		if r == ' ' || r == '\'' || r == '"' || r == '\\' || r == '$' {
+			return fmt.Sprintf("%q", s)
 		}
-		if st, serr := os.Stat(arg); serr != nil || !st.IsDir() {
-			return nil, err
-		}
 	}
-	l, err := lab.Load(ctx, arg)
-	if l == nil {
-		return nil, err
-	}
-	// A lab folder outside the main directory is the user's own checkout.
-	trusted := true
-	if rel, rerr := filepath.Rel(c.Home, l.Dir); rerr == nil && !strings.HasPrefix(rel, "..") {
-		trusted = c.IsTrusted(l.Repo)
-	}
-	return &target{catalog: c, lab: l, loadErr: err, trusted: trusted}, nil
+	return s
 }
 
-// runnable returns the lab, or its load error when it has errors.
-func (t *target) runnable() (*lab.Lab, error) {
-	if t.loadErr != nil {
-		return nil, t.loadErr
-	}
-	return t.lab, nil
-}
-
-func newRepoCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "repo", Short: "Lab repositories in the main directory"}
+func newRepoCommand(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{Use: "repo", Short: "Lab repositories in the main directory"})
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the repositories",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.catalog()
+			a, err := c.open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			repos, err := c.Repos()
+			defer a.Close()
+			repos, err := a.Repos()
 			if err != nil {
 				return err
 			}
@@ -144,15 +169,7 @@ func newRepoCommand(a *app) *cobra.Command {
 		Short: "Allow the labs of REPO to ask for privileges (privileged, host namespaces, devices, powerful capabilities)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			if err := c.SetTrusted(args[0], true); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "repository %s is trusted\n", args[0])
-			return nil
+			return c.setTrusted(cmd, args[0], true)
 		},
 	}
 	untrust := &cobra.Command{
@@ -160,41 +177,48 @@ func newRepoCommand(a *app) *cobra.Command {
 		Short: "Withdraw the trust given to REPO",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.catalog()
-			if err != nil {
-				return err
-			}
-			if err := c.SetTrusted(args[0], false); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "repository %s is no longer trusted\n", args[0])
-			return nil
+			return c.setTrusted(cmd, args[0], false)
 		},
 	}
 	cmd.AddCommand(list, trust, untrust)
 	return cmd
 }
 
-func newExamplesCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "examples", Short: "The example labs bundled with dsp"}
+func (c *cli) setTrusted(cmd *cobra.Command, repo string, trusted bool) error {
+	a, err := c.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.SetTrusted(repo, trusted); err != nil {
+		return err
+	}
+	if trusted {
+		fmt.Fprintf(cmd.OutOrStdout(), "repository %s is trusted\n", repo)
+	} else {
+		fmt.Fprintf(cmd.OutOrStdout(), "repository %s is no longer trusted\n", repo)
+	}
+	return nil
+}
+
+func newExamplesCommand(c *cli) *cobra.Command {
+	cmd := group(&cobra.Command{Use: "examples", Short: "The example labs bundled with dsp"})
 	install := &cobra.Command{
 		Use:   "install",
 		Short: "Install the example labs into the main directory as repository \"" + catalog.ExamplesRepo + "\"",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.catalog()
+			a, err := c.open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			dir := filepath.Join(c.Home, catalog.ExamplesRepo)
-			if _, err := os.Stat(dir); err == nil {
+			defer a.Close()
+			dir, err := a.InstallExamples()
+			if errors.Is(err, app.ErrExamplesInstalled) {
 				fmt.Fprintf(cmd.OutOrStdout(), "the examples are already installed in %s\n", dir)
 				return nil
 			}
-			if err := catalog.InstallSeed(examples.FS(), dir); err != nil {
-				return err
-			}
-			if err := c.SetTrusted(catalog.ExamplesRepo, true); err != nil {
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "installed the examples in %s\n", dir)

@@ -19,7 +19,7 @@ import (
 // DefaultListen is upstream DSP's port, on loopback only.
 const DefaultListen = "127.0.0.1:18181"
 
-func newServeCommand(a *app) *cobra.Command {
+func newServeCommand(c *cli) *cobra.Command {
 	var listen string
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -28,15 +28,15 @@ func newServeCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
-			c, err := a.catalog()
+			a, err := c.open(ctx)
 			if err != nil {
 				return err
 			}
-			eng, err := a.engine(ctx, c)
-			if err != nil {
+			defer a.Close()
+			// The web app needs the engine from the start.
+			if _, err := a.Engine(ctx); err != nil {
 				return err
 			}
-			defer eng.Close()
 			assets, err := web.Assets()
 			if err != nil {
 				return fmt.Errorf("web UI: %w", err)
@@ -48,7 +48,7 @@ func newServeCommand(a *app) *cobra.Command {
 			addr := ln.Addr().(*net.TCPAddr)
 			loopback := addr.IP.IsLoopback()
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-			srv, created, err := server.New(ctx, server.Options{Catalog: c, Engine: eng, Assets: assets, Logger: logger, Loopback: loopback})
+			srv, created, err := server.New(ctx, server.Options{App: a, Assets: assets, Logger: logger, Loopback: loopback})
 			if err != nil {
 				ln.Close()
 				return err
@@ -59,11 +59,11 @@ func newServeCommand(a *app) *cobra.Command {
 				host = net.JoinHostPort("127.0.0.1", fmt.Sprint(addr.Port))
 			}
 			base := "http://" + host
-			fmt.Fprintf(out, "dsp is serving on %s (main directory %s)\n", base, c.Home)
+			fmt.Fprintf(out, "dsp is serving on %s (main directory %s)\n", base, a.Home())
 			if !loopback {
 				fmt.Fprintf(out, "WARNING: listening on %s, which other machines can reach; every page and API still requires a login\n", addr)
 			}
-			passwordFile := filepath.Join(c.StateDir(), server.PasswordFile)
+			passwordFile := filepath.Join(a.StateDir(), server.PasswordFile)
 			if created {
 				fmt.Fprintf(out, "created the admin password in %s\n", passwordFile)
 			} else {

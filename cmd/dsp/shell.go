@@ -14,11 +14,12 @@ import (
 	mterm "github.com/moby/term"
 	"github.com/spf13/cobra"
 
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/term"
 )
 
-func newShellCommand(a *app) *cobra.Command {
+func newShellCommand(c *cli) *cobra.Command {
+	var instance instanceFlag
 	cmd := &cobra.Command{
 		Use:   "shell REPO/LAB SERVICE [-- CMD [ARG...]]",
 		Short: "Open a shell (or run CMD) in a service's container of a running lab",
@@ -40,16 +41,20 @@ the process in the container. A lab may forbid the shell for a service
 			// The terminal closing (SIGHUP) must end the exec too.
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGHUP)
 			defer stop()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			id, err := shellContainer(ctx, t, eng, args[1])
+			defer a.Close()
+			ref, err := instance.ref(t)
 			if err != nil {
 				return err
 			}
-			code, err := runShell(ctx, eng, id, args[2:], os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			svc, err := a.Service(ctx, t, ref, args[1])
+			if err != nil {
+				return err
+			}
+			code, err := runShell(ctx, svc, args[2:], os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -59,24 +64,8 @@ the process in the container. A lab may forbid the shell for a service
 			return nil
 		},
 	}
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
-}
-
-// shellContainer checks that the lab has the service and allows a shell in
-// it (the same rule covers file copies), and returns its running container.
-func shellContainer(ctx context.Context, t *target, eng *engine.Engine, service string) (string, error) {
-	svc, ok := t.lab.Service(service)
-	if !ok {
-		names := make([]string, len(t.lab.Services))
-		for i, s := range t.lab.Services {
-			names[i] = s.Name
-		}
-		return "", fmt.Errorf("lab %s has no service %q (services: %s)", t.lab.ID(), service, strings.Join(names, ", "))
-	}
-	if !svc.Shell {
-		return "", fmt.Errorf("lab %s forbids the shell for service %s (shell: false): no shell and no file copy into or out of it", t.lab.ID(), service)
-	}
-	return eng.ServiceContainer(ctx, engine.RefOf(t.lab), service)
 }
 
 // runShell runs argv (the default shell when empty) in the container. With
@@ -84,10 +73,10 @@ func shellContainer(ctx context.Context, t *target, eng *engine.Engine, service 
 // resized on SIGWINCH. Otherwise it runs without a TTY, stdin piped (its
 // end closes the process's input) and stderr apart. It returns the exit
 // status.
-func runShell(ctx context.Context, eng *engine.Engine, containerID string, argv []string, stdin *os.File, stdout, stderr io.Writer) (int, error) {
+func runShell(ctx context.Context, svc *app.Service, argv []string, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	fd := stdin.Fd()
 	tty := mterm.IsTerminal(fd)
-	opts := term.Options{Cmd: argv, TTY: tty}
+	opts := engine.AttachOptions{Cmd: argv, TTY: tty}
 	if tty {
 		if ws, err := mterm.GetWinsize(fd); err == nil {
 			opts.Cols, opts.Rows = uint(ws.Width), uint(ws.Height)
@@ -98,7 +87,7 @@ func runShell(ctx context.Context, eng *engine.Engine, containerID string, argv 
 	} else {
 		opts.Stderr = stderr
 	}
-	sess, err := term.Start(ctx, eng.Docker(), containerID, opts)
+	sess, err := svc.Attach(ctx, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -142,7 +131,7 @@ func runShell(ctx context.Context, eng *engine.Engine, containerID string, argv 
 		if ctx.Err() != nil {
 			return 130, nil // interrupted: the deferred Close ends the process
 		}
-		if errors.Is(err, term.ErrGone) {
+		if errors.Is(err, engine.ErrGone) {
 			return 0, errors.New("the container stopped")
 		}
 		return 0, err

@@ -1,23 +1,19 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/dsp-lab/dsp/internal/catalog"
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/labtest"
 )
 
@@ -82,72 +78,79 @@ func writeAtomically(file string, write func(io.Writer) error) error {
 	return nil
 }
 
-func testStore(c *catalog.Catalog) labtest.Store {
-	return labtest.Store{Dir: filepath.Join(c.StateDir(), "tests")}
-}
-
 // errTestsFailed makes the command exit with status 1 after it printed
 // what failed.
 var errTestsFailed = &exitError{code: 1}
 
-func newLabTestCommand(a *app) *cobra.Command {
+func newLabTestCommand(c *cli) *cobra.Command {
 	var (
-		trust bool
-		plain bool
-		files reportFiles
+		trust    bool
+		plain    bool
+		files    reportFiles
+		instance instanceFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "test REPO/LAB|PATH",
 		Short: "Test a lab: validate, start a fresh instance, wait until healthy, run its checks, its solution and the flag check, then tear it down",
-		Args:  cobra.ExactArgs(1),
+		Long: `Test a lab: validate it, start a fresh instance of its own (named test, so
+that an instance a person uses is never touched), wait until every service
+runs and every healthcheck passes, run its checks, its solution script and
+the flag check, then tear the instance down, also on Ctrl-C. The report is
+kept as the lab's last one (dsp lab show).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
+			defer a.Close()
 			r := newRenderer(cmd.OutOrStdout(), plain)
-			rep := labtest.Test(ctx, eng, t.lab, t.loadErr, labtest.Options{Trusted: t.trusted || trust, Progress: r.Event})
+			rep, err := a.Test(ctx, t, app.TestOptions{TrustOnce: trust, Instance: instance.name, Progress: r.Event})
 			r.Close()
-			return finishReport(cmd, t.catalog, rep, &files)
+			return finishReport(cmd, rep, err, &files)
 		},
 	}
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for even if its repository is not trusted")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
 	files.register(cmd)
+	instance.register(cmd, labtest.TestInstance, "the fresh instance the test starts (and removes first if a killed run left it)")
 	return cmd
 }
 
-func newLabCheckCommand(a *app) *cobra.Command {
+func newLabCheckCommand(c *cli) *cobra.Command {
 	var plain bool
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "check REPO/LAB",
+		Use:   "check REPO/LAB|PATH",
 		Short: "Run a running lab's checks",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			if len(t.lab.Checks) == 0 {
-				return fmt.Errorf("lab %s declares no checks (x-dsp.checks in %s)", t.lab.ID(), t.lab.ComposeFile)
+			defer a.Close()
+			ref, err := instance.ref(t)
+			if err != nil {
+				return err
 			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
-			rep := labtest.Checks(ctx, eng, t.lab, labtest.Options{Progress: r.Event})
+			rep, err := a.Check(ctx, t, ref, r.Event)
 			r.Close()
-			return finishReport(cmd, t.catalog, rep, &reportFiles{})
+			return finishReport(cmd, rep, err, &reportFiles{})
 		},
 	}
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
-func newLabSubmitCommand(a *app) *cobra.Command {
+func newLabSubmitCommand(c *cli) *cobra.Command {
+	var instance instanceFlag
 	cmd := &cobra.Command{
-		Use:   "submit REPO/LAB FLAG",
+		Use:   "submit REPO/LAB|PATH FLAG",
 		Short: "Submit a flag found in a running lab: says whether it is right (exit status 0) or wrong (1); FLAG - reads it from standard input",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -160,15 +163,16 @@ func newLabSubmitCommand(a *app) *cobra.Command {
 				}
 				flag = string(data)
 			}
-			t, eng, err := a.labAndEngine(ctx, args[0])
+			a, t, err := c.target(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			defer eng.Close()
-			ok, err := eng.SubmitFlag(ctx, engine.RefOf(t.lab), flag)
-			if errors.Is(err, engine.ErrNoFlag) {
-				return fmt.Errorf("lab %s: %w", t.lab.ID(), err)
+			defer a.Close()
+			ref, err := instance.ref(t)
+			if err != nil {
+				return err
 			}
+			ok, err := a.SubmitFlag(ctx, t, ref, flag)
 			if err != nil {
 				return err
 			}
@@ -176,14 +180,15 @@ func newLabSubmitCommand(a *app) *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), "✗ wrong flag")
 				return errTestsFailed
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "✓ correct: that is the flag of", t.lab.ID())
+			fmt.Fprintln(cmd.OutOrStdout(), "✓ correct: that is the flag of", t.ID())
 			return nil
 		},
 	}
+	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }
 
-func newTestCommand(a *app) *cobra.Command {
+func newTestCommand(c *cli) *cobra.Command {
 	var (
 		trust    bool
 		all      bool
@@ -202,11 +207,12 @@ lab folder. Without arguments, every repository of the main directory.
 Labs whose subnets or host ports clash never run at the same time.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.catalog()
+			a, err := c.open(ctx)
 			if err != nil {
 				return err
 			}
-			targets, err := a.testTargets(ctx, c, args, all)
+			defer a.Close()
+			targets, err := a.TestTargets(ctx, args, all)
 			if err != nil {
 				return err
 			}
@@ -215,29 +221,22 @@ Labs whose subnets or host ports clash never run at the same time.`,
 				fmt.Fprintln(out, "no lab declares checks (x-dsp.checks or x-dsp.solve); use --all to test every lab")
 				return files.write(nil)
 			}
-			for i := range targets {
-				targets[i].Trusted = targets[i].Trusted || trust
-			}
-			eng, err := a.engine(ctx, c)
-			if err != nil {
-				return err
-			}
-			defer eng.Close()
 			fmt.Fprintf(out, "testing %d lab(s), %d at a time\n", len(targets), parallel)
 			started := time.Now()
 			show := newSuiteView(out, plain, verbose)
-			opts := labtest.SuiteOptions{
+			opts := app.SuiteOptions{TrustOnce: trust, SuiteOptions: labtest.SuiteOptions{
 				Parallel: parallel,
 				Started:  show.started,
 				Progress: show.progress,
-				Done: func(r *labtest.Report) {
-					show.done(r)
-					if err := testStore(c).Save(r); err != nil {
-						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
-					}
-				},
+				Done:     show.done,
+			}}
+			reports, err := a.Suite(ctx, targets, opts)
+			if reports == nil {
+				return err
 			}
-			reports := labtest.RunSuite(ctx, eng, targets, opts)
+			if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
 			show.close(reports)
 			sum := labtest.Summarize(reports)
 			fmt.Fprintf(out, "\n%d lab(s): %d passed, %d failed in %s\n", sum.Labs, sum.Passed, sum.Failed, time.Since(started).Round(100*time.Millisecond))
@@ -259,100 +258,16 @@ Labs whose subnets or host ports clash never run at the same time.`,
 	return cmd
 }
 
-// testTargets loads the labs to test from repository names and paths.
-func (a *app) testTargets(ctx context.Context, c *catalog.Catalog, args []string, all bool) ([]labtest.Target, error) {
-	var targets []labtest.Target
-	add := func(l *lab.Lab, loadErr error, trusted bool) {
-		if l != nil && (all || len(l.Checks) > 0 || l.Solve != nil) {
-			targets = append(targets, labtest.Target{Lab: l, LoadErr: loadErr, Trusted: trusted})
-		}
+// finishReport prints a lab's report (which the application kept as the
+// lab's last one; keepErr says why it could not), writes the report files
+// and makes a failure exit with status 1.
+func finishReport(cmd *cobra.Command, rep *labtest.Report, keepErr error, files *reportFiles) error {
+	if rep == nil {
+		return keepErr
 	}
-	if len(args) == 0 {
-		repos, err := c.Repos()
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range repos {
-			args = append(args, r.Name)
-		}
-	}
-	for _, arg := range args {
-		dir, isPath := repoPath(arg)
-		switch {
-		case isPath:
-			// A repository folder has a .dsp marker too: its lab subfolders
-			// decide. A folder without any is a lab itself.
-			names, err := labFolders(dir)
-			if err != nil {
-				return nil, err
-			}
-			if len(names) == 0 && lab.IsLabDir(dir) {
-				names, dir = []string{filepath.Base(dir)}, filepath.Dir(dir)
-			}
-			if len(names) == 0 {
-				return nil, fmt.Errorf("%s holds no lab (a folder with a .dsp file or a compose file with x-dsp)", dir)
-			}
-			for _, n := range names {
-				t, err := a.loadTarget(ctx, c, filepath.Join(dir, n))
-				if err != nil {
-					return nil, err
-				}
-				add(t.lab, t.loadErr, t.trusted)
-			}
-		default:
-			names, err := c.LabNames(arg)
-			if err != nil {
-				return nil, fmt.Errorf("repository %q: %w", arg, err)
-			}
-			for _, n := range names {
-				t, err := a.loadTarget(ctx, c, arg+"/"+n)
-				if err != nil {
-					return nil, err
-				}
-				add(t.lab, t.loadErr, t.trusted)
-			}
-		}
-	}
-	return targets, nil
-}
-
-// repoPath tells whether arg is a path (rather than a repository name) and
-// returns it absolute.
-func repoPath(arg string) (string, bool) {
-	isPath := arg == "." || arg == ".." || strings.HasPrefix(arg, "./") || strings.HasPrefix(arg, "../") || strings.HasPrefix(arg, "/")
-	if !isPath {
-		return arg, false
-	}
-	abs, err := filepath.Abs(arg)
-	if err != nil {
-		return arg, true
-	}
-	return abs, true
-}
-
-// labFolders lists the lab folders directly inside a repository folder.
-func labFolders(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("read repository folder: %w", err)
-	}
-	var out []string
-	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && lab.IsLabDir(p) {
-			out = append(out, e.Name())
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// finishReport prints a lab's report, keeps it as the lab's last one,
-// writes the report files and makes a failure exit with status 1.
-func finishReport(cmd *cobra.Command, c *catalog.Catalog, rep *labtest.Report, files *reportFiles) error {
 	printReport(cmd.OutOrStdout(), rep)
-	if err := testStore(c).Save(rep); err != nil {
-		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+	if keepErr != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", keepErr)
 	}
 	if err := files.write([]*labtest.Report{rep}); err != nil {
 		return err

@@ -152,7 +152,7 @@ func TestLabSubmitAndCheck(t *testing.T) {
 		t.Fatalf("examples install: exit %d\n%s%s", code, out, stderr)
 	}
 	const ref = "examples/hello-flag"
-	l, err := lab.Load(context.Background(), filepath.Join(home, "examples", "hello-flag"))
+	l, _, err := lab.Load(context.Background(), filepath.Join(home, "examples", "hello-flag"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,13 +24,14 @@ type cacheEntry struct {
 	fingerprint uint64
 	deps        []string // nested files the lab was read from (env files)
 	lab         *lab.Lab
+	problems    lab.Problems
 	err         error
 }
 
 // load returns the lab in dir, from the cache when nothing it was read
 // from changed. repoPrint is the fingerprint of its repository's shared
 // files (repoFingerprint), computed once per repository by the caller.
-func (c *labCache) load(ctx context.Context, dir string, repoPrint uint64) (*lab.Lab, error) {
+func (c *labCache) load(ctx context.Context, dir string, repoPrint uint64) (*lab.Lab, lab.Problems, error) {
 	fp, err := fingerprint(dir, repoPrint)
 	if err != nil {
 		return lab.Load(ctx, dir)
@@ -39,17 +40,17 @@ func (c *labCache) load(ctx context.Context, dir string, repoPrint uint64) (*lab
 	e, ok := c.entries[dir]
 	c.mu.Unlock()
 	if ok && e.fingerprint == withFiles(fp, e.deps) {
-		return e.lab, e.err
+		return e.lab, e.problems, e.err
 	}
-	l, err := lab.Load(ctx, dir)
+	l, problems, err := lab.Load(ctx, dir)
 	deps := dependencies(l)
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = map[string]cacheEntry{}
 	}
-	c.entries[dir] = cacheEntry{fingerprint: withFiles(fp, deps), deps: deps, lab: l, err: err}
+	c.entries[dir] = cacheEntry{fingerprint: withFiles(fp, deps), deps: deps, lab: l, problems: problems, err: err}
 	c.mu.Unlock()
-	return l, err
+	return l, problems, err
 }
 
 // dependencies lists the files a loaded lab read besides its folder's own

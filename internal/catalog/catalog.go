@@ -16,6 +16,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/safepath"
@@ -40,9 +42,20 @@ func DefaultHome() string {
 
 // Catalog is an opened main directory.
 type Catalog struct {
-	Home   string
-	config config
-	labs   labCache
+	Home string
+	labs labCache
+
+	// config is the main directory's config.json as last read; it is read
+	// again when the file changes (dsp repo trust in another process).
+	mu       sync.Mutex
+	config   config
+	configAt configStamp
+}
+
+// configStamp tells whether config.json changed since it was read.
+type configStamp struct {
+	size    int64
+	modTime time.Time
 }
 
 type config struct {
@@ -91,6 +104,8 @@ func (c *Catalog) StateDir() string { return filepath.Join(c.Home, stateDir) }
 
 // initialise creates the personal repository and installs the examples.
 func (c *Catalog) initialise(seed fs.FS) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	name := personalName()
 	if err := CreateRepo(filepath.Join(c.Home, name)); err != nil {
 		return err
@@ -174,20 +189,48 @@ func personalName() string {
 func (c *Catalog) configPath() string { return filepath.Join(c.StateDir(), "config.json") }
 
 func (c *Catalog) loadConfig() error {
-	data, err := os.ReadFile(c.configPath())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reloadConfig()
+}
+
+// reloadConfig reads config.json again when it changed since it was read;
+// c.mu is held.
+func (c *Catalog) reloadConfig() error {
+	st, err := os.Stat(c.configPath())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", c.configPath(), err)
 	}
-	if err := json.Unmarshal(data, &c.config); err != nil {
+	stamp := configStamp{size: st.Size(), modTime: st.ModTime()}
+	if stamp == c.configAt {
+		return nil
+	}
+	data, err := os.ReadFile(c.configPath())
+	if err != nil {
 		return fmt.Errorf("read %s: %w", c.configPath(), err)
 	}
+	var cfg config
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return fmt.Errorf("read %s: %w", c.configPath(), err)
+	}
+	c.config, c.configAt = cfg, stamp
 	return nil
 }
 
-// saveConfig writes the config atomically: a failed write keeps the old file.
+// current returns the config, read again when the file changed; a file
+// that cannot be read keeps the config last read.
+func (c *Catalog) current() config {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = c.reloadConfig()
+	return c.config
+}
+
+// saveConfig writes the config atomically: a failed write keeps the old
+// file. c.mu is held.
 func (c *Catalog) saveConfig() error {
 	data, err := json.MarshalIndent(c.config, "", "  ")
 	if err != nil {
@@ -208,6 +251,7 @@ func (c *Catalog) saveConfig() error {
 	if err := os.Rename(tmp.Name(), c.configPath()); err != nil {
 		return fmt.Errorf("write config: %w", err)
 	}
+	c.configAt = configStamp{}
 	return nil
 }
 
@@ -240,11 +284,12 @@ func (c *Catalog) Repos() ([]Repo, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg := c.current()
 	var out []Repo
 	for _, n := range names {
 		dir := filepath.Join(c.Home, n)
 		labels, _ := lab.LoadRepoLabels(dir)
-		out = append(out, Repo{Name: n, Dir: dir, Personal: n == c.config.PersonalRepo, Trusted: c.IsTrusted(n), Labels: labels})
+		out = append(out, Repo{Name: n, Dir: dir, Personal: n == cfg.PersonalRepo, Trusted: slices.Contains(cfg.TrustedRepos, n), Labels: labels})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Personal && !out[j].Personal })
 	return out, nil
@@ -286,7 +331,7 @@ func (c *Catalog) LabNames(repo string) ([]string, error) {
 // IsTrusted reports whether the user trusts the repository's labs to ask
 // for privileges.
 func (c *Catalog) IsTrusted(repo string) bool {
-	return slices.Contains(c.config.TrustedRepos, repo)
+	return slices.Contains(c.current().TrustedRepos, repo)
 }
 
 // SetTrusted records the user's consent (or its withdrawal) for a repository.
@@ -296,7 +341,12 @@ func (c *Catalog) SetTrusted(repo string, trusted bool) error {
 		return err
 	}
 	if !slices.Contains(names, repo) {
-		return fmt.Errorf("no repository %q in %s", repo, c.Home)
+		return &NotFoundError{Kind: "repository", Name: repo, Where: c.Home}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.reloadConfig(); err != nil {
+		return err
 	}
 	if trusted {
 		c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, repo)
@@ -355,35 +405,59 @@ func match(names []string, want, kind, where string) (string, error) {
 	case 0:
 		return "", &NotFoundError{Kind: kind, Name: want, Where: where}
 	default:
-		return "", fmt.Errorf("%s %q is ambiguous in %s: %s", kind, want, where, strings.Join(found, ", "))
+		return "", &AmbiguousError{Kind: kind, Name: want, Where: where, Candidates: found}
 	}
 }
+
+// AmbiguousError reports a name that matches several repositories or labs
+// when case is ignored.
+type AmbiguousError struct {
+	Kind, Name, Where string
+	Candidates        []string
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%s %q is ambiguous in %s: %s", e.Kind, e.Name, e.Where, strings.Join(e.Candidates, ", "))
+}
+
+// InvalidParameter classifies the error (errdefs).
+func (e *AmbiguousError) InvalidParameter() {}
 
 // NotFoundError reports an unknown repository or lab.
 type NotFoundError struct {
 	Kind, Name, Where string
 }
 
+// NotFound classifies the error (errdefs).
+func (e *NotFoundError) NotFound() {}
+
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("no %s %q in %s", e.Kind, e.Name, e.Where)
 }
 
-// Load resolves and loads a lab. The lab is returned even when invalid,
-// together with the *lab.InvalidError.
-func (c *Catalog) Load(ctx context.Context, ref string) (*lab.Lab, error) {
+// Load resolves and loads a lab, as lab.Load does: the lab is returned even
+// when invalid, with its problems and the *lab.InvalidError.
+func (c *Catalog) Load(ctx context.Context, ref string) (*lab.Lab, lab.Problems, error) {
 	dir, err := c.Resolve(ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return c.LoadDir(ctx, dir)
+}
+
+// LoadDir loads the lab in a folder (of this main directory or elsewhere),
+// from the cache when its files did not change.
+func (c *Catalog) LoadDir(ctx context.Context, dir string) (*lab.Lab, lab.Problems, error) {
 	return c.labs.load(ctx, dir, repoFingerprint(filepath.Dir(dir)))
 }
 
 // Entry is one lab in a listing.
 type Entry struct {
-	Repo  string   `json:"repo"`
-	Name  string   `json:"name"`
-	Lab   *lab.Lab `json:"-"`
-	Error error    `json:"-"`
+	Repo     string
+	Name     string
+	Lab      *lab.Lab
+	Problems lab.Problems
+	Error    error
 }
 
 // Labs loads every lab of every repository. A lab that fails to load is
@@ -401,8 +475,8 @@ func (c *Catalog) Labs(ctx context.Context) ([]Repo, []Entry, error) {
 		}
 		repoPrint := repoFingerprint(r.Dir)
 		for _, n := range names {
-			l, err := c.labs.load(ctx, filepath.Join(r.Dir, n), repoPrint)
-			entries = append(entries, Entry{Repo: r.Name, Name: n, Lab: l, Error: err})
+			l, problems, err := c.labs.load(ctx, filepath.Join(r.Dir, n), repoPrint)
+			entries = append(entries, Entry{Repo: r.Name, Name: n, Lab: l, Problems: problems, Error: err})
 		}
 	}
 	return repos, entries, nil

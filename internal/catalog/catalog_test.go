@@ -220,7 +220,7 @@ func TestOpenEmptyHomeWithSeedInstallsExamples(t *testing.T) {
 	if err != nil || !slices.Equal(labs, []string{"hello", "native"}) {
 		t.Errorf("LabNames(examples) = %q, %v", labs, err)
 	}
-	l, err := c.Load(context.Background(), "examples/hello")
+	l, _, err := c.Load(context.Background(), "examples/hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(Solr) = %q, %v", got, err)
 	}
 
-	l, err := c.Load(context.Background(), "dsp-projects/bypass the firewall")
+	l, _, err := c.Load(context.Background(), "dsp-projects/bypass the firewall")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +428,7 @@ func TestResolveNotFound(t *testing.T) {
 			t.Errorf("Resolve(%q): message %q", tt.ref, err)
 		}
 	}
-	if _, err := c.Load(context.Background(), "dsp-projects/No Such Lab"); err == nil {
+	if _, _, err := c.Load(context.Background(), "dsp-projects/No Such Lab"); err == nil {
 		t.Error("Load of an unknown lab succeeded")
 	}
 }
@@ -569,6 +569,23 @@ func TestSetTrusted(t *testing.T) {
 	}
 	if c3 := open(t, home, nil); c3.IsTrusted("dsp-projects") {
 		t.Error("withdrawn trust came back on reopen")
+	}
+	// A catalog opened earlier (dsp serve) sees what another (dsp repo
+	// trust, in another process) changed, at once.
+	if c.IsTrusted("dsp-projects") {
+		t.Error("the first catalog still trusts dsp-projects after another withdrew it")
+	}
+	if err := c2.SetTrusted("dsp-projects", true); err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsTrusted("dsp-projects") {
+		t.Error("the first catalog does not see the trust another gave")
+	}
+	if repos, _ := c.Repos(); !repos[0].Trusted {
+		t.Errorf("Repos of the first catalog = %+v, want dsp-projects trusted", repos)
+	}
+	if err := c2.SetTrusted("dsp-projects", false); err != nil {
+		t.Fatal(err)
 	}
 	// No temporary files are left behind.
 	entries, _ := os.ReadDir(filepath.Join(home, ".dsp.d"))

@@ -71,6 +71,10 @@ type InvalidError struct {
 	Problems Problems
 }
 
+// InvalidParameter classifies the error (errdefs): the lab cannot be used
+// as it is written.
+func (e *InvalidError) InvalidParameter() {}
+
 func (e *InvalidError) Error() string {
 	errs := e.Problems.Errors()
 	var b strings.Builder

@@ -2,18 +2,20 @@ package labtest
 
 import (
 	"context"
-	"errors"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
+
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
-	"github.com/dsp-lab/dsp/internal/netns"
 )
 
 // Bounds of one attempt of a check, and the pause between attempts.
@@ -37,7 +39,7 @@ type attempt struct {
 }
 
 // runCheck tries a check until it passes or its timeout runs out.
-func runCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) Step {
+func runCheck(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) Step {
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
@@ -73,7 +75,7 @@ func runCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Che
 	return step
 }
 
-func tryCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+func tryCheck(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
 	if c.Unreachable {
 		return tryUnreachable(ctx, eng, ref, c)
 	}
@@ -90,7 +92,7 @@ func tryCheck(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Che
 	return attempt{msg: fmt.Sprintf("unknown kind of check %q", c.Kind), final: true}
 }
 
-func tryCommand(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+func tryCommand(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
 	code, out, err := eng.Exec(ctx, ref, c.Service, c.Command, nil)
 	if err != nil {
 		return attempt{msg: fmt.Sprintf("run %s in %s: %v", c.Command[0], c.Service, err), output: out}
@@ -108,32 +110,32 @@ func tryCommand(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.C
 	return attempt{ok: true, msg: msg}
 }
 
-func tryTCP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+func tryTCP(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
 	dialer, failed := serviceDialer(ctx, eng, ref, c)
 	if failed != nil {
 		return *failed
 	}
 	conn, err := dialer.DialContext(ctx, "tcp", c.Target)
 	if err != nil {
-		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: isEnterError(err)}
+		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: cannotDial(err)}
 	}
 	conn.Close()
 	return attempt{ok: true, msg: fmt.Sprintf("%s accepts connections from %s", c.Target, c.Service)}
 }
 
-func tryHTTP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+func tryHTTP(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
 	dialer, failed := serviceDialer(ctx, eng, ref, c)
 	if failed != nil {
 		return *failed
 	}
-	client := dialer.HTTPClient(maxAttempt)
+	client := httpClient(dialer, maxAttempt)
 	req, err := newGet(ctx, c.Target)
 	if err != nil {
 		return attempt{msg: err.Error(), final: true}
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: isEnterError(err)}
+		return attempt{msg: fmt.Sprintf("%s: %v", c.Describe(), err), final: cannotDial(err)}
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes))
@@ -156,7 +158,7 @@ func tryHTTP(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Chec
 // tryUnreachable passes when the service cannot connect to the target
 // within a short attempt: refused, no route, or no answer at all (a
 // firewall that drops).
-func tryUnreachable(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
+func tryUnreachable(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
 	dialer, failed := serviceDialer(ctx, eng, ref, c)
 	if failed != nil {
 		return *failed
@@ -172,7 +174,7 @@ func tryUnreachable(ctx context.Context, eng *engine.Engine, ref engine.Ref, c l
 	case err == nil:
 		conn.Close()
 		return attempt{msg: fmt.Sprintf("%s accepts connections from %s, but should be unreachable", address, c.Service)}
-	case isEnterError(err):
+	case cannotDial(err):
 		return attempt{msg: err.Error(), final: true}
 	}
 	return attempt{ok: true, msg: fmt.Sprintf("%s is unreachable from %s: %v", address, c.Service, err)}
@@ -194,12 +196,13 @@ func httpAddress(raw string) string {
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
-func tryHealthy(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) attempt {
-	health, err := eng.Health(ctx, ref)
+func tryHealthy(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) attempt {
+	st, err := eng.Status(ctx, ref, nil)
 	if err != nil {
 		return attempt{msg: err.Error()}
 	}
-	status, ok := health[c.Service]
+	svc, ok := st.Service(c.Service)
+	status := svc.Health
 	switch {
 	case !ok:
 		return attempt{msg: fmt.Sprintf("service %s has no container", c.Service)}
@@ -212,17 +215,31 @@ func tryHealthy(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.C
 }
 
 // serviceDialer dials from the network namespace of the check's service.
-func serviceDialer(ctx context.Context, eng *engine.Engine, ref engine.Ref, c lab.Check) (netns.Dialer, *attempt) {
-	pid, err := eng.ServicePID(ctx, ref, c.Service)
+func serviceDialer(ctx context.Context, eng engine.Engine, ref engine.Ref, c lab.Check) (engine.Dialer, *attempt) {
+	d, err := eng.Dial(ctx, ref, c.Service)
 	if err != nil {
-		return netns.Dialer{}, &attempt{msg: err.Error()}
+		return nil, &attempt{msg: err.Error(), final: cerrdefs.IsUnavailable(err)}
 	}
-	return netns.Dialer{PID: pid}, nil
+	return d, nil
 }
 
-func isEnterError(err error) bool {
-	var enter *netns.EnterError
-	return errors.As(err, &enter)
+// cannotDial reports an error that trying again will not help: the
+// engine cannot dial from the service's namespace at all (dsp is not root
+// on the Docker host, say).
+func cannotDial(err error) bool { return cerrdefs.IsUnavailable(err) }
+
+// httpClient returns a client whose connections start in the service's
+// namespace. Lab certificates are self-signed, so they are not verified.
+func httpClient(d engine.Dialer, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			DialContext:       d.DialContext,
+			Proxy:             nil,
+			DisableKeepAlives: true,
+			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // lab services use self-signed certificates
+		},
+	}
 }
 
 // tail keeps the end of a command's output.

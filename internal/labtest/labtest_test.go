@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/sirupsen/logrus"
 
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/engine/local"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -27,11 +27,11 @@ func TestMain(m *testing.M) {
 
 // newTestEngine connects to the local Docker Engine, in a namespace of its
 // own. Under CI=true a missing engine fails the test.
-func newTestEngine(t *testing.T) *engine.Engine {
+func newTestEngine(t *testing.T) *local.Engine {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	e, err := engine.New(ctx, t.TempDir(), engine.WithNamespace(t.TempDir()))
+	e, err := local.New(ctx, t.TempDir(), local.WithNamespace(t.TempDir()))
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Docker Engine needed: %v", err)
@@ -40,7 +40,7 @@ func newTestEngine(t *testing.T) *engine.Engine {
 	}
 	t.Cleanup(func() { e.Close() })
 	for _, image := range []string{"dsp-examples/hello-target:1", "dsp-examples/routed-node:1"} {
-		if _, err := e.Docker().ImageInspect(ctx, image); err != nil {
+		if ok, _, err := e.ImagePresent(ctx, image); !ok {
 			t.Fatalf("image %s is missing: run scripts/build-images.sh first (%v)", image, err)
 		}
 	}
@@ -65,11 +65,21 @@ func copyExample(t *testing.T, name string, replace ...string) *lab.Lab {
 	if err := os.WriteFile(compose, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l, err := lab.Load(context.Background(), dir)
+	l, _, err := lab.Load(context.Background(), dir)
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
 	return l
+}
+
+// testRef names the test instance of l.
+func testRef(t *testing.T, l *lab.Lab) engine.Ref {
+	t.Helper()
+	ref, err := TestRef(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }
 
 func randomHex() string {
@@ -78,26 +88,19 @@ func randomHex() string {
 	return hex.EncodeToString(b)
 }
 
-// assertNothingLeft checks that Docker holds nothing of the instance.
-func assertNothingLeft(t *testing.T, e *engine.Engine, l *lab.Lab, instance string) {
+// assertNothingLeft checks that the engine holds nothing of the instance.
+func assertNothingLeft(t *testing.T, e engine.Engine, l *lab.Lab, instance string) {
 	t.Helper()
-	ctx := context.Background()
-	project := e.Project(engine.Ref{Repo: l.Repo, Lab: l.Name, Instance: instance})
-	f := client.Filters{}.Add("label", engine.LabelProject+"="+project)
-	cs, err := e.Docker().ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	ref, err := engine.NewRef(l.Repo, l.Name, instance)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := e.Docker().NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	st, err := e.Status(context.Background(), ref, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, err := e.Docker().VolumeList(ctx, client.VolumeListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(cs.Items) + len(ns.Items) + len(vs.Items); n > 0 {
-		t.Errorf("the test left %d container(s), %d network(s), %d volume(s) of %s", len(cs.Items), len(ns.Items), len(vs.Items), project)
+	if st.State != engine.StateStopped || len(st.Services) > 0 || len(st.Networks) > 0 {
+		t.Errorf("the test left %s %s: %d container(s), %d network(s)", ref, st.State, len(st.Services), len(st.Networks))
 	}
 }
 
@@ -125,7 +128,7 @@ func TestPassingLab(t *testing.T) {
 	e := newTestEngine(t)
 	l := copyExample(t, "hello-flag")
 	var events []engine.Event
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true, Progress: func(ev engine.Event) { events = append(events, ev) }})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true, Progress: func(ev engine.Event) { events = append(events, ev) }})
 	want := []string{
 		"validate validate passed", "up up passed", "healthy healthy passed",
 		"check alice exists passed", "check the flag is planted passed", "check telnet answers passed", "check the staff page names alice passed",
@@ -156,7 +159,7 @@ func TestVulnerabilityRemovedFailsTheSolution(t *testing.T) {
 	e := newTestEngine(t)
 	// The weak password is the vulnerability: a strong one closes it.
 	l := copyExample(t, "hello-flag", "password: wonderland", "password: Str0ng-and-unguessable")
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true})
 	if r.Status != Failed {
 		t.Fatalf("a lab without its vulnerability passed: %v", stepsOf(r))
 	}
@@ -205,7 +208,7 @@ func TestFailingCheckNamesItselfWithOutput(t *testing.T) {
       unreachable: true
       timeout: 1s
 `)
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true})
 	bob := step(t, r, StepCheck, "bob exists")
 	if bob.Status != Failed || !strings.Contains(bob.Message, "exited with code 1, want 0") || !strings.Contains(bob.Output, "bob") {
 		t.Errorf("check bob exists = %+v, want the exit code and id's own message", bob)
@@ -234,7 +237,7 @@ func TestFailingCheckNamesItselfWithOutput(t *testing.T) {
 func TestFailedStartLeavesNothing(t *testing.T) {
 	e := newTestEngine(t)
 	l := copyExample(t, "hello-flag", "image: dsp-examples/hello-target:1", "image: dsp-test/missing-"+randomHex()+":1", "    build: ./target\n", "")
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true})
 	up := step(t, r, StepUp, "")
 	if up.Status != Failed || !strings.Contains(up.Message, "missing") {
 		t.Errorf("up = %+v, want the missing image", up)
@@ -252,7 +255,7 @@ func TestInvalidLabFailsValidation(t *testing.T) {
 	e := newTestEngine(t)
 	l := copyExample(t, "hello-flag")
 	loadErr := &lab.InvalidError{Dir: l.Dir, Problems: []lab.Problem{{Severity: lab.SeverityError, File: l.ComposeFile, Line: 3, Field: "x-dsp.checks.0.service", Message: "service \"nope\" is not in the lab"}}}
-	r := Test(context.Background(), e, l, loadErr, Options{})
+	r := Test(context.Background(), e, testRef(t, l), l, loadErr, Options{})
 	if got := stepsOf(r); len(got) != 1 || got[0] != "validate validate failed" {
 		t.Fatalf("steps = %v, want only a failed validation", got)
 	}
@@ -349,7 +352,7 @@ func writeLab(t *testing.T, compose string) *lab.Lab {
 	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l, err := lab.Load(context.Background(), dir)
+	l, _, err := lab.Load(context.Background(), dir)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
@@ -381,7 +384,7 @@ services:
       interval: 1s
       retries: 30
 `)
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true})
 	if r.Status != Passed {
 		t.Errorf("steps: %v", stepsOf(r))
 		for _, f := range r.Failures() {
@@ -409,7 +412,7 @@ services:
       interval: 1s
       retries: 1
 `)
-	r := Test(context.Background(), e, l, nil, Options{Trusted: true})
+	r := Test(context.Background(), e, testRef(t, l), l, nil, Options{Trusted: true})
 	healthy := step(t, r, StepHealthy, "")
 	if healthy.Status != Failed || !strings.Contains(healthy.Message, "service server is unhealthy") {
 		t.Errorf("healthy step = %+v, want unhealthy server", healthy)

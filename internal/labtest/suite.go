@@ -12,9 +12,10 @@ import (
 
 // Target is a lab to test, as the catalogue loaded it.
 type Target struct {
-	Lab     *lab.Lab
-	LoadErr error
-	Trusted bool
+	Lab      *lab.Lab
+	Problems lab.Problems
+	LoadErr  error
+	Trusted  bool
 }
 
 // SuiteOptions tune a run over many labs.
@@ -31,7 +32,7 @@ type SuiteOptions struct {
 // RunSuite tests every target, up to Parallel at once, and returns the
 // reports in the targets' order. Two labs that want overlapping subnets or
 // the same host port never run at the same time.
-func RunSuite(ctx context.Context, eng *engine.Engine, targets []Target, opts SuiteOptions) []*Report {
+func RunSuite(ctx context.Context, eng engine.Engine, targets []Target, opts SuiteOptions) []*Report {
 	workers := max(opts.Parallel, 1)
 	reports := make([]*Report, len(targets))
 	sched := newScheduler(targets)
@@ -45,33 +46,42 @@ func RunSuite(ctx context.Context, eng *engine.Engine, targets []Target, opts Su
 				if !ok {
 					return
 				}
-				t := targets[i]
-				id := t.Lab.ID()
-				if ctx.Err() != nil {
-					// Interrupted: the labs not started yet are not started.
-					r := newRun(eng, t.Lab, ModeTest, TestInstance, nil)
-					r.cancelled(StepUp, StepUp)
-					reports[i] = r.finish()
-					sched.done(i)
-					continue
-				}
-				if opts.Started != nil {
-					opts.Started(id)
-				}
-				var progress engine.Progress
-				if opts.Progress != nil {
-					progress = func(ev engine.Event) { opts.Progress(id, ev) }
-				}
-				reports[i] = Test(ctx, eng, t.Lab, t.LoadErr, Options{Trusted: t.Trusted, Progress: progress})
+				reports[i] = runTarget(ctx, eng, targets[i], opts)
 				sched.done(i)
-				if opts.Done != nil {
-					opts.Done(reports[i])
-				}
 			}
 		}()
 	}
 	wg.Wait()
 	return reports
+}
+
+// runTarget tests one lab of a suite.
+func runTarget(ctx context.Context, eng engine.Engine, t Target, opts SuiteOptions) *Report {
+	ref, err := TestRef(t.Lab)
+	if err != nil {
+		r := newRun(eng, ref, t.Lab, ModeTest, nil)
+		r.record(Step{Kind: StepUp, Name: StepUp, Status: Failed, Message: err.Error()})
+		return r.finish()
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the labs not started yet are not started.
+		r := newRun(eng, ref, t.Lab, ModeTest, nil)
+		r.cancelled(StepUp, StepUp)
+		return r.finish()
+	}
+	id := t.Lab.ID()
+	if opts.Started != nil {
+		opts.Started(id)
+	}
+	var progress engine.Progress
+	if opts.Progress != nil {
+		progress = func(ev engine.Event) { opts.Progress(id, ev) }
+	}
+	rep := Test(ctx, eng, ref, t.Lab, t.LoadErr, Options{Trusted: t.Trusted, Progress: progress, Problems: t.Problems})
+	if opts.Done != nil {
+		opts.Done(rep)
+	}
+	return rep
 }
 
 // scheduler hands out labs whose fixed resources (subnets, host ports) are
@@ -109,12 +119,12 @@ func newScheduler(targets []Target) *scheduler {
 
 func resources(l *lab.Lab) []resource {
 	var out []resource
-	for _, n := range l.Networks {
+	for _, n := range l.Networks() {
 		if p, err := netip.ParsePrefix(n.Subnet); err == nil && !n.External {
 			out = append(out, resource{prefix: p})
 		}
 	}
-	for _, s := range l.Services {
+	for _, s := range l.Services() {
 		for _, p := range s.Ports {
 			if p.Host != "" && p.Host != "0" {
 				// Conservative: two addresses of one port count as a clash.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dsp-lab/dsp/internal/archive"
 	"github.com/dsp-lab/dsp/internal/ctf"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
@@ -33,13 +34,20 @@ const maxScriptSize = 1 << 20
 // Options tune a test.
 type Options struct {
 	Trusted  bool            // the lab's repository is trusted
-	Instance string          // "" means TestInstance for Test and the default instance for Checks
 	Progress engine.Progress // receives every step
+	// Problems are the lab's problems from loading (its warnings are
+	// counted in the validate step).
+	Problems lab.Problems
+}
+
+// TestRef names the instance a test of l starts.
+func TestRef(l *lab.Lab) (engine.Ref, error) {
+	return engine.NewRef(l.Repo, l.Name, TestInstance)
 }
 
 // run is one test or check run in progress.
 type run struct {
-	eng      *engine.Engine
+	eng      engine.Engine
 	lab      *lab.Lab
 	ref      engine.Ref
 	report   *Report
@@ -47,12 +55,12 @@ type run struct {
 	failed   bool
 }
 
-func newRun(eng *engine.Engine, l *lab.Lab, mode, instance string, progress engine.Progress) *run {
+func newRun(eng engine.Engine, ref engine.Ref, l *lab.Lab, mode string, progress engine.Progress) *run {
 	return &run{
 		eng:      eng,
 		lab:      l,
-		ref:      engine.Ref{Repo: l.Repo, Lab: l.Name, Instance: instance},
-		report:   &Report{Repo: l.Repo, Lab: l.Name, Mode: mode, Instance: instance, Status: Passed, Started: time.Now(), Steps: []Step{}},
+		ref:      ref,
+		report:   &Report{Repo: l.Repo, Lab: l.Name, Mode: mode, Instance: ref.Instance, Status: Passed, Started: time.Now(), Steps: []Step{}},
 		progress: progress,
 	}
 }
@@ -112,21 +120,18 @@ func stepTitle(s Step) string {
 	return s.Kind
 }
 
-// Test validates the lab, starts a fresh instance, waits until it is
-// healthy, runs the checks, the solution script and the flag check, and
-// always tears the instance down. loadErr is the error lab.Load returned.
-func Test(ctx context.Context, eng *engine.Engine, l *lab.Lab, loadErr error, opts Options) *Report {
-	instance := opts.Instance
-	if instance == "" {
-		instance = TestInstance
-	}
-	r := newRun(eng, l, ModeTest, instance, opts.Progress)
+// Test validates the lab, starts the fresh instance ref (TestRef), waits
+// until it is healthy, runs the checks, the solution script and the flag
+// check, and always tears the instance down. loadErr is the error lab.Load
+// returned.
+func Test(ctx context.Context, eng engine.Engine, ref engine.Ref, l *lab.Lab, loadErr error, opts Options) *Report {
+	r := newRun(eng, ref, l, ModeTest, opts.Progress)
 	started := time.Now()
 	if loadErr != nil {
 		r.record(Step{Kind: StepValidate, Name: StepValidate, Status: Failed, Duration: since(started), Message: loadErr.Error()})
 		return r.finish()
 	}
-	r.record(Step{Kind: StepValidate, Name: StepValidate, Status: Passed, Duration: since(started), Message: validMessage(l)})
+	r.record(Step{Kind: StepValidate, Name: StepValidate, Status: Passed, Duration: since(started), Message: validMessage(l, opts.Problems)})
 
 	var flag string
 	if l.Flag != nil {
@@ -145,18 +150,14 @@ func Test(ctx context.Context, eng *engine.Engine, l *lab.Lab, loadErr error, op
 	return r.finish()
 }
 
-// Checks runs the lab's checks against a running instance.
-func Checks(ctx context.Context, eng *engine.Engine, l *lab.Lab, opts Options) *Report {
-	instance := opts.Instance
-	if instance == "" {
-		instance = engine.DefaultInstance
-	}
-	r := newRun(eng, l, ModeChecks, instance, opts.Progress)
+// Checks runs the lab's checks against the running instance ref.
+func Checks(ctx context.Context, eng engine.Engine, ref engine.Ref, l *lab.Lab, opts Options) *Report {
+	r := newRun(eng, ref, l, ModeChecks, opts.Progress)
 	st, err := eng.Status(ctx, r.ref, l)
 	switch {
 	case err != nil:
 		r.record(Step{Kind: StepHealthy, Name: StepHealthy, Status: Failed, Message: err.Error()})
-	case st.State != engine.StateRunning && st.State != engine.StateDegraded:
+	case !st.State.Live():
 		r.record(Step{Kind: StepHealthy, Name: StepHealthy, Status: Failed, Message: fmt.Sprintf("lab %s is %s: start it first", r.ref, st.State)})
 	default:
 		r.checks(ctx)
@@ -164,9 +165,9 @@ func Checks(ctx context.Context, eng *engine.Engine, l *lab.Lab, opts Options) *
 	return r.finish()
 }
 
-func validMessage(l *lab.Lab) string {
-	msg := fmt.Sprintf("%d services, %d checks", len(l.Services), len(l.Checks))
-	if n := len(l.Problems); n > 0 {
+func validMessage(l *lab.Lab, problems lab.Problems) string {
+	msg := fmt.Sprintf("%d services, %d checks", len(l.Services()), len(l.Checks))
+	if n := len(problems.Warnings()); n > 0 {
 		msg += fmt.Sprintf(", %d warnings", n)
 	}
 	return msg
@@ -178,12 +179,12 @@ func (r *run) up(ctx context.Context, trusted bool, flag string) bool {
 	r.announce(StepUp, StepUp, "starting instance "+r.ref.Instance)
 	if st, err := r.eng.Status(ctx, r.ref, r.lab); err == nil && st.State != engine.StateStopped {
 		r.announce(StepUp, StepUp, fmt.Sprintf("a previous test left the instance %s: removing it", st.State))
-		if err := r.eng.Down(ctx, r.ref, r.lab, engine.DownOptions{Instance: r.ref.Instance, Progress: r.progress}); err != nil {
+		if err := r.eng.Down(ctx, r.ref, r.lab, engine.DownOptions{Progress: r.progress}); err != nil {
 			r.record(Step{Kind: StepUp, Name: StepUp, Status: Failed, Duration: since(started), Message: err.Error()})
 			return false
 		}
 	}
-	err := r.eng.Up(ctx, r.lab, engine.UpOptions{Instance: r.ref.Instance, Trusted: trusted, Progress: r.progress, Flag: flag})
+	err := r.eng.Up(ctx, r.ref, r.lab, engine.UpOptions{Trusted: trusted, Progress: r.progress, Flag: flag})
 	if err != nil {
 		r.record(Step{Kind: StepUp, Name: StepUp, Status: Failed, Duration: since(started), Message: err.Error()})
 		return false
@@ -269,7 +270,7 @@ func (r *run) solve(ctx context.Context) string {
 			return fail(err.Error(), "")
 		}
 		target := path.Join("/tmp", "dsp-solve-"+path.Base(s.Script))
-		if err := r.eng.WriteServiceFile(ctx, r.ref, s.Service, target, data, 0o755); err != nil {
+		if err := writeFile(ctx, r.eng, r.ref, s.Service, target, data); err != nil {
 			return fail(err.Error(), "")
 		}
 		argv = []string{target}
@@ -341,7 +342,7 @@ func (r *run) down(ctx context.Context) {
 	r.announce(StepDown, StepDown, "removing instance "+r.ref.Instance)
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
 	defer cancel()
-	if err := r.eng.Down(cleanup, r.ref, r.lab, engine.DownOptions{Instance: r.ref.Instance, Progress: r.progress}); err != nil {
+	if err := r.eng.Down(cleanup, r.ref, r.lab, engine.DownOptions{Progress: r.progress}); err != nil {
 		r.record(Step{Kind: StepDown, Name: StepDown, Status: Failed, Duration: since(started), Message: err.Error()})
 	} else {
 		r.record(Step{Kind: StepDown, Name: StepDown, Status: Passed, Duration: since(started), Message: "nothing left"})
@@ -361,6 +362,18 @@ func readScript(dir, file string) ([]byte, error) {
 		return nil, fmt.Errorf("solution script %s is larger than 1 MiB", file)
 	}
 	return os.ReadFile(file)
+}
+
+// writeFile writes an executable file into a service's container.
+func writeFile(ctx context.Context, eng engine.Engine, ref engine.Ref, service, target string, data []byte) error {
+	content, err := archive.File(path.Base(target), data, 0o755)
+	if err != nil {
+		return err
+	}
+	if err := eng.CopyIn(ctx, ref, service, path.Dir(target), content); err != nil {
+		return fmt.Errorf("service %s: write %s: %w", service, target, err)
+	}
+	return nil
 }
 
 func newGet(ctx context.Context, url string) (*http.Request, error) {

@@ -5,26 +5,35 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
+// labWith is a lab whose compose project has networks with the given
+// subnets and one service publishing the given host ports.
 func labWith(name string, subnets []string, hostPorts ...string) *lab.Lab {
-	l := &lab.Lab{Repo: "r", Name: name}
-	for _, s := range subnets {
-		l.Networks = append(l.Networks, lab.Network{Name: "n", Subnet: s})
+	p := &types.Project{Name: "dsp-lab", Services: types.Services{}, Networks: types.Networks{}}
+	svc := types.ServiceConfig{Name: "s"}
+	svc.Image = "img"
+	svc.Networks = map[string]*types.ServiceNetworkConfig{}
+	for i, s := range subnets {
+		net := fmt.Sprintf("n%d", i)
+		p.Networks[net] = types.NetworkConfig{Name: net, Ipam: types.IPAMConfig{Config: []*types.IPAMPool{{Subnet: s}}}}
+		svc.Networks[net] = nil
 	}
-	svc := lab.Service{Name: "s"}
-	for _, p := range hostPorts {
-		svc.Ports = append(svc.Ports, lab.Port{Host: p, Container: 80, Protocol: "tcp"})
+	for _, port := range hostPorts {
+		svc.Ports = append(svc.Ports, types.ServicePortConfig{Target: 80, Published: port, Protocol: "tcp"})
 	}
-	l.Services = []lab.Service{svc}
-	return l
+	p.Services["s"] = svc
+	return &lab.Lab{Repo: "r", Name: name, Project: p}
 }
 
 func TestSchedulerKeepsClashingLabsApart(t *testing.T) {

@@ -4,8 +4,8 @@
 package report
 
 import (
-	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/dsp-lab/dsp/internal/catalog"
@@ -40,9 +40,17 @@ type Lab struct {
 	State       string      `json:"state"`
 	Valid       bool        `json:"valid"`
 	Errors      []string    `json:"errors"`
+	// Instances are the lab's instances that are not stopped.
+	Instances []InstanceSummary `json:"instances"`
 	// LastTest sums up the lab's last test or checks report; nil when it
 	// was never tested (or the caller does not read the reports).
 	LastTest *TestSummary `json:"lastTest"`
+}
+
+// InstanceSummary is one instance of a lab and its state.
+type InstanceSummary struct {
+	Instance string `json:"instance"`
+	State    string `json:"state"`
 }
 
 // TestSummary is the gist of a lab's last test or checks report: enough
@@ -65,15 +73,12 @@ func TestSummaryOf(r *labtest.Report) *TestSummary {
 // StateUnknown is the state of every lab when Docker cannot be reached.
 const StateUnknown = "unknown"
 
-// BuildCatalogue loads every lab; states maps lab instances to states (nil
-// when Docker cannot be reached); tests maps REPO/LAB to the lab's last test
-// report (labtest.Store.All; nil when the reports are not read).
-func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.Ref]engine.State, tests map[string]*labtest.Report) (*Catalogue, error) {
-	repos, entries, err := c.Labs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	doc := &Catalogue{Home: c.Home, Repositories: []Repo{}}
+// BuildCatalogue describes every lab of every repository: repos and
+// entries as the catalogue listed them; instances as the engine has them
+// (nil when it cannot be reached: every state is unknown); tests maps
+// REPO/LAB to the lab's last test report (nil when not read).
+func BuildCatalogue(home string, repos []catalog.Repo, entries []catalog.Entry, instances []engine.Instance, tests map[string]*labtest.Report) *Catalogue {
+	doc := &Catalogue{Home: home, Repositories: []Repo{}}
 	for _, r := range repos {
 		labels := r.Labels
 		if labels == nil {
@@ -81,66 +86,116 @@ func BuildCatalogue(ctx context.Context, c *catalog.Catalog, states map[engine.R
 		}
 		rj := Repo{Name: r.Name, Dir: r.Dir, Personal: r.Personal, Trusted: r.Trusted, Labels: labels, Labs: []Lab{}}
 		for _, e := range entries {
-			if e.Repo != r.Name {
-				continue
+			if e.Repo == r.Name {
+				rj.Labs = append(rj.Labs, catalogueLab(e, instances, tests))
 			}
-			lj := Lab{Name: e.Name, Title: e.Name, Labels: []lab.Label{}, Valid: e.Error == nil, Errors: ErrorLines(e.Error)}
-			lj.State = StateOf(states, engine.Ref{Repo: e.Repo, Lab: e.Name, Instance: engine.DefaultInstance})
-			lj.LastTest = TestSummaryOf(tests[e.Repo+"/"+e.Name])
-			if e.Lab != nil {
-				lj.Title, lj.Description, lj.Format = e.Lab.Title, e.Lab.Description, e.Lab.Format
-				if e.Lab.Labels != nil {
-					lj.Labels = e.Lab.Labels
-				}
-			}
-			rj.Labs = append(rj.Labs, lj)
 		}
 		doc.Repositories = append(doc.Repositories, rj)
 	}
-	return doc, nil
+	return doc
 }
 
-// StateOf returns an instance's state from a States map.
-func StateOf(states map[engine.Ref]engine.State, ref engine.Ref) string {
-	if states == nil {
+func catalogueLab(e catalog.Entry, instances []engine.Instance, tests map[string]*labtest.Report) Lab {
+	lj := Lab{Name: e.Name, Title: e.Name, Labels: []lab.Label{}, Valid: e.Error == nil, Errors: ErrorLines(e.Error)}
+	lj.State = StateOf(instances, e.Repo, e.Name, engine.DefaultInstance)
+	lj.Instances = InstancesOf(instances, e.Repo, e.Name)
+	lj.LastTest = TestSummaryOf(tests[e.Repo+"/"+e.Name])
+	if e.Lab != nil {
+		lj.Title, lj.Description, lj.Format = e.Lab.Title, e.Lab.Description, e.Lab.Format
+		if e.Lab.Labels != nil {
+			lj.Labels = e.Lab.Labels
+		}
+	}
+	return lj
+}
+
+// StateOf returns the state of an instance of the lab REPO/LAB from the
+// engine's list; StateUnknown when the list is nil (the engine cannot be
+// reached).
+func StateOf(instances []engine.Instance, repo, name, instance string) string {
+	if instances == nil {
 		return StateUnknown
 	}
-	if s, ok := states[ref]; ok {
-		return string(s)
+	for _, in := range instances {
+		if in.Ref.Repo == repo && in.Ref.Lab == name && in.Ref.Instance == instance && in.Ref.Owner == "" {
+			return string(in.State)
+		}
 	}
 	return string(engine.StateStopped)
 }
 
+// InstancesOf lists the instances of the lab REPO/LAB that are not
+// stopped, sorted by name.
+func InstancesOf(instances []engine.Instance, repo, name string) []InstanceSummary {
+	out := []InstanceSummary{}
+	for _, in := range instances {
+		if in.Ref.Repo == repo && in.Ref.Lab == name && in.Ref.Owner == "" && in.State != engine.StateStopped {
+			out = append(out, InstanceSummary{Instance: in.Ref.Instance, State: string(in.State)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Instance < out[j].Instance })
+	return out
+}
+
 // Details is everything about one lab: its model, what it needs, what it
-// asks for, and its state.
+// asks for, and the state of one of its instances.
 type Details struct {
 	*lab.Lab
-	ID      string         `json:"id"`
-	Images  []string       `json:"images"`
-	Risks   []lab.Risk     `json:"risks"`
-	Trusted bool           `json:"trusted"`
-	State   string         `json:"state"`
-	Status  *engine.Status `json:"status,omitempty"`
-	Valid   bool           `json:"valid"`
-	Errors  []string       `json:"errors"`
+	ID       string        `json:"id"`
+	Services []lab.Service `json:"services"`
+	Networks []lab.Network `json:"networks"`
+	// Problems are the problems found while loading (errors and warnings).
+	Problems lab.Problems `json:"problems,omitempty"`
+	Images   []string     `json:"images"`
+	Risks    []lab.Risk   `json:"risks"`
+	Trusted  bool         `json:"trusted"`
+	// Instance is the instance State and Status describe.
+	Instance string         `json:"instance"`
+	State    string         `json:"state"`
+	Status   *engine.Status `json:"status,omitempty"`
+	// Instances are the lab's instances that are not stopped.
+	Instances []InstanceSummary `json:"instances"`
+	Valid     bool              `json:"valid"`
+	Errors    []string          `json:"errors"`
 	// LastTest is the lab's last test or checks report (dsp test, or the
 	// web app's Test lab and Run checks); nil when it was never tested or
 	// when the caller does not read the reports.
 	LastTest *labtest.Report `json:"lastTest"`
 }
 
-// BuildDetails describes a lab; status may be nil when Docker cannot be
-// reached.
-func BuildDetails(l *lab.Lab, loadErr error, trusted bool, status *engine.Status) *Details {
-	d := &Details{Lab: l, ID: l.ID(), Images: l.Images(), Risks: l.Risks(), Trusted: trusted, State: StateUnknown, Status: status, Valid: loadErr == nil, Errors: ErrorLines(loadErr)}
+// DetailsInput is what a lab's details are made of.
+type DetailsInput struct {
+	Lab      *lab.Lab
+	Problems lab.Problems
+	LoadErr  error
+	Trusted  bool
+	Instance string
+	// Status is the instance's status; nil when the engine cannot be
+	// reached (the state is then unknown).
+	Status *engine.Status
+	// Instances are the engine's instances (nil when it cannot be reached).
+	Instances []engine.Instance
+	LastTest  *labtest.Report
+}
+
+// BuildDetails describes a lab.
+func BuildDetails(in DetailsInput) *Details {
+	l := in.Lab
+	d := &Details{
+		Lab: l, ID: l.ID(), Services: l.Services(), Networks: l.Networks(), Problems: in.Problems,
+		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted,
+		Instance: in.Instance, State: StateUnknown, Status: in.Status,
+		Instances: InstancesOf(in.Instances, l.Repo, l.Name),
+		Valid:     in.LoadErr == nil, Errors: ErrorLines(in.LoadErr), LastTest: in.LastTest,
+	}
 	if d.Images == nil {
 		d.Images = []string{}
 	}
 	if d.Risks == nil {
 		d.Risks = []lab.Risk{}
 	}
-	if status != nil {
-		d.State = string(status.State)
+	if in.Status != nil {
+		d.State = string(in.Status.State)
 	}
 	return d
 }

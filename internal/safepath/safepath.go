@@ -17,23 +17,39 @@ import (
 func Name(name string) error {
 	switch {
 	case name == "":
-		return errors.New("name is empty")
+		return &NameError{Name: name, Reason: "is empty"}
 	case strings.ContainsAny(name, "/\\\x00"):
-		return fmt.Errorf("name %q contains a path separator or NUL", name)
+		return &NameError{Name: name, Reason: "contains a path separator or NUL"}
 	case strings.HasPrefix(name, "."):
-		return fmt.Errorf("name %q starts with a dot", name)
+		return &NameError{Name: name, Reason: "starts with a dot"}
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("name %q starts or ends with white space", name)
+		return &NameError{Name: name, Reason: "starts or ends with white space"}
 	case len(name) > 255:
-		return fmt.Errorf("name %q is longer than 255 bytes", name)
+		return &NameError{Name: name, Reason: "is longer than 255 bytes"}
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("name %q contains a control character", name)
+			return &NameError{Name: name, Reason: "contains a control character"}
 		}
 	}
 	return nil
 }
+
+// NameError refuses a name.
+type NameError struct {
+	Name   string
+	Reason string
+}
+
+func (e *NameError) Error() string {
+	if e.Name == "" {
+		return "name " + e.Reason
+	}
+	return fmt.Sprintf("name %q %s", e.Name, e.Reason)
+}
+
+// InvalidParameter classifies the error (errdefs).
+func (e *NameError) InvalidParameter() {}
 
 // Join joins root and the components, each checked with Name, and returns
 // the result; it never leaves root.
@@ -68,10 +84,20 @@ func Within(root, p string) (string, error) {
 		return "", fmt.Errorf("resolve %s: %w", p, err)
 	}
 	if !inside(absRoot, real) {
-		return "", fmt.Errorf("path %s is outside %s", p, root)
+		return "", &OutsideError{Path: p, Root: root}
 	}
 	return p, nil
 }
+
+// OutsideError refuses a path that leads out of the folder it must stay in.
+type OutsideError struct {
+	Path, Root string
+}
+
+func (e *OutsideError) Error() string { return fmt.Sprintf("path %s is outside %s", e.Path, e.Root) }
+
+// InvalidParameter classifies the error (errdefs).
+func (e *OutsideError) InvalidParameter() {}
 
 // Relative checks that rel is a relative path that stays inside root
 // lexically and after symbolic links, and returns the absolute path.

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/archive"
 )
 
@@ -65,14 +65,14 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	l, service, id, ok := s.serviceTarget(w, r)
+	svc, ok := s.service(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	docker := s.engine.Docker()
-	st, resolved, err := archive.Stat(ctx, docker, id, p)
-	if !s.fileError(w, err, p, service, l.ID()) {
+	service := svc.Name
+	st, resolved, err := svc.Stat(ctx, p)
+	if !s.fileError(w, err, p, svc) {
 		return
 	}
 	name := path.Base(p)
@@ -83,21 +83,21 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "path", "%s in service %s is neither a file nor a folder", p, service)
 		return
 	}
-	res, err := docker.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: resolved})
-	if !s.fileError(w, err, p, service, l.ID()) {
+	content, err := svc.Download(ctx, resolved)
+	if !s.fileError(w, err, p, svc) {
 		return
 	}
-	defer res.Content.Close()
+	defer content.Close()
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	if st.Mode.IsDir() {
 		h.Set("Content-Type", "application/x-tar")
 		h.Set("Content-Disposition", attachment(name+".tar"))
 		w.WriteHeader(http.StatusOK)
-		_, _ = io.Copy(w, res.Content)
+		_, _ = io.Copy(w, content)
 		return
 	}
-	tr := tar.NewReader(res.Content)
+	tr := tar.NewReader(content)
 	hdr, err := tr.Next()
 	if err != nil || hdr.Typeflag != tar.TypeReg {
 		writeError(w, http.StatusInternalServerError, "", "the Docker Engine sent no file for %s", p)
@@ -112,20 +112,18 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 
 // fileError answers an Engine error about path p; it returns true when
 // there was none.
-func (s *Server) fileError(w http.ResponseWriter, err error, p, service, labID string) bool {
-	var notFound *archive.NotFoundError
-	var kind *archive.KindError
+func (s *Server) fileError(w http.ResponseWriter, err error, p string, svc *app.Service) bool {
 	switch {
 	case err == nil:
 		return true
-	case errors.As(err, &notFound), cerrdefs.IsNotFound(err):
-		writeError(w, http.StatusNotFound, "path", "%s does not exist in service %s of lab %s", p, service, labID)
-	case errors.As(err, &kind), cerrdefs.IsInvalidArgument(err):
-		writeError(w, http.StatusBadRequest, "path", "%s in service %s: %v", p, service, err)
-	case cerrdefs.IsConflict(err), cerrdefs.IsPermissionDenied(err):
-		writeError(w, http.StatusConflict, "path", "%s in service %s: %v", p, service, err)
+	case cerrdefs.IsNotFound(err):
+		writeError(w, http.StatusNotFound, "path", "%s does not exist in service %s of lab %s", p, svc.Name, svc.Ref)
+	case cerrdefs.IsInvalidArgument(err):
+		writeError(w, http.StatusBadRequest, "path", "%s in service %s: %v", p, svc.Name, err)
+	case cerrdefs.IsConflict(err), cerrdefs.IsPermissionDenied(err), cerrdefs.IsFailedPrecondition(err):
+		writeError(w, http.StatusConflict, "path", "%s in service %s: %v", p, svc.Name, err)
 	default:
-		writeError(w, http.StatusInternalServerError, "", "%s in service %s: %v", p, service, err)
+		writeError(w, http.StatusInternalServerError, "", "%s in service %s: %v", p, svc.Name, err)
 	}
 	return false
 }
@@ -145,14 +143,14 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Content-Type", "the body must be multipart/form-data")
 		return
 	}
-	l, service, id, ok := s.serviceTarget(w, r)
+	svc, ok := s.service(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	docker := s.engine.Docker()
-	st, resolved, err := archive.Stat(ctx, docker, id, p)
-	if !s.fileError(w, err, p, service, l.ID()) {
+	service := svc.Name
+	st, resolved, err := svc.Stat(ctx, p)
+	if !s.fileError(w, err, p, svc) {
 		return
 	}
 	if !st.Mode.IsDir() {
@@ -274,11 +272,11 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
 		return
 	}
-	_, err = docker.CopyToContainer(ctx, id, client.CopyToContainerOptions{DestinationPath: resolved, Content: spool})
-	if !s.fileError(w, err, p, service, l.ID()) {
+	err = svc.Upload(ctx, resolved, spool)
+	if !s.fileError(w, err, p, svc) {
 		return
 	}
-	s.log.Info("files uploaded", "lab", l.ID(), "service", service, "path", p, "files", n)
+	s.log.Info("files uploaded", "lab", svc.Ref.String(), "service", service, "path", p, "files", n)
 	writeJSON(w, http.StatusOK, map[string]any{"uploaded": n, "path": p})
 }
 

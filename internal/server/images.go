@@ -3,72 +3,20 @@ package server
 import (
 	"context"
 	"net/http"
-	"slices"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/distribution/reference"
-
-	"github.com/dsp-lab/dsp/internal/engine"
 )
-
-// imageView is a local image with the labs that use and need it.
-type imageView struct {
-	engine.Image
-	NeededBy []string `json:"neededBy"`
-}
 
 func (s *Server) handleImages(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
-	images, err := s.engine.Images(ctx)
+	images, err := s.app.Images(ctx)
 	if err != nil {
-		writeError(w, statusFor(err), "", "%v", err)
+		writeErr(w, err)
 		return
 	}
-	needed := s.neededBy(ctx)
-	out := make([]imageView, 0, len(images))
-	for _, img := range images {
-		v := imageView{Image: img, NeededBy: []string{}}
-		for _, tag := range img.Tags {
-			v.NeededBy = append(v.NeededBy, needed[tag]...)
-		}
-		sort.Strings(v.NeededBy)
-		v.NeededBy = slices.Compact(v.NeededBy)
-		out = append(out, v)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"images": out})
-}
-
-// neededBy maps image names (as labs write them, normalised with a tag) to
-// the labs that need them.
-func (s *Server) neededBy(ctx context.Context) map[string][]string {
-	_, entries, err := s.catalog.Labs(ctx)
-	if err != nil {
-		return nil
-	}
-	out := map[string][]string{}
-	for _, e := range entries {
-		if e.Lab == nil {
-			continue
-		}
-		for _, img := range e.Lab.Images() {
-			key := normaliseImage(img)
-			out[key] = append(out[key], e.Lab.ID())
-		}
-	}
-	return out
-}
-
-// normaliseImage writes an image reference the way Docker lists tags
-// ("nginx" becomes "nginx:latest").
-func normaliseImage(name string) string {
-	ref, err := reference.ParseNormalizedNamed(name)
-	if err != nil {
-		return name
-	}
-	return reference.FamiliarString(reference.TagNameOnly(ref))
+	writeJSON(w, http.StatusOK, map[string]any{"images": images})
 }
 
 func (s *Server) handleImagePull(w http.ResponseWriter, r *http.Request) {
@@ -79,21 +27,18 @@ func (s *Server) handleImagePull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(body.Image)
+	// A pull takes a name, not an image id.
 	if _, err := reference.ParseNormalizedNamed(name); err != nil || name == "" {
 		writeError(w, http.StatusBadRequest, "image", "%q is not an image reference such as alpine:3.20", body.Image)
 		return
 	}
-	op, err := s.ops.start("pull", "", name, func(ctx context.Context, progress engine.Progress) error {
-		// A registry that cannot be reached must give an error, not a hang.
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-		defer cancel()
-		return s.engine.Pull(ctx, name, progress)
-	})
+	op, err := s.app.StartPull(r.Context(), name)
 	if err != nil {
-		writeError(w, statusFor(err), "", "%v", err)
+		writeErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"operation": op.ID, "kind": op.Kind, "image": name})
+	v := op.View()
+	writeJSON(w, http.StatusAccepted, map[string]string{"operation": v.ID, "kind": v.Kind, "image": name})
 }
 
 func (s *Server) handleImageRemove(w http.ResponseWriter, r *http.Request) {
@@ -102,22 +47,9 @@ func (s *Server) handleImageRemove(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "ref", "name the image to remove with ?ref=NAME_OR_ID")
 		return
 	}
-	if err := engine.CheckImageRef(ref); err != nil {
-		writeError(w, http.StatusBadRequest, "ref", "%v", err)
-		return
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
-	present, _, err := s.engine.ImagePresent(ctx, ref)
-	if err != nil {
-		writeError(w, statusFor(err), "ref", "%v", err)
-		return
-	}
-	if !present {
-		writeError(w, http.StatusNotFound, "ref", "no image %q on this machine", ref)
-		return
-	}
-	if err := s.engine.RemoveImage(ctx, ref); err != nil {
+	if err := s.app.RemoveImage(ctx, ref); err != nil {
 		writeError(w, statusFor(err), "ref", "%v", err)
 		return
 	}

@@ -1,6 +1,7 @@
 // Package server is dsp's web application: a JSON API, a stream of live
-// events and the embedded browser UI, all behind a login. It calls the same
-// catalog and engine code as the CLI.
+// events and the embedded browser UI, all behind a login. Handlers parse
+// the request, call the application layer (internal/app), the same one the
+// CLI calls, and render its answer.
 package server
 
 import (
@@ -17,22 +18,17 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 
-	"github.com/dsp-lab/dsp/internal/catalog"
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/safepath"
 )
 
 // Server is the web application.
 type Server struct {
-	catalog  *catalog.Catalog
-	engine   *engine.Engine
+	app      *app.App
 	auth     *auth
-	hub      *hub
-	ops      *operations
 	assets   fs.FS // the built UI; nil when it was not built
 	log      *slog.Logger
 	loopback bool // listening on a loopback address only
-	states   *stateTracker
 	// flagLimiter counts flag submissions per session and lab.
 	flagLimiter *loginLimiter
 	terms       terminals // open terminals (terminal.go)
@@ -40,42 +36,36 @@ type Server struct {
 
 // Options configure a Server.
 type Options struct {
-	Catalog *catalog.Catalog
-	Engine  *engine.Engine
-	Assets  fs.FS // the UI's dist folder; nil serves a notice
-	Logger  *slog.Logger
+	App    *app.App
+	Assets fs.FS // the UI's dist folder; nil serves a notice
+	Logger *slog.Logger
 	// Loopback says the server listens on a loopback address, so requests
 	// must name a loopback host (this defeats DNS rebinding).
 	Loopback bool
 }
 
-// New builds the server; ctx bounds its background work (operations, the
-// Docker event watcher). PasswordCreated says the admin secret was created
-// now (first start).
+// New builds the server; ctx bounds its background work (the live lab
+// states). PasswordCreated says the admin secret was created now (first
+// start).
 func New(ctx context.Context, opts Options) (s *Server, passwordCreated bool, err error) {
-	a, created, err := newAuth(opts.Catalog.StateDir())
+	a, created, err := newAuth(opts.App.StateDir())
 	if err != nil {
 		return nil, false, err
 	}
-	h := newHub()
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	s = &Server{
-		catalog:  opts.Catalog,
-		engine:   opts.Engine,
+		app:      opts.App,
 		auth:     a,
-		hub:      h,
-		ops:      newOperations(ctx, h),
 		assets:   opts.Assets,
 		log:      logger,
 		loopback: opts.Loopback,
 
 		flagLimiter: newLoginLimiter(flagAttempts, flagWindow),
 	}
-	s.states = newStateTracker(s)
-	go s.states.run(ctx)
+	go opts.App.Watch(ctx)
 	return s, created, nil
 }
 
@@ -99,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/labs", s.handleLabs)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}", s.handleLab)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/status", s.handleLabStatus)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/instances", s.handleLabInstances)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/images", s.handleLabImages)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/up", s.handleLabUp)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/down", s.handleLabDown)
@@ -249,35 +240,52 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// labPath validates the {repo} and {lab} path values with the one path
-// validator, answering 400 naming the field.
-func labPath(w http.ResponseWriter, r *http.Request) (repo, name string, ok bool) {
-	repo, name = r.PathValue("repo"), r.PathValue("lab")
-	if err := safepath.Name(repo); err != nil {
-		writeError(w, http.StatusBadRequest, "repo", "repository: %v", err)
-		return "", "", false
+// writeErr answers an error of the application with the status its kind
+// calls for: 404 not found, 400 bad input (naming the field when the error
+// knows it), 403 forbidden, 409 conflict or wrong state, 503 when the
+// Docker Engine cannot be reached, 500 otherwise.
+func writeErr(w http.ResponseWriter, err error) {
+	field := ""
+	var ref *engine.InvalidRefError
+	if errors.As(err, &ref) {
+		field = ref.Field
 	}
-	if err := safepath.Name(name); err != nil {
-		writeError(w, http.StatusBadRequest, "lab", "lab: %v", err)
-		return "", "", false
-	}
-	return repo, name, true
+	writeError(w, statusFor(err), field, "%v", err)
 }
 
-// statusFor maps errors to HTTP statuses.
+// statusFor maps an error's kind (errdefs) to an HTTP status.
 func statusFor(err error) int {
-	var notFound *catalog.NotFoundError
-	var busy *engine.BusyError
-	var opBusy *busyError
-	var inUse *engine.InUseError
 	switch {
-	case errors.As(err, &notFound):
+	case cerrdefs.IsNotFound(err):
 		return http.StatusNotFound
-	case errors.As(err, &busy), errors.As(err, &opBusy), errors.As(err, &inUse), cerrdefs.IsConflict(err):
+	case cerrdefs.IsInvalidArgument(err):
+		return http.StatusBadRequest
+	case cerrdefs.IsPermissionDenied(err):
+		return http.StatusForbidden
+	case cerrdefs.IsConflict(err), cerrdefs.IsFailedPrecondition(err):
 		return http.StatusConflict
+	case cerrdefs.IsUnavailable(err):
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// target resolves the lab of a request's {repo} and {lab} path values and
+// the instance of its instance query parameter (default "default"). It
+// answers the request itself and returns false when it cannot.
+func (s *Server) target(w http.ResponseWriter, r *http.Request) (*app.Target, engine.Ref, bool) {
+	t, err := s.app.LabByName(r.Context(), r.PathValue("repo"), r.PathValue("lab"))
+	if err != nil {
+		writeErr(w, err)
+		return nil, engine.Ref{}, false
+	}
+	ref, err := t.Ref(r.URL.Query().Get("instance"))
+	if err != nil {
+		writeErr(w, err)
+		return nil, engine.Ref{}, false
+	}
+	return t, ref, true
 }
 
 func loopbackHost(hostport string) bool {

@@ -13,10 +13,11 @@ import (
 
 	"github.com/coder/websocket"
 
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/safepath"
-	"github.com/dsp-lab/dsp/internal/term"
 )
 
 // Terminal sizes accepted from clients.
@@ -45,48 +46,34 @@ func (s *Server) WaitTerminals(ctx context.Context) {
 	}
 }
 
-// serviceTarget resolves the {repo}, {lab} and {service} of a terminal or
-// file request to the service's running container, answering the request
-// itself when it cannot: 400 for bad names, 404 for an unknown lab or
-// service, 403 when the lab forbids the shell for the service (which also
-// forbids file transfer), 409 when the service has no running container.
-func (s *Server) serviceTarget(w http.ResponseWriter, r *http.Request) (*lab.Lab, string, string, bool) {
-	repo, name, ok := labPath(w, r)
+// service resolves the {repo}, {lab}, {service} and instance of a
+// terminal or file request to a service the user may reach into,
+// answering the request itself when it cannot: 400 for bad names, 404 for
+// an unknown lab or service, 403 when the lab forbids the shell for the
+// service (which also forbids file transfer), 409 when the service has no
+// running container.
+func (s *Server) service(w http.ResponseWriter, r *http.Request) (*app.Service, bool) {
+	t, ref, ok := s.target(w, r)
 	if !ok {
-		return nil, "", "", false
+		return nil, false
 	}
-	service := r.PathValue("service")
-	if err := safepath.Name(service); err != nil {
+	name := r.PathValue("service")
+	if err := safepath.Name(name); err != nil {
 		writeError(w, http.StatusBadRequest, "service", "service: %v", err)
-		return nil, "", "", false
-	}
-	l, err := s.catalog.Load(r.Context(), repo+"/"+name)
-	if l == nil {
-		writeError(w, statusFor(err), "", "%v", err)
-		return nil, "", "", false
-	}
-	svc, ok := l.Service(service)
-	if !ok {
-		writeError(w, http.StatusNotFound, "service", "lab %s has no service %q", l.ID(), service)
-		return nil, "", "", false
-	}
-	if !svc.Shell {
-		writeError(w, http.StatusForbidden, "service", "lab %s forbids the shell for service %s (shell: false), and with it terminals and file transfer", l.ID(), service)
-		return nil, "", "", false
+		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
-	id, err := s.engine.ServiceContainer(ctx, engine.RefOf(l), service)
-	var notRunning *engine.NotRunningError
-	if errors.As(err, &notRunning) {
-		writeError(w, http.StatusConflict, "", "%v", err)
-		return nil, "", "", false
-	}
+	svc, err := s.app.Service(ctx, t, ref, name)
 	if err != nil {
-		writeError(w, statusFor(err), "", "%v", err)
-		return nil, "", "", false
+		field := ""
+		if cerrdefs.IsNotFound(err) || cerrdefs.IsPermissionDenied(err) {
+			field = "service"
+		}
+		writeError(w, statusFor(err), field, "%v", err)
+		return nil, false
 	}
-	return l, service, id, true
+	return svc, true
 }
 
 // termSize reads the cols or rows query parameter.
@@ -141,7 +128,7 @@ func (s *Server) handleTerminal(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "cmd", "the first cmd argument (the program) is empty")
 		return
 	}
-	l, service, containerID, ok := s.serviceTarget(w, r)
+	svc, ok := s.service(w, r)
 	if !ok {
 		return
 	}
@@ -157,29 +144,30 @@ func (s *Server) handleTerminal(w http.ResponseWriter, r *http.Request) {
 	s.terms.wg.Add(1)
 	defer s.terms.wg.Done()
 	conn.SetReadLimit(4 << 20) // a large paste
-	s.runTerminal(r.Context(), conn, l, service, containerID, term.Options{Cmd: cmd, TTY: true, Cols: cols, Rows: rows})
+	s.runTerminal(r.Context(), conn, svc, engine.AttachOptions{Cmd: cmd, TTY: true, Cols: cols, Rows: rows})
 }
 
 // runTerminal pumps one terminal until its process ends or its socket
 // closes, then makes sure the process is gone.
-func (s *Server) runTerminal(parent context.Context, conn *websocket.Conn, l *lab.Lab, service, containerID string, opts term.Options) {
+func (s *Server) runTerminal(parent context.Context, conn *websocket.Conn, svc *app.Service, opts engine.AttachOptions) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	log := s.log.With("lab", l.ID(), "service", service)
+	service := svc.Name
+	log := s.log.With("lab", svc.Ref.String(), "service", service)
 
-	sess, err := term.Start(ctx, s.engine.Docker(), containerID, opts)
+	sess, err := svc.Attach(ctx, opts)
 	if err != nil {
 		log.Info("terminal failed to start", "err", err)
 		sendTermMessage(ctx, conn, termMessage{Type: "error", Message: fmt.Sprintf("cannot start a shell in service %s: %v", service, err)})
 		conn.Close(websocket.StatusInternalError, "exec failed")
 		return
 	}
-	log.Info("terminal opened", "exec", sess.ExecID())
+	log.Info("terminal opened", "exec", sess.ID())
 	defer func() {
 		if err := sess.Close(); err != nil {
-			log.Warn("terminal: the process may still run", "exec", sess.ExecID(), "err", err)
+			log.Warn("terminal: the process may still run", "exec", sess.ID(), "err", err)
 		}
-		log.Info("terminal closed", "exec", sess.ExecID())
+		log.Info("terminal closed", "exec", sess.ID())
 	}()
 
 	// The process's output, as binary frames.
@@ -258,7 +246,7 @@ func (s *Server) runTerminal(parent context.Context, conn *websocket.Conn, l *la
 	}
 	if err != nil {
 		msg := err.Error()
-		if errors.Is(err, term.ErrGone) {
+		if errors.Is(err, engine.ErrGone) {
 			msg = fmt.Sprintf("the container of service %s stopped (was the lab stopped?)", service)
 		}
 		sendTermMessage(ctx, conn, termMessage{Type: "error", Message: msg})

@@ -83,7 +83,8 @@ func New(ctx context.Context, lockDir string, opts ...Option) (*Engine, error) {
 		o(e)
 	}
 	if _, err := e.docker.Ping(ctx, client.PingOptions{}); err != nil {
-		return nil, fmt.Errorf("cannot reach the Docker Engine (is dockerd running? `docker info` should answer): %w", err)
+		_ = e.docker.Close()
+		return nil, fmt.Errorf("ping %s: %w", e.docker.DaemonHost(), err)
 	}
 	return e, nil
 }
@@ -163,3 +164,13 @@ func projectFilter(project string) client.Filters {
 
 // Compile-time proof that Engine is an engine.Engine.
 var _ engine.Engine = (*Engine)(nil)
+
+// Connect connects to the local Docker Engine for the labs of one main
+// directory (namespace), with its cross-process locks in lockDir.
+func Connect(ctx context.Context, lockDir, namespace string) (engine.Engine, error) {
+	e, err := New(ctx, lockDir, WithNamespace(namespace))
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}

@@ -55,11 +55,11 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 		return err
 	}
 
-	planted, flag, flags, err := plantFlag(l, opts.Flag)
+	planted, flag, flags, err := engine.PlantFlag(l, opts.Flag)
 	if err != nil {
 		return err
 	}
-	progress = hideFlag(progress, flag)
+	progress = engine.HideFlag(progress, flag)
 	started := time.Now()
 	if err := e.start(ctx, planted, ref, flags, progress); err != nil {
 		e.rollback(ctx, ref, l, progress)

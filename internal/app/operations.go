@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+)
+
+// Operation kinds.
+const (
+	OpUp     = "up"
+	OpDown   = "down"
+	OpBuild  = "build"
+	OpTest   = "test"
+	OpChecks = "checks"
+	OpPull   = "pull"
+)
+
+// Operation states.
+const (
+	OpRunning = "running"
+	OpDone    = "done"
+	OpFailed  = "failed"
+)
+
+// maxEvents bounds the log an operation keeps for late viewers.
+const maxEvents = 2000
+
+// keepFinished is how many finished operations stay readable.
+const keepFinished = 100
+
+// Operation is a long task (a start, a stop, a build, a test, a pull) run
+// in the background; its progress streams on the App's Bus, and its log is
+// kept for pages opened later.
+type Operation struct {
+	ID       string
+	Kind     string
+	Ref      *engine.Ref // the instance it works on; nil for an image
+	Image    string
+	mu       sync.Mutex
+	state    string
+	err      string
+	events   []engine.Event
+	finished chan struct{}
+}
+
+// OperationView is an operation as the API shows it.
+type OperationView struct {
+	ID       string         `json:"id"`
+	Kind     string         `json:"kind"`
+	Lab      string         `json:"lab"`
+	Instance string         `json:"instance,omitempty"`
+	Image    string         `json:"image,omitempty"`
+	State    string         `json:"state"`
+	Error    string         `json:"error,omitempty"`
+	Events   []engine.Event `json:"events"`
+}
+
+// View returns the operation's state and whole log.
+func (o *Operation) View() OperationView {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, State: o.state, Error: o.err, Events: append([]engine.Event{}, o.events...)}
+	if o.Ref != nil {
+		v.Lab, v.Instance = o.Ref.LabID(), o.Ref.Instance
+	}
+	return v
+}
+
+// Wait waits until the operation ends (or ctx does) and returns its view.
+func (o *Operation) Wait(ctx context.Context) OperationView {
+	select {
+	case <-o.finished:
+	case <-ctx.Done():
+	}
+	return o.View()
+}
+
+func (o *Operation) event() OperationEvent {
+	v := o.View()
+	return OperationEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, State: v.State, Error: v.Error}
+}
+
+// BusyError refuses a second operation on the same instance or image.
+type BusyError struct {
+	Running OperationView
+}
+
+func (e *BusyError) Error() string {
+	what := e.Running.Lab
+	if e.Running.Instance != "" && e.Running.Instance != engine.DefaultInstance {
+		what += "#" + e.Running.Instance
+	}
+	if what == "" {
+		what = e.Running.Image
+	}
+	return fmt.Sprintf("%s is busy: %s (operation %s) is in progress", what, e.Running.Kind, e.Running.ID)
+}
+
+// Conflict classifies the error (errdefs).
+func (e *BusyError) Conflict() {}
+
+// operations runs operations, at most one per instance (or image) at a
+// time in this App; the engine's locks keep other processes out.
+type operations struct {
+	a        *App
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	seq      int
+	byID     map[string]*Operation
+	active   map[string]*Operation // key -> running operation
+	latestID map[string]string     // key -> id of its latest operation
+	finished []string              // ids of finished operations, oldest first
+}
+
+func newOperations(a *App) *operations {
+	return &operations{a: a, byID: map[string]*Operation{}, active: map[string]*Operation{}, latestID: map[string]string{}}
+}
+
+func refKey(ref engine.Ref) string { return "lab:" + ref.String() }
+
+func imageKey(image string) string { return "image:" + image }
+
+// start runs fn in the background as a new operation, unless one runs on
+// the same instance or image already.
+func (ops *operations) start(kind string, ref *engine.Ref, image string, fn func(ctx context.Context, progress engine.Progress) error) (*Operation, error) {
+	key := imageKey(image)
+	if ref != nil {
+		key = refKey(*ref)
+	}
+	ops.mu.Lock()
+	if running, ok := ops.active[key]; ok {
+		ops.mu.Unlock()
+		return nil, &BusyError{Running: running.View()}
+	}
+	ops.seq++
+	op := &Operation{ID: fmt.Sprintf("op-%d", ops.seq), Kind: kind, Ref: ref, Image: image, state: OpRunning, finished: make(chan struct{})}
+	ops.byID[op.ID] = op
+	ops.active[key] = op
+	ops.latestID[key] = op.ID
+	ops.wg.Add(1)
+	ops.mu.Unlock()
+
+	ops.a.events.publish(EventOperation, op.event())
+	if ref != nil {
+		switch kind {
+		case OpUp:
+			ops.a.states.caused(*ref, engine.StateStarting)
+		case OpDown:
+			ops.a.states.caused(*ref, engine.StateStopping)
+		}
+	}
+	go ops.run(key, op, fn)
+	return op, nil
+}
+
+func (ops *operations) run(key string, op *Operation, fn func(ctx context.Context, progress engine.Progress) error) {
+	defer ops.wg.Done()
+	v := op.View()
+	err := fn(ops.a.bg, func(ev engine.Event) {
+		op.mu.Lock()
+		if len(op.events) < maxEvents {
+			op.events = append(op.events, ev)
+		}
+		op.mu.Unlock()
+		ops.a.events.publish(EventProgress, ProgressEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Event: ev})
+	})
+	op.mu.Lock()
+	op.state = OpDone
+	if err != nil {
+		op.state, op.err = OpFailed, err.Error()
+	}
+	op.mu.Unlock()
+	if err != nil {
+		ops.a.log.Info("operation failed", "kind", op.Kind, "lab", v.Lab, "instance", v.Instance, "image", v.Image, "err", err)
+	}
+	ops.mu.Lock()
+	delete(ops.active, key)
+	ops.finished = append(ops.finished, op.ID)
+	for len(ops.finished) > keepFinished {
+		delete(ops.byID, ops.finished[0])
+		ops.finished = ops.finished[1:]
+	}
+	ops.mu.Unlock()
+	close(op.finished)
+	if op.Ref != nil {
+		ops.a.states.changed(*op.Ref)
+	}
+	ops.a.events.publish(EventOperation, op.event())
+}
+
+// wait waits for every operation to end.
+func (ops *operations) wait() { ops.wg.Wait() }
+
+func (ops *operations) get(id string) (*Operation, bool) {
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	op, ok := ops.byID[id]
+	return op, ok
+}
+
+// latest returns the id of the instance's latest operation still
+// readable, or "".
+func (ops *operations) latest(ref engine.Ref) string {
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	id := ops.latestID[refKey(ref)]
+	if _, ok := ops.byID[id]; ok {
+		return id
+	}
+	return ""
+}
+
+// running returns the operation running on an instance, or nil.
+func (ops *operations) running(ref engine.Ref) *Operation {
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	return ops.active[refKey(ref)]
+}
+
+// Operation returns an operation of this App by id.
+func (a *App) Operation(id string) (*Operation, bool) { return a.ops.get(id) }
+
+// LatestOperation returns the id of the latest operation on an instance
+// that is still readable, or "".
+func (a *App) LatestOperation(ref engine.Ref) string { return a.ops.latest(ref) }

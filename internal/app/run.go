@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/report"
+)
+
+// UpOptions tune a start.
+type UpOptions struct {
+	// TrustOnce accepts this once what the lab asks for, even when its
+	// repository is not trusted.
+	TrustOnce bool
+	Progress  engine.Progress
+}
+
+// Up starts an instance of a lab and returns its status.
+func (a *App) Up(ctx context.Context, t *Target, ref engine.Ref, opts UpOptions) (*engine.Status, error) {
+	if err := t.Runnable(); err != nil {
+		return nil, err
+	}
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := eng.Up(ctx, ref, t.Lab, engine.UpOptions{Trusted: t.Trusted || opts.TrustOnce, Progress: opts.Progress}); err != nil {
+		return nil, fmt.Errorf("start %s: %w", ref, err)
+	}
+	return eng.Status(ctx, ref, t.Lab)
+}
+
+// Down stops an instance and removes everything it created. An invalid lab
+// can be stopped too.
+func (a *App) Down(ctx context.Context, t *Target, ref engine.Ref, progress engine.Progress) error {
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	if err := eng.Down(ctx, ref, t.Lab, engine.DownOptions{Progress: progress}); err != nil {
+		return fmt.Errorf("stop %s: %w", ref, err)
+	}
+	return nil
+}
+
+// Build builds the images of the lab's build: sections (all: also those
+// that exist already).
+func (a *App) Build(ctx context.Context, t *Target, all bool, progress engine.Progress) error {
+	if err := t.Runnable(); err != nil {
+		return err
+	}
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	return eng.Build(ctx, t.Lab, engine.BuildOptions{All: all, Progress: progress})
+}
+
+// Status reads an instance's state from the engine.
+func (a *App) Status(ctx context.Context, t *Target, ref engine.Ref) (*engine.Status, error) {
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return eng.Status(ctx, ref, t.Lab)
+}
+
+// Logs writes the output of an instance's containers to w.
+func (a *App) Logs(ctx context.Context, ref engine.Ref, opts engine.LogsOptions, w io.Writer) error {
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	return eng.Logs(ctx, ref, opts, w)
+}
+
+// Instances lists the instances of a lab that are not stopped.
+func (a *App) Instances(ctx context.Context, t *Target) ([]report.InstanceSummary, error) {
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := eng.Instances(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return report.InstancesOf(all, t.Repo, t.Name), nil
+}
+
+// Catalogue describes every lab of every repository. When the engine
+// cannot be reached, or the last test reports cannot be read, the
+// catalogue is still made (states unknown, no reports) and warnings say
+// why.
+func (a *App) Catalogue(ctx context.Context) (*report.Catalogue, []error, error) {
+	repos, entries, err := a.catalog.Labs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []error
+	var instances []engine.Instance
+	if eng, err := a.Engine(ctx); err != nil {
+		warnings = append(warnings, err)
+	} else if instances, err = eng.Instances(ctx); err != nil {
+		warnings = append(warnings, fmt.Errorf("read lab states: %w", err))
+	}
+	tests, err := a.tests().All()
+	if err != nil {
+		warnings = append(warnings, err)
+	}
+	return report.BuildCatalogue(a.catalog.Home, repos, entries, instances, tests), warnings, nil
+}
+
+// Details describes a lab and one of its instances. When the engine cannot
+// be reached the details are still made (state unknown) and a warning
+// says why.
+func (a *App) Details(ctx context.Context, t *Target, ref engine.Ref) (*report.Details, []error) {
+	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Instance: ref.Instance}
+	var warnings []error
+	if eng, err := a.Engine(ctx); err != nil {
+		warnings = append(warnings, err)
+	} else {
+		if in.Status, err = eng.Status(ctx, ref, t.Lab); err != nil {
+			warnings = append(warnings, fmt.Errorf("status of %s: %w", ref, err))
+		}
+		if in.Instances, err = eng.Instances(ctx); err != nil {
+			warnings = append(warnings, fmt.Errorf("instances of %s: %w", t.ID(), err))
+		}
+	}
+	last, err := a.tests().Last(t.Repo, t.Name)
+	if err != nil {
+		warnings = append(warnings, err)
+	}
+	in.LastTest = last
+	return report.BuildDetails(in), warnings
+}

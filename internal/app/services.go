@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/dsp-lab/dsp/internal/archive"
+	"github.com/dsp-lab/dsp/internal/engine"
+)
+
+// ShellForbiddenError means a lab forbids reaching into a service: no
+// terminal and no file transfer (upstream isShellEnabled: false, native
+// x-dsp.shell: false).
+type ShellForbiddenError struct {
+	Lab, Service string
+}
+
+func (e *ShellForbiddenError) Error() string {
+	return fmt.Sprintf("lab %s forbids the shell for service %s (shell: false), and with it terminals and file transfer", e.Lab, e.Service)
+}
+
+// Forbidden classifies the error (errdefs).
+func (e *ShellForbiddenError) Forbidden() {}
+
+// Service is a service of a running instance that the user may reach
+// into: open terminals in it, copy files in and out.
+type Service struct {
+	Ref  engine.Ref
+	Name string
+	eng  engine.Engine
+}
+
+// Service checks that the user may reach into a service of an instance,
+// the one permission rule for terminals and files: the lab has the
+// service, allows a shell in it, and the service's container runs.
+func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name string) (*Service, error) {
+	svc, ok := t.Lab.Service(name)
+	if !ok {
+		return nil, &engine.NoServiceError{Lab: t.ID(), Service: name, Services: t.ServiceNames()}
+	}
+	if !svc.Shell {
+		return nil, &ShellForbiddenError{Lab: t.ID(), Service: name}
+	}
+	eng, err := a.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := eng.Status(ctx, ref, t.Lab)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := st.Service(name)
+	switch {
+	case len(st.Services) == 0 || st.State == engine.StateStopped:
+		return nil, &engine.NotRunningError{Ref: ref}
+	case !ok || s.State != engine.ServiceRunning:
+		state := engine.ServiceMissing
+		if ok {
+			state = s.State
+		}
+		return nil, &engine.NotRunningError{Ref: ref, Service: name, State: state}
+	}
+	return &Service{Ref: ref, Name: name, eng: eng}, nil
+}
+
+// Attach starts an interactive process in the service (its shell by
+// default).
+func (s *Service) Attach(ctx context.Context, opts engine.AttachOptions) (engine.Session, error) {
+	return s.eng.Attach(ctx, s.Ref, s.Name, opts)
+}
+
+// Files is the service's container as archive.Container, for copies with
+// docker cp's rules.
+func (s *Service) Files() archive.Container { return engine.ServiceFiles(s.eng, s.Ref, s.Name) }
+
+// CopyOut copies a file or folder of the container to the host path dest.
+func (s *Service) CopyOut(ctx context.Context, src, dest string) error {
+	return archive.CopyOut(ctx, s.Files(), src, dest)
+}
+
+// CopyIn copies a host file or folder to dest in the container.
+func (s *Service) CopyIn(ctx context.Context, src, dest string) error {
+	return archive.CopyIn(ctx, s.Files(), src, dest)
+}
+
+// Stat describes a path of the container, following a final symbolic link;
+// it returns the stat and the path it resolved to.
+func (s *Service) Stat(ctx context.Context, path string) (archive.PathStat, string, error) {
+	return archive.Stat(ctx, s.Files(), path)
+}
+
+// Download returns a resolved path of the container as a tar stream.
+func (s *Service) Download(ctx context.Context, resolved string) (io.ReadCloser, error) {
+	return s.eng.CopyOut(ctx, s.Ref, s.Name, resolved)
+}
+
+// Upload extracts a tar stream into a resolved folder of the container.
+func (s *Service) Upload(ctx context.Context, dir string, content io.Reader) error {
+	return s.eng.CopyIn(ctx, s.Ref, s.Name, dir, content)
+}
