@@ -43,4 +43,3 @@ func HideFlag(progress Progress, flag string) Progress {
 		progress(ev)
 	}
 }
-
