@@ -296,3 +296,98 @@ func TestUpStatusDownAcrossProcessesAndAfterAKill(t *testing.T) {
 func regexpLine(s, pattern string) bool {
 	return regexp.MustCompile(pattern).MatchString(s)
 }
+
+func TestTwoInstancesSideBySide(t *testing.T) {
+	requireDocker(t)
+	home := t.TempDir()
+	hello := "examples/hello-flag"
+	dsp(t, home, "examples", "install")
+	t.Cleanup(func() {
+		dsp(t, home, "lab", "down", hello, "--instance", "second")
+		dsp(t, home, "lab", "down", hello)
+	})
+	for _, args := range [][]string{{"lab", "up", "--plain", hello}, {"lab", "up", "--plain", "--instance", "second", hello}} {
+		if out, stderr, code := dsp(t, home, args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, stderr)
+		}
+	}
+	status := func(instance string) (string, []string) {
+		t.Helper()
+		out, stderr, code := dsp(t, home, "lab", "status", "--json", "--instance", instance, hello)
+		var st struct {
+			Instance string `json:"instance"`
+			Project  string `json:"project"`
+			State    string `json:"state"`
+			Services []struct {
+				Container string `json:"container"`
+			} `json:"services"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
+			t.Fatalf("status --instance %s: exit %d\n%s\n%s", instance, code, out, stderr)
+		}
+		if st.Instance != instance {
+			t.Errorf("status --instance %s describes instance %q", instance, st.Instance)
+		}
+		var containers []string
+		for _, s := range st.Services {
+			containers = append(containers, s.Container)
+		}
+		return st.State, containers
+	}
+	first, firstContainers := status("default")
+	second, secondContainers := status("second")
+	if first != "running" || second != "running" {
+		t.Fatalf("states = %s and %s, want both running", first, second)
+	}
+	if len(firstContainers) != 1 || len(secondContainers) != 1 || firstContainers[0] == secondContainers[0] {
+		t.Errorf("the instances share containers: %v and %v", firstContainers, secondContainers)
+	}
+	out, _, _ := dsp(t, home, "lab", "list")
+	if !regexpLine(out, `examples/hello-flag\s+running \(\+instance second\)`) {
+		t.Errorf("list does not show the second instance:\n%s", out)
+	}
+	// Each instance has its own flag: the second one's is not the first's.
+	out, _, code := dsp(t, home, "lab", "submit", "--instance", "second", hello, "FLAG{not-this-one}")
+	if code != 1 || !strings.Contains(out, "wrong flag") {
+		t.Errorf("a wrong flag for the second instance: exit %d, %s", code, out)
+	}
+
+	if out, stderr, code := dsp(t, home, "lab", "down", "--plain", "--instance", "second", hello); code != 0 {
+		t.Fatalf("down the second instance: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if state, _ := status("second"); state != "stopped" {
+		t.Errorf("the second instance is %s after its down", state)
+	}
+	if state, _ := status("default"); state != "running" {
+		t.Errorf("stopping the second instance left the first %s", state)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	home := t.TempDir()
+	notALab := filepath.Join(t.TempDir(), "just-a-folder")
+	if err := os.MkdirAll(notALab, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lab", "show", notALab}, "is not a lab folder"},
+		{[]string{"lab", "validate", notALab}, "is not a lab folder"},
+		{[]string{"lab", "show", filepath.Join(notALab, "missing")}, "is not a lab folder"},
+		{[]string{"lab", "frobnicate"}, `unknown command "frobnicate" for "dsp lab"`},
+		{[]string{"repo", "frobnicate"}, `unknown command "frobnicate" for "dsp repo"`},
+		{[]string{"frobnicate"}, `unknown command "frobnicate" for "dsp"`},
+		{[]string{"lab", "status", "--instance", "Bad_Name", "examples/hello-flag"}, `instance "Bad_Name"`},
+	} {
+		out, stderr, code := dsp(t, home, tc.args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("dsp %v: exit %d, stderr %q (stdout %q), want a failure saying %q", tc.args, code, stderr, out, tc.want)
+		}
+	}
+	// A group without a subcommand still prints its help.
+	if out, _, code := dsp(t, home, "lab"); code != 0 || !strings.Contains(out, "Available Commands") {
+		t.Errorf("dsp lab: exit %d\n%s", code, out)
+	}
+}
