@@ -1,7 +1,7 @@
 // The app: checks the session, shows the login page or the pages behind the
 // sidebar, and keeps the one event stream open while logged in.
 import { useCallback, useEffect, useState } from 'react';
-import { api, setUnauthorizedHandler } from './api';
+import { api, DEFAULT_INSTANCE, setUnauthorizedHandler } from './api';
 import { Layout } from './components/Layout';
 import { connectEvents, disconnectEvents } from './events';
 import { Catalogue } from './pages/Catalogue';
@@ -24,7 +24,10 @@ function Page({ route }: { route: Route }) {
     case 'catalogue':
       return <Catalogue />;
     case 'lab':
-      return <LabPage key={`${route.repo}/${route.lab}`} repo={route.repo} name={route.lab} />;
+      // one page per lab instance: switching instances starts afresh (terminals, files, log)
+      return (
+        <LabPage key={`${route.repo}/${route.lab}#${route.instance}`} repo={route.repo} name={route.lab} instance={route.instance} />
+      );
     case 'images':
       return <Images />;
     case 'settings':
@@ -72,7 +75,10 @@ export function App() {
   }, [auth, route.page]);
 
   useEffect(() => {
-    const t = route.page === 'lab' ? route.lab : (TITLES[route.page] ?? 'dsp');
+    const t =
+      route.page === 'lab'
+        ? `${route.lab}${route.instance !== DEFAULT_INSTANCE ? ` (${route.instance})` : ''}`
+        : (TITLES[route.page] ?? 'dsp');
     document.title = `${t} · dsp`;
   }, [route]);
 

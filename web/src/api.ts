@@ -159,10 +159,17 @@ type LabAction = 'up' | 'down' | 'build' | 'checks';
 const labOperation = (repo: string, lab: string, action: LabAction, instance?: string) =>
   request<LabOperationStarted>('POST', `${labPath(repo, lab)}/${action}${action === 'build' ? '' : instanceQuery(instance)}`);
 
+/** A lab's details as the lab page uses them. */
+export interface LabView extends LabDetail {
+  /** false for a dsp from before instances, which answers for the default instance whatever is asked */
+  instancesKnown: boolean;
+}
+
 /** Lab details, with the fields that servers from before instances leave out filled in. */
-async function labDetails(repo: string, lab: string, instance?: string): Promise<LabDetail> {
+async function labDetails(repo: string, lab: string, instance?: string): Promise<LabView> {
   const d = await request<Answer<'getLab', 200>>('GET', `${labPath(repo, lab)}${instanceQuery(instance)}`);
-  return { ...d, instance: d.instance || instance || DEFAULT_INSTANCE, instances: d.instances ?? [] };
+  const known = Array.isArray(d.instances) && typeof d.instance === 'string';
+  return { ...d, instance: d.instance || DEFAULT_INSTANCE, instances: d.instances ?? [], instancesKnown: known };
 }
 
 export const api = {

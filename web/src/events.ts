@@ -7,6 +7,8 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import {
   api,
+  DEFAULT_INSTANCE,
+  instanceOf,
   type Operation,
   type OperationMessage,
   type OperationState,
@@ -139,9 +141,9 @@ export function useConnection(): Connection {
   );
 }
 
-/** Whether a state event is about a lab's own (default) instance, not a test run's. */
+/** Whether a state event is about a lab's default instance (not a test run's, nor another instance). */
 export function isDefaultInstance(ev: StateEvent): boolean {
-  return !ev.instance || ev.instance === 'default';
+  return instanceOf(ev) === DEFAULT_INSTANCE;
 }
 
 // ---- operations ------------------------------------------------------------
@@ -150,6 +152,8 @@ export interface OpLog {
   id: string;
   kind: string;
   lab: string;
+  /** the lab instance it works on ("default" for servers that name none; "" for pulls) */
+  instance: string;
   image: string;
   state: OperationState;
   error: string;
@@ -157,49 +161,68 @@ export interface OpLog {
 }
 
 const ops = new Map<string, OpLog>();
-const latestByLab = new Map<string, string>();
+/** the latest operation of each lab instance (opKey) */
+const latestByKey = new Map<string, string>();
 const latestPull: string[] = [];
 const opListeners = new Set<() => void>();
 let opVersion = 0;
+
+/** Where the latest operation of a lab instance is kept: REPO/LAB for the default instance, REPO/LAB#INSTANCE otherwise. */
+export function opKey(lab: string, instance: string): string {
+  return instance && instance !== DEFAULT_INSTANCE ? `${lab}#${instance}` : lab;
+}
 
 function opsChanged() {
   opVersion++;
   opListeners.forEach((f) => f());
 }
 
-function ensureOp(id: string, kind: string, lab: string, image?: string): OpLog {
+function setLatest(lab: string, instance: string, id: string) {
+  const key = opKey(lab, instance);
+  latestByKey.set(key, id);
+  try {
+    sessionStorage.setItem(`dsp-op:${key}`, id);
+  } catch {
+    // storage unavailable: fine
+  }
+}
+
+function ensureOp(id: string, kind: string, lab: string, instance: string, image?: string): OpLog {
   let op = ops.get(id);
   if (!op) {
-    op = { id, kind, lab, image: image ?? '', state: 'running', error: '', events: [] };
+    op = { id, kind, lab, instance, image: image ?? '', state: 'running', error: '', events: [] };
     ops.set(id, op);
-    if (lab) {
-      latestByLab.set(lab, id);
-      try {
-        sessionStorage.setItem(`dsp-op:${lab}`, id);
-      } catch {
-        // storage unavailable: fine
-      }
-    }
+    if (lab) setLatest(lab, instance, id);
     if (kind === 'pull') latestPull.push(id);
   }
   return op;
 }
 
+/** The instance an operation message names: none (servers before instances) is the default one; pulls have none. */
+function messageInstance(m: { lab: string; instance?: string }): string {
+  return m.lab ? instanceOf(m) : '';
+}
+
 function recordProgress(m: ProgressMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab, m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab, messageInstance(m), m.image);
   ops.set(op.id, { ...op, events: [...op.events, m.event] });
   opsChanged();
 }
 
 function recordOperation(m: OperationMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab, m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab, messageInstance(m), m.image);
   ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', image: m.image || op.image });
   opsChanged();
 }
 
-/** Note an operation the UI started (the POST answer may come after its first events). */
-export function noteOperation(id: string, kind: string, lab: string, image?: string): void {
-  ensureOp(id, kind, lab, image);
+/**
+ * Note an operation the UI started from the page of a lab instance (the POST
+ * answer may come after its first events): it becomes that instance's latest
+ * operation, even when it works on another instance (a test run's "test").
+ */
+export function noteOperation(id: string, kind: string, lab: string, instance: string, image?: string): void {
+  ensureOp(id, kind, lab, instance, image);
+  if (lab) setLatest(lab, instance, id);
   opsChanged();
 }
 
@@ -211,7 +234,7 @@ export async function loadOperation(id: string): Promise<OpLog | undefined> {
   } catch {
     return ops.get(id);
   }
-  const known = ensureOp(o.id || id, o.kind, o.lab, o.image);
+  const known = ensureOp(o.id || id, o.kind, o.lab, messageInstance(o), o.image);
   const events = o.events ?? [];
   ops.set(known.id, {
     ...known,
@@ -225,12 +248,13 @@ export async function loadOperation(id: string): Promise<OpLog | undefined> {
   return ops.get(known.id);
 }
 
-/** The id of the latest operation seen for a lab (this tab), if any. */
-export function latestOperationOf(lab: string): string | undefined {
-  const id = latestByLab.get(lab);
+/** The id of the latest operation seen for a lab instance (this tab), if any. */
+export function latestOperationOf(lab: string, instance: string): string | undefined {
+  const key = opKey(lab, instance);
+  const id = latestByKey.get(key);
   if (id) return id;
   try {
-    return sessionStorage.getItem(`dsp-op:${lab}`) ?? undefined;
+    return sessionStorage.getItem(`dsp-op:${key}`) ?? undefined;
   } catch {
     return undefined;
   }
@@ -254,8 +278,8 @@ export function latestPullOperation(): string | undefined {
   return latestPull[latestPull.length - 1];
 }
 
-/** React: the latest operation id of a lab, updated live. */
-export function useLatestOperation(lab: string): string | undefined {
+/** React: the latest operation id of a lab instance, updated live. */
+export function useLatestOperation(lab: string, instance: string): string | undefined {
   useSyncExternalStore(subscribeOps, () => opVersion);
-  return latestByLab.get(lab);
+  return latestByKey.get(opKey(lab, instance));
 }

@@ -1,9 +1,11 @@
-// Hash routing: #/, #/lab/<repo>/<lab>, #/images, #/settings, #/login.
+// Hash routing: #/, #/lab/<repo>/<lab> (?instance=<name> for another instance
+// than the default one), #/images, #/settings, #/login.
 import { useEffect, useState } from 'react';
+import { DEFAULT_INSTANCE, INSTANCE_NAME } from './api';
 
 export type Route =
   | { page: 'catalogue' }
-  | { page: 'lab'; repo: string; lab: string }
+  | { page: 'lab'; repo: string; lab: string; instance: string }
   | { page: 'images' }
   | { page: 'settings' }
   | { page: 'login' }
@@ -20,11 +22,17 @@ function decode(s: string): string {
 export function parseHash(hash: string): Route {
   // a query in the hash (#/login?expired=1) is for the page, not the route
   const path = hash.replace(/^#/, '').replace(/\?.*$/, '') || '/';
+  const query = new URLSearchParams(/\?(.*)$/.exec(hash)?.[1] ?? '');
   const parts = path.split('/').filter((p, i) => i > 0 || p !== '');
   if (path === '/' || parts.length === 0) return { page: 'catalogue' };
   switch (parts[0]) {
     case 'lab':
-      if (parts.length === 3) return { page: 'lab', repo: decode(parts[1]), lab: decode(parts[2]) };
+      if (parts.length === 3) {
+        // a name that cannot be an instance's shows the default instance
+        const named = query.get('instance') ?? '';
+        const instance = INSTANCE_NAME.test(named) ? named : DEFAULT_INSTANCE;
+        return { page: 'lab', repo: decode(parts[1]), lab: decode(parts[2]), instance };
+      }
       break;
     case 'images':
       return { page: 'images' };

@@ -5,7 +5,7 @@
 //    separate instance named "test", so the running lab is left alone.
 // The live log of the run shows here; the page reloads the lab (and so
 // lastTest) when the operation ends.
-import type { CheckDef, LabDetail, TestReport, TestStatus, TestStep } from '../api';
+import { DEFAULT_INSTANCE, type CheckDef, type LabDetail, type TestReport, type TestStatus, type TestStep } from '../api';
 import { clock, duration, timeAgo } from '../format';
 import type { OpLog } from '../events';
 import { Icon } from './Icons';
@@ -86,7 +86,11 @@ function LastRun({ report }: { report: TestReport }) {
       </span>
       <ResultTag status={report.status} />
       <span className="muted small">
-        {report.mode === 'test' ? `full cycle on instance “${report.instance}”` : `checks on the running lab`}
+        {report.mode === 'test'
+          ? `full cycle on instance “${report.instance}”`
+          : report.instance && report.instance !== DEFAULT_INSTANCE
+            ? `checks on the running instance “${report.instance}”`
+            : 'checks on the running lab'}
         {' · '}
         {Number.isNaN(started) ? report.started : `${clock(report.started)} (${timeAgo(started / 1000)})`}
         {' · '}

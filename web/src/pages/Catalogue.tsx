@@ -1,21 +1,56 @@
 // The catalogue: every lab of every repository, grouped by repository, with
 // a text search, a label filter and the live state of each lab.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, labHref, type Label, type LabList, type LabSummary, type TestSummary } from '../api';
+import {
+  api,
+  DEFAULT_INSTANCE,
+  errorMessage,
+  instanceOf,
+  labHref,
+  TEST_INSTANCE,
+  type EngineState,
+  type Label,
+  type LabList,
+  type LabSummary,
+  type TestSummary,
+} from '../api';
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { StateBadge } from '../components/StateBadge';
-import { isDefaultInstance, useEvent, useReconnect } from '../events';
+import { useEvent, useReconnect } from '../events';
 import { clock, timeAgo } from '../format';
 import { toPlainText } from '../rich';
 import './Catalogue.css';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
 
+/** The instances of a lab that run beside its default one (a test run's left out). */
+function otherInstances(l: LabSummary) {
+  return (l.instances ?? []).filter((i) => i.instance !== DEFAULT_INSTANCE && i.instance !== TEST_INSTANCE);
+}
+
 function rank(l: LabSummary): number {
   if (l.state === 'running') return 0;
-  if (ACTIVE.has(l.state)) return 1;
+  if (ACTIVE.has(l.state) || otherInstances(l).length > 0) return 1;
   return 2;
+}
+
+/** A catalogue entry after a state event of one of its instances: `state` is the default instance's. */
+function withState(l: LabSummary, instance: string, state: EngineState): LabSummary {
+  const rest = (l.instances ?? []).filter((i) => i.instance !== instance);
+  const instances = state === 'stopped' ? rest : [...rest, { instance, state }].sort((a, b) => a.instance.localeCompare(b.instance));
+  return { ...l, instances, state: instance === DEFAULT_INSTANCE ? state : l.state };
+}
+
+/** "+2 instances": instances that run beside the default one. */
+function InstancesBadge({ lab }: { lab: LabSummary }) {
+  const others = otherInstances(lab);
+  if (others.length === 0) return null;
+  return (
+    <span className="tag instances-badge" title={others.map((i) => `${i.instance}: ${i.state}`).join('\n')} data-testid="instances-badge">
+      +{others.length} instance{others.length === 1 ? '' : 's'}
+    </span>
+  );
 }
 
 /** "✓ tests pass" / "✗ tests fail": the lab's last test or checks run. */
@@ -74,7 +109,7 @@ export function Catalogue() {
   const reloadTimer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(reloadTimer.current), []);
   useEvent('state', (ev) => {
-    if (!isDefaultInstance(ev)) return; // a test run's instance: the lab itself did not change
+    if (instanceOf(ev) === TEST_INSTANCE) return; // a test run's instance: the lab itself did not change
     const slash = ev.lab.indexOf('/');
     const repo = ev.lab.slice(0, slash);
     const name = ev.lab.slice(slash + 1);
@@ -98,7 +133,7 @@ export function Catalogue() {
         repositories: (d.repositories ?? []).map((r) =>
           r.name !== repo
             ? r
-            : { ...r, labs: (r.labs ?? []).map((l) => (l.name === name ? { ...l, state: ev.state } : l)) },
+            : { ...r, labs: (r.labs ?? []).map((l) => (l.name === name ? withState(l, instanceOf(ev), ev.state) : l)) },
         ),
       },
     );
@@ -269,6 +304,7 @@ export function Catalogue() {
                     </div>
                     {l.title && l.title !== l.name && <div className="card-name mono">{l.name}</div>}
                     {e?.text && <p className="card-desc">{e.text}</p>}
+                    <InstancesBadge lab={l} />
                     {l.lastTest && <TestBadge test={l.lastTest} />}
                     {(l.labels ?? []).length > 0 && (
                       <div className="chips">

@@ -155,7 +155,7 @@ function PullForm({ onDone }: { onDone: () => void }) {
     setError('');
     try {
       const r = await api.pull(name);
-      noteOperation(r.operation, 'pull', '', name);
+      noteOperation(r.operation, 'pull', '', '', name);
       setOpId(r.operation);
     } catch (err) {
       setError(errorMessage(err));

@@ -1,6 +1,7 @@
 // The lab page's header: the way back, the title with the instance's state,
-// id, author and format, the labels, and Start / Stop.
-import type { LabDetail, LabState } from '../../api';
+// id, author and format, the labels, and Start / Stop (of the page's instance,
+// named beside the state when it is not the default one).
+import { DEFAULT_INSTANCE, type LabDetail, type LabState } from '../../api';
 import { Icon } from '../../components/Icons';
 import { LabelChip } from '../../components/LabelChip';
 import { StateBadge } from '../../components/StateBadge';
@@ -26,7 +27,18 @@ export interface HeaderActions {
   onStop: () => void;
 }
 
-export function LabHeader({ lab, state, actions }: { lab: LabDetail; state: LabState; actions: HeaderActions }) {
+export function LabHeader({
+  lab,
+  instance,
+  state,
+  actions,
+}: {
+  lab: LabDetail;
+  /** the instance the page works on: named beside the title unless it is the default one */
+  instance: string;
+  state: LabState;
+  actions: HeaderActions;
+}) {
   const labels = lab.labels ?? [];
   return (
     <header className="lab-head">
@@ -34,6 +46,11 @@ export function LabHeader({ lab, state, actions }: { lab: LabDetail; state: LabS
         <div className="lab-title-row">
           <h1 className="page-title">{lab.title || lab.name}</h1>
           <StateBadge state={state} />
+          {instance !== DEFAULT_INSTANCE && (
+            <span className="instance-chip" title="The instance of the lab this page shows" data-testid="current-instance">
+              instance <strong className="mono">{instance}</strong>
+            </span>
+          )}
         </div>
         <div className="lab-meta muted">
           <span className="mono">{lab.id || `${lab.repo}/${lab.name}`}</span>

@@ -1,8 +1,9 @@
-// One lab: its texts, topology, services (with live state, IPs and ports),
-// Start / Stop, the live log of the current or last operation, terminals into
-// its running services (shell: true) and file transfer, its checks, flag,
-// images and solution. Each part is a component of its own; this page holds
-// the state they share (useLab.ts).
+// One lab instance: the lab's texts, topology, services (with the instance's
+// live state, IPs and ports), Start / Stop, the live log of the current or last
+// operation, terminals into its running services (shell: true) and file
+// transfer, its checks, flag, images, the lab's other instances and the
+// solution. Each part is a component of its own; this page holds the state they
+// share (useLab.ts). The default instance needs no name in the page's address.
 import { useRef, useState } from 'react';
 import { DEFAULT_INSTANCE } from '../../api';
 import { ChecksCard } from '../../components/ChecksCard';
@@ -13,6 +14,7 @@ import { Topology } from '../../components/Topology';
 import { AboutCard } from './AboutCard';
 import { ActivityCard } from './ActivityCard';
 import { ImagesCard } from './ImagesCard';
+import { InstancesCard } from './InstancesCard';
 import { LabAlerts } from './LabAlerts';
 import { BackLink, LabHeader } from './LabHeader';
 import { ServicesCard } from './ServicesCard';
@@ -21,7 +23,7 @@ import { useLabData, useLabOperations, useTerminalsFollow } from './useLab';
 import './LabPage.css';
 
 export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: string; name: string; instance?: string }) {
-  const { lab, loadError, state, status, images, imagesError } = useLabData(repo, name, instance);
+  const { lab, loadError, state, status, instances, images, imagesError } = useLabData(repo, name, instance);
   const { op, requesting, requestError, run } = useLabOperations(repo, name, instance, lab);
   const terms = useTerminals(repo, name, instance);
   useTerminalsFollow(terms, state, status);
@@ -64,6 +66,7 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
       <BackLink />
       <LabHeader
         lab={lab}
+        instance={instance}
         state={state}
         actions={{
           canStart: !busy && lab.valid !== false && !blocked && state !== 'running',
@@ -119,6 +122,18 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
       <ChecksCard lab={lab} running={labRuns} busy={busy} op={op} onRun={run} />
 
       <ImagesCard images={images} error={imagesError} busy={busy} onBuild={() => run('build')} />
+
+      {lab.instancesKnown && (
+        <InstancesCard
+          repo={repo}
+          name={name}
+          current={instance}
+          currentState={state}
+          instances={instances}
+          canStart={lab.valid !== false && !blocked}
+          onStopCurrent={() => run('down')}
+        />
+      )}
 
       <SolutionCard lab={lab} />
     </div>

@@ -1,8 +1,17 @@
-// The state behind the lab page: the lab's details and the instance's live
-// state (from the state events), the images it needs, and its operations
-// (the latest one, and starting new ones).
+// The state behind the lab page of one instance: the lab's details, the
+// instance's live state (from the state events), the lab's running instances,
+// the images it needs, and its operations (the latest one, starting new ones).
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, instanceOf, type LabDetail, type LabImage, type LabState, type LabStatus } from '../../api';
+import {
+  api,
+  errorMessage,
+  instanceOf,
+  type LabImage,
+  type LabInstance,
+  type LabState,
+  type LabStatus,
+  type LabView,
+} from '../../api';
 import type { Terminals } from '../../components/Terminals';
 import {
   latestOperationOf,
@@ -16,22 +25,32 @@ import {
 } from '../../events';
 
 export interface LabData {
-  lab: LabDetail | null;
+  lab: LabView | null;
   loadError: string;
   /** the instance's state and what Docker says about it, followed live */
   state: LabState;
   status: LabStatus | null;
+  /** the lab's instances that are not stopped, by name, followed live */
+  instances: LabInstance[];
   images: LabImage[] | null;
   imagesError: string;
+}
+
+/** The list with one instance's new state: a stopped instance leaves it. */
+function withInstance(list: LabInstance[], instance: string, state: LabInstance['state']): LabInstance[] {
+  const rest = list.filter((i) => i.instance !== instance);
+  if (state === 'stopped') return rest;
+  return [...rest, { instance, state }].sort((a, b) => a.instance.localeCompare(b.instance));
 }
 
 /** The lab's details for one instance and the images it needs, reloaded when an operation on the lab ends. */
 export function useLabData(repo: string, name: string, instance: string): LabData {
   const id = `${repo}/${name}`;
-  const [lab, setLab] = useState<LabDetail | null>(null);
+  const [lab, setLab] = useState<LabView | null>(null);
   const [loadError, setLoadError] = useState('');
   const [state, setState] = useState<LabState>('unknown');
   const [status, setStatus] = useState<LabStatus | null>(null);
+  const [instances, setInstances] = useState<LabInstance[]>([]);
   const [images, setImages] = useState<LabImage[] | null>(null);
   const [imagesError, setImagesError] = useState('');
 
@@ -41,6 +60,7 @@ export function useLabData(repo: string, name: string, instance: string): LabDat
       setLab(l);
       setState(l.status?.state ?? l.state);
       setStatus(l.status ?? null);
+      setInstances(l.instances);
       setLoadError('');
     } catch (e) {
       setLoadError(errorMessage(e));
@@ -68,26 +88,28 @@ export function useLabData(repo: string, name: string, instance: string): LabDat
   });
 
   useEvent('state', (ev) => {
+    if (ev.lab !== id) return;
+    setInstances((list) => withInstance(list, instanceOf(ev), ev.state));
     // another instance (a test run's own "test" one, say) is not the one the page shows
-    if (ev.lab !== id || instanceOf(ev) !== instance) return;
+    if (instanceOf(ev) !== instance) return;
     setState(ev.state);
     if (ev.status) setStatus(ev.status);
   });
 
   useEvent('operation', (ev) => {
     if (ev.lab !== id || ev.state === 'running') return;
-    // an operation ended: take the final state, IPs and images
+    // an operation ended: take the final state, IPs, instances and images
     loadLab();
     loadImages();
   });
 
-  return { lab, loadError, state, status, images, imagesError };
+  return { lab, loadError, state, status, instances, images, imagesError };
 }
 
 export type LabAction = 'up' | 'down' | 'build' | 'test' | 'checks';
 
 export interface LabOperations {
-  /** the latest operation on the lab seen here, or the one the server names */
+  /** the latest operation on the instance seen here, or the one the server names */
   op: OpLog | undefined;
   /** a request that starts one is on its way */
   requesting: boolean;
@@ -95,33 +117,33 @@ export interface LabOperations {
   run: (kind: LabAction) => void;
 }
 
-/** The lab's latest operation, and run() to start one on the page's instance. */
-export function useLabOperations(repo: string, name: string, instance: string, lab: LabDetail | null): LabOperations {
+/** The instance's latest operation, and run() to start one on it (a build is the lab's, a test runs on "test"). */
+export function useLabOperations(repo: string, name: string, instance: string, lab: LabView | null): LabOperations {
   const id = `${repo}/${name}`;
   const [requestError, setRequestError] = useState('');
   const [requesting, setRequesting] = useState(false);
-  const [pickedOp, setPickedOp] = useState<string | undefined>(() => latestOperationOf(id));
-  const liveOp = useLatestOperation(id);
+  const [pickedOp, setPickedOp] = useState<string | undefined>(() => latestOperationOf(id, instance));
+  const liveOp = useLatestOperation(id, instance);
   const anyOp = useOperation(liveOp ?? pickedOp);
   // an id remembered from before a restart of dsp may name another lab's operation
   const op = anyOp && anyOp.lab === id ? anyOp : undefined;
 
-  // each load of the lab may name its latest operation: follow it (its whole log)
+  // each load of the lab may name the instance's latest operation: follow it (its whole log)
   useEffect(() => {
     if (!lab) return;
-    const known = latestOperationOf(id) ?? (lab.operation || undefined);
+    const known = latestOperationOf(id, instance) ?? (lab.operation || undefined);
     if (known) {
       setPickedOp(known);
       loadOperation(known);
     }
-  }, [lab, id]);
+  }, [lab, id, instance]);
 
   const run = async (kind: LabAction) => {
     setRequestError('');
     setRequesting(true);
     try {
       const r = kind === 'test' || kind === 'build' ? await api[kind](repo, name) : await api[kind](repo, name, instance);
-      noteOperation(r.operation, r.kind || kind, r.lab || id);
+      noteOperation(r.operation, r.kind || kind, r.lab || id, instance);
       setPickedOp(r.operation);
     } catch (e) {
       setRequestError(errorMessage(e));
