@@ -1,8 +1,8 @@
 // Browser test of lab instances on the lab page, against the real
 // `dsp serve` and Docker (harness.mjs: DSP_BIN, DSP_SCREENSHOTS, CHROMIUM, CI).
 //
-// On Hello Flag: the default instance starts from the page as always; the
-// Instances card refuses a bad name, then starts a second instance named
+// On Hello Flag: the default instance starts from the page as always (the
+// Instances card is one line until asked for); the card refuses a bad name, then starts a second instance named
 // "second" and the page follows it (its address names it, a reload keeps it,
 // the header names it); both instances are listed running; the page switches
 // back to the default instance; "second" is stopped from the list while the
@@ -78,11 +78,17 @@ test('two instances of a lab from the lab page', { timeout: 10 * 60_000 }, async
     await page.getByRole('heading', { name: LAB.title }).waitFor();
     await labStateIs(page, 'stopped', 20_000);
     assert.equal(await page.getByTestId('current-instance').count(), 0, 'the default instance is not named in the header');
+    // the simple case: the Instances card is one line until asked for
     await card.waitFor();
-    assert.match(await card.innerText(), /No instance of this lab runs/);
+    assert.equal(await card.getAttribute('data-expanded'), 'false');
+    assert.match(await card.innerText(), /none running/);
     await page.getByTestId('start').click();
     await labStateIs(page, 'running', 90_000);
+    await card.getByText('1 running').waitFor();
+    assert.equal(await card.getAttribute('data-expanded'), 'false');
+    await page.getByTestId('instances-expand').click();
     await row('default', 'running').waitFor();
+    assert.match(await row('default').innerText(), /this page/);
   });
 
   await step(t, page, 'a bad instance name is refused before anything starts', async () => {
@@ -165,7 +171,7 @@ test('two instances of a lab from the lab page', { timeout: 10 * 60_000 }, async
   await step(t, page, 'the default instance stops too', async () => {
     await page.getByTestId('stop').click();
     await labStateIs(page, 'stopped', 90_000);
-    await card.getByText('No instance of this lab runs').waitFor();
+    await card.getByText('none running').waitFor();
     assert.deepEqual(await runningInstances(), {});
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });

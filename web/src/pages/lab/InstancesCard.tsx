@@ -2,7 +2,7 @@
 // instance with its own containers, networks and flag. The page works on one
 // of them (its address names it; the default one needs no name): here the
 // user opens another, stops one, or starts a new one by name.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   api,
   DEFAULT_INSTANCE,
@@ -14,9 +14,9 @@ import {
   type LabState,
 } from '../../api';
 import { Icon } from '../../components/Icons';
-import { StateBadge } from '../../components/StateBadge';
 import { noteOperation } from '../../events';
 import { navigate } from '../../router';
+import { InstanceRow } from './InstanceRow';
 import './InstancesCard.css';
 
 /** Why a new instance cannot have this name, or '' when it can. */
@@ -24,58 +24,6 @@ function newNameProblem(name: string, running: LabInstance[]): string {
   if (name === TEST_INSTANCE) return '“test” is the instance Test lab starts and removes: pick another name.';
   if (running.some((i) => i.instance === name)) return `An instance named “${name}” already runs: open it above.`;
   return instanceNameProblem(name);
-}
-
-function InstanceRow({
-  item,
-  href,
-  current,
-  stopping,
-  onStop,
-}: {
-  item: LabInstance | { instance: string; state: LabState };
-  href: string;
-  current: boolean;
-  stopping: boolean;
-  onStop: () => void;
-}) {
-  const { instance, state } = item;
-  const isTest = instance === TEST_INSTANCE;
-  return (
-    <tr data-instance={instance} data-state={state} data-testid="instance-row">
-      <td>
-        <a href={href} className="mono instance-name" aria-current={current ? 'page' : undefined}>
-          {instance}
-        </a>
-        {current && <span className="tag">this page</span>}
-        {isTest && <span className="tag">a Test lab run</span>}
-      </td>
-      <td>
-        <StateBadge state={state} />
-      </td>
-      <td className="actions-cell">
-        <span className="row-actions">
-          {!current && (
-            <a className="btn btn-sm" href={href} data-testid="instance-open">
-              Open
-            </a>
-          )}
-          {!isTest && state !== 'stopped' && (
-            <button
-              type="button"
-              className="btn btn-sm btn-danger"
-              disabled={stopping || state === 'stopping'}
-              onClick={onStop}
-              title={`Stop the instance ${instance} and remove its containers`}
-              data-testid="instance-stop"
-            >
-              <Icon name="stop" size={14} /> {stopping || state === 'stopping' ? 'Stopping…' : 'Stop'}
-            </button>
-          )}
-        </span>
-      </td>
-    </tr>
-  );
 }
 
 export function InstancesCard({
@@ -105,6 +53,15 @@ export function InstancesCard({
   const [starting, setStarting] = useState(false);
   const [stopping, setStopping] = useState<string[]>([]);
   const [error, setError] = useState('');
+  // the simple case (only the default instance, on its page) stays one line until asked for
+  const others =
+    current !== DEFAULT_INSTANCE || instances.some((i) => i.instance !== DEFAULT_INSTANCE && i.instance !== TEST_INSTANCE);
+  const [asked, setAsked] = useState(others);
+  // once open, it stays open on this page (when another instance stops, say)
+  useEffect(() => {
+    if (others) setAsked(true);
+  }, [others]);
+  const expanded = others || asked;
   const rows: { instance: string; state: LabState }[] = [...instances];
   if (current !== DEFAULT_INSTANCE && !instances.some((i) => i.instance === current)) {
     rows.push({ instance: current, state: currentState });
@@ -145,14 +102,36 @@ export function InstancesCard({
     }
   };
 
+  const head = (
+    <div className="section-head">
+      <h2>
+        Instances
+        <span className="section-sub">{instances.length === 0 ? 'none running' : `${instances.length} running`}</span>
+      </h2>
+      {!others && (
+        <button
+          type="button"
+          className={`btn btn-sm${asked ? ' btn-ghost' : ''}`}
+          aria-expanded={asked}
+          onClick={() => setAsked(!asked)}
+          data-testid="instances-expand"
+        >
+          {asked ? 'Hide' : 'Run another instance…'}
+        </button>
+      )}
+    </div>
+  );
+  if (!expanded) {
+    return (
+      <section className="card section instances instances-collapsed" data-testid="instances" data-expanded="false">
+        {head}
+      </section>
+    );
+  }
+
   return (
-    <section className="card section instances" data-testid="instances">
-      <div className="section-head">
-        <h2>
-          Instances
-          <span className="section-sub">{instances.length === 0 ? 'none running' : `${instances.length} running`}</span>
-        </h2>
-      </div>
+    <section className="card section instances" data-testid="instances" data-expanded="true">
+      {head}
       {rows.length === 0 ? (
         <p className="muted small">No instance of this lab runs.</p>
       ) : (
