@@ -74,6 +74,13 @@ func (b *Bus) Subscribe() (<-chan Message, func()) {
 	}
 }
 
+// Subscribers counts the open subscriptions.
+func (b *Bus) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs)
+}
+
 func (b *Bus) publish(name string, payload any) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

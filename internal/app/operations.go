@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/dsp-lab/dsp/internal/engine"
@@ -226,3 +229,26 @@ func (a *App) Operation(id string) (*Operation, bool) { return a.ops.get(id) }
 // LatestOperation returns the id of the latest operation on an instance
 // that is still readable, or "".
 func (a *App) LatestOperation(ref engine.Ref) string { return a.ops.latest(ref) }
+
+// Operations lists the operations of this App still readable, oldest
+// first.
+func (a *App) Operations() []OperationView {
+	a.ops.mu.Lock()
+	list := make([]*Operation, 0, len(a.ops.byID))
+	for _, op := range a.ops.byID {
+		list = append(list, op)
+	}
+	a.ops.mu.Unlock()
+	out := make([]OperationView, len(list))
+	for i, op := range list {
+		out[i] = op.View()
+	}
+	sort.Slice(out, func(i, j int) bool { return opNumber(out[i].ID) < opNumber(out[j].ID) })
+	return out
+}
+
+// opNumber is the sequence number of an operation id ("op-12").
+func opNumber(id string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(id, "op-"))
+	return n
+}
