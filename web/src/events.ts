@@ -199,18 +199,18 @@ function ensureOp(id: string, kind: string, lab: string, instance: string, image
 }
 
 /** The instance an operation message names: none (servers before instances) is the default one; pulls have none. */
-function messageInstance(m: { lab: string; instance?: string }): string {
+function messageInstance(m: { lab?: string; instance?: string }): string {
   return m.lab ? instanceOf(m) : '';
 }
 
 function recordProgress(m: ProgressMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab, messageInstance(m), m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image);
   ops.set(op.id, { ...op, events: [...op.events, m.event] });
   opsChanged();
 }
 
 function recordOperation(m: OperationMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab, messageInstance(m), m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image);
   ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', image: m.image || op.image });
   opsChanged();
 }

@@ -1002,8 +1002,8 @@ export interface components {
             kind: components["schemas"]["OperationKind"];
             /** @description REPO/LAB; empty for pulls. */
             lab: string;
-            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
-            instance: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); absent (or empty) for pulls. */
+            instance?: string;
             image?: string;
             /** @enum {string} */
             state: "running" | "done" | "failed";
@@ -1054,29 +1054,35 @@ export interface components {
             /** @description The instance whose state changed (`default`, `test` for a test run, or another). */
             instance: components["schemas"]["InstanceName"];
             state: components["schemas"]["EngineState"];
-            status: components["schemas"]["Status"];
+            /** @description What Docker says about the instance; absent when dsp announces a state it put the instance in itself (`starting`, `stopping`) before reading Docker again. */
+            status?: components["schemas"]["Status"];
         };
         /** @description Data of the `progress` event: one line of an operation's progress. */
         ProgressEvent: {
             operation: string;
             kind: components["schemas"]["OperationKind"];
-            lab: string;
-            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
-            instance: string;
-            image: string;
+            /** @description REPO/LAB; absent (or empty) for pulls. */
+            lab?: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); absent (or empty) for pulls. */
+            instance?: string;
+            /** @description The image, for pulls; absent (or empty) for lab operations. */
+            image?: string;
             event: components["schemas"]["Event"];
         };
         /** @description Data of the `operation` event: an operation started (state running) or ended (done or failed). */
         OperationEvent: {
             operation: string;
             kind: components["schemas"]["OperationKind"];
-            lab: string;
-            /** @description The lab instance (`default`, `test` for a test run, …); empty for pulls. */
-            instance: string;
-            image: string;
+            /** @description REPO/LAB; absent (or empty) for pulls. */
+            lab?: string;
+            /** @description The lab instance (`default`, `test` for a test run, …); absent (or empty) for pulls. */
+            instance?: string;
+            /** @description The image, for pulls; absent (or empty) for lab operations. */
+            image?: string;
             /** @enum {string} */
             state: "running" | "done" | "failed";
-            error: string;
+            /** @description Why it failed; absent (or empty) unless `state` is `failed`. */
+            error?: string;
         };
         UploadResult: {
             /** @description How many files were written. */
