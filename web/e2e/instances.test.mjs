@@ -4,8 +4,9 @@
 // On Hello Flag: the default instance starts from the page as always (the
 // Instances card is one line until asked for); the card refuses a bad name, then starts a second instance named
 // "second" and the page follows it (its address names it, a reload keeps it,
-// the header names it); both instances are listed running; the page switches
-// back to the default instance; "second" is stopped from the list while the
+// the header names it); both instances are listed running; its terminal and
+// its flag are its own (the flag read in its terminal is right there, wrong on
+// the default instance's page); the page switches back to the default instance; "second" is stopped from the list while the
 // default instance stays running (on the page and in the API); the catalogue
 // marks a lab whose other instances run. Whatever happens, both instances are
 // stopped through the API.
@@ -45,6 +46,39 @@ after(async () => {
   await stopInstance(SECOND).catch((e) => console.error('cleanup:', e));
   await teardown();
 });
+
+/** The text on a terminal's screen (xterm's DOM rows), one line per row. */
+function screenText(page, tab) {
+  return page.evaluate((id) => {
+    const rows = document.querySelector(`[data-testid=terminal][data-tab="${id}"] .xterm-rows`);
+    if (!rows) return '';
+    return Array.from(rows.children)
+      .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd())
+      .join('\n');
+  }, tab);
+}
+
+/** Wait until a terminal's screen matches re; returns the match. */
+async function waitScreen(page, tab, re, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await screenText(page, tab);
+    const m = re.exec(text);
+    if (m) return m;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`terminal ${tab} never showed ${re}; its screen:\n${text}`);
+}
+
+/** Submit a flag in the Flag card; resolves with whether it was correct. */
+async function submitFlag(page, flag) {
+  const result = page.getByTestId('flag-result');
+  await page.getByTestId('flag-input').fill(flag);
+  await page.getByTestId('flag-submit').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=flag-result]')?.getAttribute('data-correct') !== '', null);
+  return (await result.getAttribute('data-correct')) === 'true';
+}
 
 /** The running instances of the lab, from the API. */
 async function runningInstances() {
@@ -137,6 +171,19 @@ test('two instances of a lab from the lab page', { timeout: 10 * 60_000 }, async
     await row(SECOND, 'running').waitFor();
   });
 
+  let secondFlag = '';
+  await step(t, page, "the page's terminal and flag are the instance's own", async () => {
+    await page.getByTestId('services').locator('tr[data-service=target]').getByTestId('open-terminal').click();
+    const term = page.locator('[data-testid=terminal][data-status=open]').first();
+    await term.waitFor();
+    const tab = await term.getAttribute('data-tab');
+    await page.locator(`[data-testid=terminal][data-tab="${tab}"] .xterm-screen`).click();
+    await page.keyboard.type('cat /home/alice/proof.txt');
+    await page.keyboard.press('Enter');
+    [secondFlag] = await waitScreen(page, tab, /FLAG\{[0-9a-f]{32}\}/);
+    assert.equal(await submitFlag(page, secondFlag), true, "the flag planted in this instance is this instance's");
+  });
+
   await step(t, page, 'the page switches back to the default instance', async () => {
     await row('default').getByTestId('instance-open').click();
     await page.waitForURL(/#\/lab\/examples\/hello-flag$/);
@@ -146,6 +193,9 @@ test('two instances of a lab from the lab page', { timeout: 10 * 60_000 }, async
     await row('default', 'running').waitFor();
     assert.match(await row('default').innerText(), /this page/);
     await row(SECOND, 'running').waitFor();
+    // the terminal of the other instance was left behind, its flag is not this instance's
+    assert.equal(await page.getByTestId('terminals').count(), 0);
+    assert.equal(await submitFlag(page, secondFlag), false, "another instance's flag is wrong here");
   });
 
   await step(t, page, 'the catalogue marks the other instance', async () => {
