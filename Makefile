@@ -5,7 +5,7 @@ BIN       ?= bin/dsp
 GOFLAGS   ?=
 TESTFLAGS ?=
 
-.PHONY: all web build images setup test test-labs run clean
+.PHONY: all web build images setup lint test test-labs run clean
 
 all: build
 
@@ -23,9 +23,17 @@ images: build
 setup:
 	scripts/setup.sh
 
+# Lint: golangci-lint (.golangci.yml), and the web UI's generated API types
+# must match internal/server/openapi.json.
+# (The check runs before a build, which would regenerate the types.)
+lint:
+	scripts/lint.sh
+	cd web && npm ci --no-audit --no-fund && npm run check:types
+
 # The README's test command: prepares the machine (Docker Engine, images),
-# then runs every test, the integration tests on the real engine included.
-test: setup images
+# lints, then runs every test, the integration tests on the real engine
+# included.
+test: setup lint images
 	$(GO) test $(GOFLAGS) -count=1 -timeout 30m $(TESTFLAGS) ./...
 	cd web && DSP_BIN=$(abspath $(BIN)) npm run test:e2e
 	$(MAKE) test-labs
