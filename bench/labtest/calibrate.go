@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,15 +33,22 @@ func (h *harness) calibrate(ctx context.Context, l *labSpec) ([]*probe, error) {
 		return nil, fmt.Errorf("not starting from nothing: %s", left)
 	}
 	base := h.composeBase(l)
-	if _, out, code, err := timedRun(ctx, append(slices.Clone(base), "up", "-d", "--wait"), stepTimeout); err != nil || code != 0 {
-		return nil, fmt.Errorf("compose up: exit %d %v\n%s", code, err, benchkit.Indent(out))
+	_, upOut, code, err := timedRun(ctx, append(slices.Clone(base), "up", "-d", "--wait"), stepTimeout)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("exit status %d", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("compose up: %w\n%s", err, benchkit.Indent(upOut))
 	}
 	defer func() {
 		_, _, _, _ = timedRun(context.WithoutCancel(ctx), append(slices.Clone(base), "down", "--timeout", "0"), stepTimeout)
 	}()
 	id, err := benchkit.Output(ctx, "", h.compose, append(slices.Clone(base[1:]), "ps", "-q", "client")...)
-	if err != nil || id == "" {
-		return nil, fmt.Errorf("find the client container: %v", err)
+	if err != nil {
+		return nil, fmt.Errorf("find the client container: %w", err)
+	}
+	if id == "" {
+		return nil, errors.New("find the client container: compose lists none")
 	}
 	probes := []struct {
 		p    *probe
@@ -97,8 +105,12 @@ func (h *harness) probeHealth(ctx context.Context, l *labSpec) (*healthSeen, err
 		return nil, fmt.Errorf("not starting from nothing: %s", left)
 	}
 	base := []string{h.dsp, "--home", h.cfg.home, "lab"}
-	if _, out, code, err := timedRun(ctx, append(slices.Clone(base), "up", l.ref(), "--plain"), stepTimeout); err != nil || code != 0 {
-		return nil, fmt.Errorf("dsp lab up: exit %d %v\n%s", code, err, benchkit.Indent(out))
+	_, upOut, code, err := timedRun(ctx, append(slices.Clone(base), "up", l.ref(), "--plain"), stepTimeout)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("exit status %d", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dsp lab up: %w\n%s", err, benchkit.Indent(upOut))
 	}
 	defer func() {
 		_, _, _, _ = timedRun(context.WithoutCancel(ctx), append(slices.Clone(base), "down", l.ref(), "--plain"), stepTimeout)

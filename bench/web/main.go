@@ -38,11 +38,11 @@ func main() {
 }
 
 type result struct {
-	labs                   int
-	idleRSS, afterListRSS  int64
-	runningRSS             int64
-	idle, withRunning      latencies
-	startAll, serverUptime time.Duration
+	labs                  int
+	idleRSS, afterListRSS int64
+	runningRSS            int64
+	idle, withRunning     latencies
+	startAll              time.Duration
 }
 
 type latencies []time.Duration
@@ -101,10 +101,15 @@ func run(bin, corpus string, copies, requests, running int, out string) error {
 		}
 	}
 	defer func() {
+		// The results are written already: labs left running are told, not fatal.
 		for i := 1; i <= running; i++ {
-			dspserve.Post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/down", base, i))
+			if err := dspserve.Post(c, fmt.Sprintf("%s/api/labs/bench/lab-%02d/down", base, i)); err != nil {
+				log.Printf("stop lab-%02d: %v", i, err)
+			}
 		}
-		waitState(c, base, running, "stopped", 3*time.Minute)
+		if err := waitState(c, base, running, "stopped", 3*time.Minute); err != nil {
+			log.Printf("stop the labs: %v", err)
+		}
 	}()
 	if err := waitState(c, base, running, "running", 5*time.Minute); err != nil {
 		return err

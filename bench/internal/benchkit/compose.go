@@ -58,8 +58,11 @@ func EnsureCompose(ctx context.Context, root, override string) (bin, version str
 		return "", "", fmt.Errorf("download %s@%s: %w", ComposeModule, want, err)
 	}
 	var mod struct{ Dir, Error string }
-	if err := json.Unmarshal([]byte(js), &mod); err != nil || mod.Dir == "" {
-		return "", "", fmt.Errorf("download %s@%s: %s %v", ComposeModule, want, mod.Error, err)
+	if err := json.Unmarshal([]byte(js), &mod); err != nil {
+		return "", "", fmt.Errorf("download %s@%s: %w", ComposeModule, want, err)
+	}
+	if mod.Dir == "" {
+		return "", "", fmt.Errorf("download %s@%s: %s", ComposeModule, want, mod.Error)
 	}
 	src := filepath.Join(tmp, "src")
 	if err := CopyTree(mod.Dir, src); err != nil {
