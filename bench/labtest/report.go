@@ -279,46 +279,7 @@ func reading(results []*labResult, env *environment) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	for _, r := range results {
-		d, c := r.totalStats(toolDSP), r.totalStats(toolCompose)
-		ratio := benchkit.Ratio(d.Median, c.Median)
-		p("- **%s:** ", r.lab.row)
-		switch {
-		case ratio < 1:
-			p("dsp is faster: %s against %s (median), %.0f%% less time (ratio %.2f)", benchkit.Seconds(d.Median), benchkit.Seconds(c.Median), (1-ratio)*100, ratio)
-		case ratio > 1:
-			p("dsp is slower: %s against %s (median), %.0f%% more time (ratio %.2f)", benchkit.Seconds(d.Median), benchkit.Seconds(c.Median), (ratio-1)*100, ratio)
-		default:
-			p("both took %s (median)", benchkit.Seconds(d.Median))
-		}
-		if d.Max < c.Min || c.Max < d.Min {
-			p("; the ranges do not overlap (dsp %s–%s, compose %s–%s)", num(d.Min), benchkit.Seconds(d.Max), num(c.Min), benchkit.Seconds(c.Max))
-		} else {
-			p("; the min–max ranges overlap (dsp %s–%s, compose %s–%s)", num(d.Min), benchkit.Seconds(d.Max), num(c.Min), benchkit.Seconds(c.Max))
-		}
-		wins, rounds := r.dspWins()
-		p(", and dsp was the faster of the two in %d of %d rounds.", wins, rounds)
-		type diff struct {
-			key, title string
-			d          time.Duration
-		}
-		var diffs []diff
-		for _, k := range []struct{ key, title string }{{phStart, "start"}, {phChecks, "checks"}, {phSolve, "solution"}, {phDown, "down"}, {phRest, "rest"}} {
-			ds, _ := r.phaseStats(toolDSP, k.key)
-			cs, _ := r.phaseStats(toolCompose, k.key)
-			diffs = append(diffs, diff{k.key, k.title, ds.Median - cs.Median})
-		}
-		slices.SortFunc(diffs, func(a, b diff) int {
-			return int(math.Abs(b.d.Seconds())*1e6) - int(math.Abs(a.d.Seconds())*1e6)
-		})
-		var parts []string
-		for _, x := range diffs {
-			parts = append(parts, fmt.Sprintf("%s %s", x.title, signed(x.d)))
-		}
-		p(" By phase, dsp − compose, largest first: %s.", strings.Join(parts, ", "))
-		if r.lab.healthcheck && env.health.blind() {
-			p(" **Not like for like on this Engine:** dsp did not wait for the server's healthcheck, compose did (see Start below).")
-		}
-		p("\n")
+		labSummary(&b, r, env)
 	}
 	r := results[0]
 	cmdD, cmdC := r.commandStats(toolDSP), r.commandStats(toolCompose)
@@ -396,4 +357,50 @@ func reading(results []*labResult, env *environment) string {
 	restD, _ := r.phaseStats(toolDSP, phRest)
 	p("- **Rest.** What dsp spends outside its steps — starting, reading the main directory and the lab, printing, writing the JSON report and keeping the last result in `.dsp.d/tests/` — took %s; the script's rest is only the harness's gaps between commands.\n", benchkit.Seconds(restD.Median))
 	return b.String()
+}
+
+// labSummary is reading's line for one lab: which tool is faster, by how
+// much and in which phases.
+func labSummary(b *strings.Builder, r *labResult, env *environment) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	d, c := r.totalStats(toolDSP), r.totalStats(toolCompose)
+	ratio := benchkit.Ratio(d.Median, c.Median)
+	p("- **%s:** ", r.lab.row)
+	switch {
+	case ratio < 1:
+		p("dsp is faster: %s against %s (median), %.0f%% less time (ratio %.2f)", benchkit.Seconds(d.Median), benchkit.Seconds(c.Median), (1-ratio)*100, ratio)
+	case ratio > 1:
+		p("dsp is slower: %s against %s (median), %.0f%% more time (ratio %.2f)", benchkit.Seconds(d.Median), benchkit.Seconds(c.Median), (ratio-1)*100, ratio)
+	default:
+		p("both took %s (median)", benchkit.Seconds(d.Median))
+	}
+	if d.Max < c.Min || c.Max < d.Min {
+		p("; the ranges do not overlap (dsp %s–%s, compose %s–%s)", num(d.Min), benchkit.Seconds(d.Max), num(c.Min), benchkit.Seconds(c.Max))
+	} else {
+		p("; the min–max ranges overlap (dsp %s–%s, compose %s–%s)", num(d.Min), benchkit.Seconds(d.Max), num(c.Min), benchkit.Seconds(c.Max))
+	}
+	wins, rounds := r.dspWins()
+	p(", and dsp was the faster of the two in %d of %d rounds.", wins, rounds)
+	type diff struct {
+		key, title string
+		d          time.Duration
+	}
+	var diffs []diff
+	for _, k := range []struct{ key, title string }{{phStart, "start"}, {phChecks, "checks"}, {phSolve, "solution"}, {phDown, "down"}, {phRest, "rest"}} {
+		ds, _ := r.phaseStats(toolDSP, k.key)
+		cs, _ := r.phaseStats(toolCompose, k.key)
+		diffs = append(diffs, diff{k.key, k.title, ds.Median - cs.Median})
+	}
+	slices.SortFunc(diffs, func(a, b diff) int {
+		return int(math.Abs(b.d.Seconds())*1e6) - int(math.Abs(a.d.Seconds())*1e6)
+	})
+	var parts []string
+	for _, x := range diffs {
+		parts = append(parts, fmt.Sprintf("%s %s", x.title, signed(x.d)))
+	}
+	p(" By phase, dsp − compose, largest first: %s.", strings.Join(parts, ", "))
+	if r.lab.healthcheck && env.health.blind() {
+		p(" **Not like for like on this Engine:** dsp did not wait for the server's healthcheck, compose did (see Start below).")
+	}
+	p("\n")
 }
