@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -46,7 +47,8 @@ func dsp(t *testing.T, home string, args ...string) (string, string, int) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
 		t.Fatalf("run dsp %v: %v", args, err)
@@ -231,7 +233,7 @@ func TestUpStatusDownAcrossProcessesAndAfterAKill(t *testing.T) {
 	deadline := time.Now().Add(time.Minute)
 	for !strings.Contains(progress.String(), "box/exec: [working]") {
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
+			_ = cmd.Process.Kill() // the test fails below: the kill only cleans up
 			t.Fatalf("the action never started:\n%s", progress.String())
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -239,7 +241,7 @@ func TestUpStatusDownAcrossProcessesAndAfterAKill(t *testing.T) {
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	_ = cmd.Wait() // killed: its error is that signal, as wanted
 
 	out, _, code := dsp(t, home, "lab", "status", "--json", ref)
 	var st struct {

@@ -92,7 +92,9 @@ func TestCp(t *testing.T) {
 	tree := filepath.Join(local, "tree")
 	for p, content := range map[string]string{"a.txt": "A\n", "sub/b.txt": "B\n", "sub/deeper/c.bin": string(data[:1000]), "empty/.keep": ""} {
 		full := filepath.Join(tree, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +112,9 @@ func TestCp(t *testing.T) {
 	}
 	sameTree(t, "folder copied out as a new name", treeOf(t, out), want)
 	existing := filepath.Join(local, "existing")
-	os.Mkdir(existing, 0o755)
+	if err := os.Mkdir(existing, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if _, stderr, code := dsp(t, home, "cp", ref, "box:/tmp/tree-in", existing); code != 0 {
 		t.Fatalf("cp folder into a folder: exit %d, %s", code, stderr)
 	}

@@ -181,10 +181,32 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 	} else if strings.TrimSpace(l.Solution) != "" {
 		fmt.Fprintln(out, "\n(solution hidden: add --solution to see it)")
 	}
+	printServices(out, d.Services)
+	printNetworks(out, d.Networks)
+	printActions(out, l.Actions)
+	printFiles(out, l.Files)
+	printChecks(out, l)
+	if len(d.Risks) > 0 {
+		fmt.Fprintf(out, "\nAsks for (needs a trusted repository; trusted: %s):\n", yesNo(d.Trusted))
+		for _, r := range d.Risks {
+			fmt.Fprintf(out, "  %s\n", r)
+		}
+	}
+	if len(d.Errors) > 0 {
+		fmt.Fprintln(out, "\nErrors:")
+		for _, e := range d.Errors {
+			fmt.Fprintf(out, "  %s\n", e)
+		}
+	}
+}
+
+// printServices prints a lab's services as a table, always (with its
+// header alone when there are none).
+func printServices(out io.Writer, services []lab.Service) {
 	fmt.Fprintln(out, "\nServices:")
 	w := newTable(out)
 	fmt.Fprintln(w, "  NAME\tIMAGE\tNETWORKS\tPORTS\tSHELL")
-	for _, s := range d.Services {
+	for _, s := range services {
 		var nets, ports []string
 		for _, n := range s.Networks {
 			if n.IP != "" {
@@ -203,66 +225,72 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, image, dash(strings.Join(nets, " ")), dash(strings.Join(ports, " ")), yesNo(s.Shell))
 	}
 	w.Flush()
-	if len(d.Networks) > 0 {
-		fmt.Fprintln(out, "\nNetworks:")
-		for _, n := range d.Networks {
-			line := "  " + n.Name
-			if n.Subnet != "" {
-				line += "  " + n.Subnet
-			}
-			if n.Written != "" {
-				line += fmt.Sprintf("  (written %s)", n.Written)
-			}
-			fmt.Fprintln(out, line)
-		}
+}
+
+func printNetworks(out io.Writer, networks []lab.Network) {
+	if len(networks) == 0 {
+		return
 	}
-	if len(l.Actions) > 0 {
-		fmt.Fprintln(out, "\nActions (run after start, by priority):")
-		for _, act := range l.Actions {
-			var args []string
-			for _, arg := range act.Args {
-				args = append(args, arg.Name+"="+quoteIfNeeded(arg.Value))
-			}
-			fmt.Fprintf(out, "  [%d] %s: %s %s\n", act.Priority, act.Service, act.Name, strings.Join(args, " "))
+	fmt.Fprintln(out, "\nNetworks:")
+	for _, n := range networks {
+		line := "  " + n.Name
+		if n.Subnet != "" {
+			line += "  " + n.Subnet
 		}
+		if n.Written != "" {
+			line += fmt.Sprintf("  (written %s)", n.Written)
+		}
+		fmt.Fprintln(out, line)
 	}
-	if len(l.Files) > 0 {
-		fmt.Fprintln(out, "\nFiles to copy:")
-		for _, f := range l.Files {
-			when := "before actions"
-			if f.AfterActions {
-				when = "after actions"
-			}
-			fmt.Fprintf(out, "  %s -> %s:%s (%s)\n", f.Source, f.Service, f.Target, when)
-		}
+}
+
+func printActions(out io.Writer, actions []lab.Action) {
+	if len(actions) == 0 {
+		return
 	}
-	if len(l.Checks) > 0 || l.Solve != nil || l.Flag != nil {
-		fmt.Fprintln(out, "\nChecks (dsp lab test, dsp lab check):")
-		for _, c := range l.Checks {
-			fmt.Fprintf(out, "  %s: %s\n", c.Name, c.Describe())
+	fmt.Fprintln(out, "\nActions (run after start, by priority):")
+	for _, act := range actions {
+		var args []string
+		for _, arg := range act.Args {
+			args = append(args, arg.Name+"="+quoteIfNeeded(arg.Value))
 		}
-		if l.Solve != nil {
-			what := strings.Join(l.Solve.Command, " ")
-			if l.Solve.Script != "" {
-				what = l.Solve.Script
-			}
-			fmt.Fprintf(out, "  solution: %s in %s\n", what, l.Solve.Service)
-		}
-		if l.Flag != nil {
-			fmt.Fprintf(out, "  flag: a fresh %s{…} at each start (dsp lab submit)\n", l.Flag.Prefix)
-		}
+		fmt.Fprintf(out, "  [%d] %s: %s %s\n", act.Priority, act.Service, act.Name, strings.Join(args, " "))
 	}
-	if len(d.Risks) > 0 {
-		fmt.Fprintf(out, "\nAsks for (needs a trusted repository; trusted: %s):\n", yesNo(d.Trusted))
-		for _, r := range d.Risks {
-			fmt.Fprintf(out, "  %s\n", r)
-		}
+}
+
+func printFiles(out io.Writer, files []lab.File) {
+	if len(files) == 0 {
+		return
 	}
-	if len(d.Errors) > 0 {
-		fmt.Fprintln(out, "\nErrors:")
-		for _, e := range d.Errors {
-			fmt.Fprintf(out, "  %s\n", e)
+	fmt.Fprintln(out, "\nFiles to copy:")
+	for _, f := range files {
+		when := "before actions"
+		if f.AfterActions {
+			when = "after actions"
 		}
+		fmt.Fprintf(out, "  %s -> %s:%s (%s)\n", f.Source, f.Service, f.Target, when)
+	}
+}
+
+// printChecks prints what dsp lab test and dsp lab check run: the checks,
+// the solution and the flag.
+func printChecks(out io.Writer, l *lab.Lab) {
+	if len(l.Checks) == 0 && l.Solve == nil && l.Flag == nil {
+		return
+	}
+	fmt.Fprintln(out, "\nChecks (dsp lab test, dsp lab check):")
+	for _, c := range l.Checks {
+		fmt.Fprintf(out, "  %s: %s\n", c.Name, c.Describe())
+	}
+	if l.Solve != nil {
+		what := strings.Join(l.Solve.Command, " ")
+		if l.Solve.Script != "" {
+			what = l.Solve.Script
+		}
+		fmt.Fprintf(out, "  solution: %s in %s\n", what, l.Solve.Service)
+	}
+	if l.Flag != nil {
+		fmt.Fprintf(out, "  flag: a fresh %s{…} at each start (dsp lab submit)\n", l.Flag.Prefix)
 	}
 }
 
@@ -417,7 +445,7 @@ func printStatus(out io.Writer, st *engine.Status) {
 	}
 	fmt.Fprintf(out, "   project %s\n", st.Project)
 	if st.State == engine.StateIncomplete {
-		fmt.Fprintf(out, "a start was interrupted: run `dsp lab down %s%s` to clean up, or `dsp lab up` to start again\n", quoteArg(st.Ref.LabID()), instanceArg(st.Ref))
+		fmt.Fprintf(out, "a start was interrupted: run `dsp lab down %s%s` to clean up, or `dsp lab up` to start again\n", quoteArg(st.LabID()), instanceArg(st.Ref))
 	}
 	if len(st.Services) == 0 {
 		return

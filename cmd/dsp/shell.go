@@ -98,7 +98,9 @@ func runShell(ctx context.Context, svc *app.Service, argv []string, stdin *os.Fi
 		if err != nil {
 			return 0, fmt.Errorf("raw terminal: %w", err)
 		}
-		defer mterm.RestoreTerminal(fd, state)
+		// Nothing more to do if the terminal cannot be restored: the
+		// session's own result is what dsp reports.
+		defer func() { _ = mterm.RestoreTerminal(fd, state) }()
 		winch := make(chan os.Signal, 1)
 		signal.Notify(winch, syscall.SIGWINCH)
 		defer signal.Stop(winch)

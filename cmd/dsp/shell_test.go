@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,7 +69,8 @@ func dspIn(t *testing.T, home, stdin string, args ...string) (string, string, in
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
 		t.Fatalf("run dsp %v: %v", args, err)
@@ -124,8 +126,8 @@ func TestShell(t *testing.T) {
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		err := cmd.Run()
-		exit, _ := err.(*exec.ExitError)
-		if exit == nil || exit.ExitCode() != 4 || !strings.Contains(buf.String(), "/dev/pts/") || !strings.Contains(buf.String(), "27 91") {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 4 || !strings.Contains(buf.String(), "/dev/pts/") || !strings.Contains(buf.String(), "27 91") {
 			t.Errorf("shell on a terminal: %v\n%q", err, buf.String())
 		}
 	} else {

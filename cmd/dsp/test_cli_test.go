@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,7 +33,8 @@ func dspSlow(t *testing.T, home, stdin string, timeout time.Duration, args ...st
 		t.Fatalf("dsp %v did not finish within %s\nstdout:\n%s\nstderr:\n%s", args, timeout, out.String(), errb.String())
 	}
 	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
 		t.Fatalf("run dsp %v: %v", args, err)
@@ -251,7 +253,20 @@ func TestDspTestExamples(t *testing.T) {
 		t.Errorf("stdout:\n%s", out)
 	}
 
-	rep := readJSONReport(t, jsonFile)
+	steps := checkExamplesJSON(t, readJSONReport(t, jsonFile))
+	checkExamplesJUnit(t, readJUnit(t, junit), steps)
+
+	// Nothing is left running.
+	out, _, _ = dsp(t, home, "lab", "list", "--json")
+	if strings.Contains(out, `"state": "running"`) {
+		t.Errorf("a lab still runs after dsp test:\n%s", out)
+	}
+}
+
+// checkExamplesJSON checks the JSON report of TestDspTestExamples: both
+// labs passed all their steps. It returns the number of steps.
+func checkExamplesJSON(t *testing.T, rep jsonReport) int {
+	t.Helper()
 	if rep.Summary.Labs != 2 || rep.Summary.Passed != 2 || rep.Summary.Failed != 0 || len(rep.Labs) != 2 {
 		t.Errorf("JSON summary = %+v with %d labs", rep.Summary, len(rep.Labs))
 	}
@@ -277,8 +292,13 @@ func TestDspTestExamples(t *testing.T) {
 			t.Errorf("%s: %d checks, want 4", l.Lab, kinds["check"])
 		}
 	}
+	return steps
+}
 
-	ju := readJUnit(t, junit)
+// checkExamplesJUnit checks the JUnit report of TestDspTestExamples: one
+// suite per lab, one test per step of the JSON report, no failure.
+func checkExamplesJUnit(t *testing.T, ju junitReport, steps int) {
+	t.Helper()
 	if len(ju.Suites) != 2 || ju.Failures != 0 || ju.Tests != steps || steps == 0 {
 		t.Errorf("JUnit: %d suites, %d tests, %d failures; want 2, %d, 0", len(ju.Suites), ju.Tests, ju.Failures, steps)
 	}
@@ -291,12 +311,6 @@ func TestDspTestExamples(t *testing.T) {
 	}
 	if !names["examples/hello-flag"] || !names["examples/routed-network"] {
 		t.Errorf("JUnit suites = %v", names)
-	}
-
-	// Nothing is left running.
-	out, _, _ = dsp(t, home, "lab", "list", "--json")
-	if strings.Contains(out, `"state": "running"`) {
-		t.Errorf("a lab still runs after dsp test:\n%s", out)
 	}
 }
 
