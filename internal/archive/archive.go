@@ -255,92 +255,127 @@ func Extract(r io.Reader, dir, from, to string) error {
 		return err
 	}
 	defer root.Close()
-	type dirEntry struct {
-		name string
-		hdr  *tar.Header
-	}
-	var dirs []dirEntry
-	var links []string
-	tr := tar.NewReader(r)
+	x := &extractor{root: root, tr: tar.NewReader(r), from: from, to: to}
 	for {
-		hdr, err := tr.Next()
+		hdr, err := x.tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return fmt.Errorf("read archive: %w", err)
 		}
-		name, err := entryName(hdr.Name, from, to)
-		if err != nil {
+		if err := x.entry(hdr); err != nil {
 			return err
 		}
-		if name == "." {
-			continue
-		}
-		perm := fs.FileMode(hdr.Mode) & fs.ModePerm
-		switch hdr.Typeflag {
-		case tar.TypeDir:
-			if err := root.MkdirAll(name, 0o700); err != nil {
-				return err
-			}
-			dirs = append(dirs, dirEntry{name, hdr})
-		case tar.TypeReg:
-			if err := prepare(root, name); err != nil {
-				return err
-			}
-			f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
-			if err != nil {
-				return err
-			}
-			_, err = io.Copy(f, tr)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return fmt.Errorf("write %s: %w", name, err)
-			}
-			_ = root.Chmod(name, perm)
-			_ = root.Chtimes(name, hdr.ModTime, hdr.ModTime)
-		case tar.TypeSymlink:
-			if err := linkInside(hdr.Name, name, hdr.Linkname); err != nil {
-				return err
-			}
-			if err := prepare(root, name); err != nil {
-				return err
-			}
-			if err := root.Symlink(hdr.Linkname, name); err != nil {
-				return err
-			}
-			links = append(links, name)
-			if err := resolvesInside(root, hdr.Name, name); err != nil {
-				return err
-			}
-		case tar.TypeLink:
-			target, err := entryName(hdr.Linkname, from, to)
-			if err != nil {
-				return &UnsafeEntryError{Name: hdr.Name, Reason: "hard link to " + hdr.Linkname + ": " + err.Error()}
-			}
-			if err := prepare(root, name); err != nil {
-				return err
-			}
-			if err := root.Link(target, name); err != nil {
-				return err
-			}
-		default:
-			// Devices, FIFOs, sockets: not copied.
-		}
 	}
+	return x.finish()
+}
+
+// extractor is one Extract under way.
+type extractor struct {
+	root     *os.Root
+	tr       *tar.Reader
+	from, to string
+	dirs     []dirEntry // the folders made, in the archive's order
+	links    []string   // the symbolic links made
+}
+
+// dirEntry is a folder made by Extract, with its entry.
+type dirEntry struct {
+	name string
+	hdr  *tar.Header
+}
+
+// entry unpacks one archive entry.
+func (x *extractor) entry(hdr *tar.Header) error {
+	name, err := entryName(hdr.Name, x.from, x.to)
+	if err != nil {
+		return err
+	}
+	if name == "." {
+		return nil
+	}
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		if err := x.root.MkdirAll(name, 0o700); err != nil {
+			return err
+		}
+		x.dirs = append(x.dirs, dirEntry{name, hdr})
+		return nil
+	case tar.TypeReg:
+		return x.file(name, hdr)
+	case tar.TypeSymlink:
+		return x.symlink(name, hdr)
+	case tar.TypeLink:
+		return x.hardlink(name, hdr)
+	default:
+		// Devices, FIFOs, sockets: not copied.
+		return nil
+	}
+}
+
+// file writes a regular file's content, then its mode and times.
+func (x *extractor) file(name string, hdr *tar.Header) error {
+	if err := prepare(x.root, name); err != nil {
+		return err
+	}
+	perm := fs.FileMode(hdr.Mode) & fs.ModePerm
+	f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, x.tr)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	_ = x.root.Chmod(name, perm)
+	_ = x.root.Chtimes(name, hdr.ModTime, hdr.ModTime)
+	return nil
+}
+
+// symlink makes a symbolic link that stays inside the destination.
+func (x *extractor) symlink(name string, hdr *tar.Header) error {
+	if err := linkInside(hdr.Name, name, hdr.Linkname); err != nil {
+		return err
+	}
+	if err := prepare(x.root, name); err != nil {
+		return err
+	}
+	if err := x.root.Symlink(hdr.Linkname, name); err != nil {
+		return err
+	}
+	x.links = append(x.links, name)
+	return resolvesInside(x.root, hdr.Name, name)
+}
+
+// hardlink makes a hard link to an entry of the archive.
+func (x *extractor) hardlink(name string, hdr *tar.Header) error {
+	target, err := entryName(hdr.Linkname, x.from, x.to)
+	if err != nil {
+		return &UnsafeEntryError{Name: hdr.Name, Reason: "hard link to " + hdr.Linkname + ": " + err.Error()}
+	}
+	if err := prepare(x.root, name); err != nil {
+		return err
+	}
+	return x.root.Link(target, name)
+}
+
+// finish checks the links again and gives the folders their modes.
+func (x *extractor) finish() error {
 	// A link may point elsewhere once later entries exist: check them all.
-	for _, name := range links {
-		if err := resolvesInside(root, name, name); err != nil {
+	for _, name := range x.links {
+		if err := resolvesInside(x.root, name, name); err != nil {
 			return err
 		}
 	}
 	// Folders get their modes last, so that read-only folders could be filled.
-	for i := len(dirs) - 1; i >= 0; i-- {
-		d := dirs[i]
-		_ = root.Chmod(d.name, fs.FileMode(d.hdr.Mode)&fs.ModePerm)
-		_ = root.Chtimes(d.name, d.hdr.ModTime, d.hdr.ModTime)
+	for i := len(x.dirs) - 1; i >= 0; i-- {
+		d := x.dirs[i]
+		_ = x.root.Chmod(d.name, fs.FileMode(d.hdr.Mode)&fs.ModePerm)
+		_ = x.root.Chtimes(d.name, d.hdr.ModTime, d.hdr.ModTime)
 	}
 	return nil
 }

@@ -33,10 +33,14 @@ func craft(t *testing.T, entries ...entry) *bytes.Reader {
 			t.Fatal(err)
 		}
 		if e.typ == tar.TypeReg {
-			tw.Write([]byte(e.data))
+			if _, err := tw.Write([]byte(e.data)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	tw.Close()
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return bytes.NewReader(buf.Bytes())
 }
 
