@@ -100,23 +100,52 @@ func killSession(ctx context.Context, containerID string, initPid, execPid int, 
 	if err != nil {
 		return &CleanupError{PID: execPid, Reason: err.Error()}
 	}
-	children := map[int][]int{}
-	byPID := map[int]proc{}
-	for _, p := range procs {
-		children[p.ppid] = append(children[p.ppid], p.pid)
-		byPID[p.pid] = p
-	}
-	leader, leaderAlive := byPID[execPid]
+	tree := newProcTree(procs)
+	leader, leaderAlive := tree.byPID[execPid]
 	leaderAlive = leaderAlive && running && leader.state != 'Z' && inContainer(execPid, containerID)
 
-	// The exec's descendants and the rest of its session (jobs it left in
-	// the background, reparented to the container's init).
-	targets := map[int]proc{}
+	targets := tree.session(execPid, leader, leaderAlive)
+	var rest []proc
+	for pid, p := range targets {
+		if p.state != 'Z' && inContainer(pid, containerID) {
+			rest = append(rest, p)
+		}
+	}
+	fgGroup, fgRoot := -1, -1
+	if leaderAlive {
+		fgGroup, fgRoot = foreground(leader, tree.children[execPid], targets)
+	}
+	bg, fg := targets.split(rest, fgGroup, fgRoot)
+	return endSession(ctx, execPid, bg, fg, leader, leaderAlive)
+}
+
+// procTree is the processes of the host, listed once.
+type procTree struct {
+	procs    []proc
+	byPID    map[int]proc
+	children map[int][]int // by parent PID
+}
+
+func newProcTree(procs []proc) procTree {
+	t := procTree{procs: procs, byPID: map[int]proc{}, children: map[int][]int{}}
+	for _, p := range procs {
+		t.children[p.ppid] = append(t.children[p.ppid], p.pid)
+		t.byPID[p.pid] = p
+	}
+	return t
+}
+
+// session returns the exec's descendants (when the exec process, the
+// leader, still runs) and the rest of its session (jobs it left in the
+// background, reparented to the container's init), without the exec
+// process itself.
+func (t procTree) session(execPid int, leader proc, leaderAlive bool) procSet {
+	targets := procSet{}
 	var add func(pid int)
 	add = func(pid int) {
-		for _, c := range children[pid] {
+		for _, c := range t.children[pid] {
 			if _, seen := targets[c]; !seen && c != execPid {
-				targets[c] = byPID[c]
+				targets[c] = t.byPID[c]
 				add(c)
 			}
 		}
@@ -124,7 +153,7 @@ func killSession(ctx context.Context, containerID string, initPid, execPid int, 
 	if leaderAlive {
 		add(execPid)
 	}
-	for _, p := range procs {
+	for _, p := range t.procs {
 		if p.sid == execPid && p.pid != execPid && (!leaderAlive || p.start >= leader.start) {
 			if _, seen := targets[p.pid]; !seen {
 				targets[p.pid] = p
@@ -132,75 +161,95 @@ func killSession(ctx context.Context, containerID string, initPid, execPid int, 
 			}
 		}
 	}
-	var rest []proc
-	for pid, p := range targets {
-		if p.state != 'Z' && inContainer(pid, containerID) {
-			rest = append(rest, p)
+	return targets
+}
+
+// procSet is the processes to end, by PID.
+type procSet map[int]proc
+
+// depth is how many of p's ancestors are in the set.
+func (s procSet) depth(p proc) int {
+	d := 0
+	for ; d < 64; d++ {
+		parent, ok := s[p.ppid]
+		if !ok {
+			break
+		}
+		p = parent
+	}
+	return d
+}
+
+// under reports whether p is root or descends from it through the set.
+func (s procSet) under(p proc, root int) bool {
+	for d := 0; d < 64; d++ {
+		if p.pid == root {
+			return true
+		}
+		parent, ok := s[p.ppid]
+		if !ok {
+			return false
+		}
+		p = parent
+	}
+	return false
+}
+
+// foreground finds the foreground job of a running exec process (the
+// leader): on a terminal, the terminal's foreground process group when it
+// is not the leader's own; without one, the newest of the leader's children
+// (children are their PIDs), the one the shell waits for. Either is -1
+// when there is none.
+func foreground(leader proc, children []int, targets procSet) (group, root int) {
+	group, root = -1, -1
+	if leader.tty != 0 {
+		if leader.tpgid > 0 && leader.tpgid != leader.pgrp {
+			group = leader.tpgid
+		}
+		return group, root
+	}
+	// No terminal, no job control: the shell waits for its newest child.
+	var newest uint64
+	for _, c := range children {
+		if p, ok := targets[c]; ok && p.start >= newest {
+			newest, root = p.start, c
 		}
 	}
-	// Order matters where PID 1 does not reap orphans (most lab images run
-	// `sleep infinity` or a server as PID 1): a process that dies after its
-	// parent shell is reparented to PID 1 and stays a zombie. So the
-	// background jobs go first, while the shell still waits for its
-	// foreground job and reaps them; then the foreground job; then the
-	// shell; deepest processes first within each step.
-	depth := func(p proc) int {
-		d := 0
-		for ; d < 64; d++ {
-			parent, ok := targets[p.ppid]
-			if !ok {
-				break
-			}
-			p = parent
-		}
-		return d
-	}
-	under := func(p proc, root int) bool {
-		for d := 0; d < 64; d++ {
-			if p.pid == root {
-				return true
-			}
-			parent, ok := targets[p.ppid]
-			if !ok {
-				return false
-			}
-			p = parent
-		}
-		return false
-	}
-	fgGroup, fgRoot := -1, -1
-	if leaderAlive {
-		if leader.tty != 0 {
-			if leader.tpgid > 0 && leader.tpgid != leader.pgrp {
-				fgGroup = leader.tpgid
-			}
-		} else {
-			// No terminal, no job control: the shell waits for its newest child.
-			var newest uint64
-			for _, c := range children[execPid] {
-				if p, ok := targets[c]; ok && p.start >= newest {
-					newest, fgRoot = p.start, c
-				}
-			}
-		}
-	}
-	var bg, fg []proc
+	return group, root
+}
+
+// split sorts the processes rest into the background and the foreground
+// job (the process group fgGroup, or what is under fgRoot).
+//
+// Order matters where PID 1 does not reap orphans (most lab images run
+// `sleep infinity` or a server as PID 1): a process that dies after its
+// parent shell is reparented to PID 1 and stays a zombie. So the
+// background jobs go first, while the shell still waits for its
+// foreground job and reaps them; then the foreground job; then the
+// shell; deepest processes first within each step.
+func (s procSet) split(rest []proc, fgGroup, fgRoot int) (bg, fg []proc) {
 	for _, p := range rest {
-		if p.pgrp == fgGroup || (fgRoot > 0 && under(p, fgRoot)) {
+		if p.pgrp == fgGroup || (fgRoot > 0 && s.under(p, fgRoot)) {
 			fg = append(fg, p)
 		} else {
 			bg = append(bg, p)
 		}
 	}
 	for _, ps := range [][]proc{bg, fg} {
-		sort.Slice(ps, func(i, j int) bool { return depth(ps[i]) > depth(ps[j]) })
+		sort.Slice(ps, func(i, j int) bool { return s.depth(ps[i]) > s.depth(ps[j]) })
 	}
+	return bg, fg
+}
 
+// endSession signals the background jobs, the foreground job and then the
+// leader (when it is alive) with SIGHUP, one step after the other, and
+// with SIGKILL whatever is left after a grace.
+func endSession(ctx context.Context, execPid int, bg, fg []proc, leader proc, leaderAlive bool) error {
 	signal(bg, syscall.SIGHUP)
 	waitGone(ctx, bg, 300*time.Millisecond, present)
 	signal(fg, syscall.SIGHUP)
 	waitGone(ctx, fg, 300*time.Millisecond, present)
-	rest = append(bg, fg...)
+	rest := append(bg, fg...)
 	all := rest
 	if leaderAlive {
 		signal([]proc{leader}, syscall.SIGHUP)
