@@ -279,7 +279,7 @@ func TestMergeRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := MergeRules(tt.lab, tt.image)
-			if !reflect.DeepEqual(got.Args, tt.want.Args) && !(len(got.Args) == 0 && len(tt.want.Args) == 0) {
+			if !reflect.DeepEqual(got.Args, tt.want.Args) && (len(got.Args) != 0 || len(tt.want.Args) != 0) {
 				t.Errorf("args =\n%+v\nwant\n%+v", got.Args, tt.want.Args)
 			}
 			got.Args, tt.want.Args = nil, nil
