@@ -99,7 +99,25 @@ type UpOptions struct {
 	// Flag is the instance's flag, for a lab that declares one; a fresh
 	// random flag is made when it is empty.
 	Flag string
+	// Expose publishes the lab's ports on the addresses its compose file
+	// names (all of the host's, usually); otherwise every published port
+	// binds 127.0.0.1, so that deliberately vulnerable services are not
+	// offered to the network.
+	Expose bool
+	// Limits bound each container that sets no limit of its own.
+	Limits Limits
 }
+
+// Limits bound what one container of a lab may use. Zero is no limit.
+type Limits struct {
+	Memory int64   `json:"memory,omitempty"` // bytes
+	CPUs   float64 `json:"cpus,omitempty"`
+	Pids   int64   `json:"pids,omitempty"` // processes (and threads)
+}
+
+// DefaultPidsLimit bounds the processes of a container whose lab sets no
+// limit: a fork bomb in a lab stays in its container.
+const DefaultPidsLimit = 2048
 
 // DownOptions tune a stop.
 type DownOptions struct {

@@ -43,6 +43,9 @@ type ServiceStatus struct {
 	Health      string          `json:"health,omitempty"` // starting, healthy, unhealthy; "" without a healthcheck
 	Networks    []NetworkAddr   `json:"networks"`
 	Ports       []PublishedPort `json:"ports"`
+	// Notes say how the service runs where that differs from what its
+	// lab asked (privileged mode emulated, say).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // ServiceMissing is the state of a service that has no container.

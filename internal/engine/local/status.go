@@ -124,6 +124,7 @@ func serviceStatus(c container.Summary, project string) engine.ServiceStatus {
 		s.Container = strings.TrimPrefix(c.Names[0], "/")
 	}
 	s.Health = healthOf(c)
+	s.Notes = notesOf(c.Labels)
 	if c.NetworkSettings != nil {
 		for name, ep := range c.NetworkSettings.Networks {
 			addr := engine.NetworkAddr{Name: strings.TrimPrefix(name, project+"_")}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 	}
 	progress = engine.HideFlag(progress, flag)
 	started := time.Now()
-	if err := e.start(ctx, planted, ref, flags, progress); err != nil {
+	if err := e.start(ctx, planted, ref, flags, opts, progress); err != nil {
 		e.rollback(ctx, ref, l, progress)
 		return err
 	}
@@ -71,8 +72,8 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
-func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []string, progress engine.Progress) error {
-	if err := e.createAndStart(ctx, l, ref, progress); err != nil {
+func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []string, opts engine.UpOptions, progress engine.Progress) error {
+	if err := e.createAndStart(ctx, l, ref, opts, progress); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -100,10 +101,11 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []
 // createAndStart creates the networks and containers and starts them. When
 // a dynamically chosen subnet was taken meanwhile by another start, it
 // removes what it made and tries again with other subnets.
-func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, progress engine.Progress) error {
+func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, opts engine.UpOptions, progress engine.Progress) error {
 	timeout := stopTimeout(l)
 	for attempt := 1; ; attempt++ {
 		project := e.runProject(l, ref)
+		applyDefaults(project, opts, boundedCapabilities(), progress)
 		if err := e.assignSubnets(ctx, project); err != nil {
 			return &engine.StepError{Step: engine.StepNetwork, Err: err}
 		}
@@ -151,6 +153,8 @@ func (e *Engine) runProject(l *lab.Lab, ref engine.Ref) *types.Project {
 	bounded := boundedCapabilities()
 	for name, s := range l.Project.Services {
 		s.CapAdd = expandAll(s.CapAdd, bounded)
+		s.Ports = slices.Clone(s.Ports)
+		s.SecurityOpt = slices.Clone(s.SecurityOpt)
 		s.Labels = mergeLabels(s.Labels, labels)
 		// The labels Compose itself uses to find a project's containers.
 		s.CustomLabels = mergeLabels(s.CustomLabels, labels)
