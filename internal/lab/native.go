@@ -243,8 +243,3 @@ func firstParagraph(md string) string {
 	}
 	return strings.Join(para, " ")
 }
-
-// isNativeCompose reports whether a compose document carries x-dsp.
-func isNativeCompose(doc *yamlDoc) bool {
-	return doc.node(extensionKey) != nil
-}
