@@ -203,6 +203,21 @@ func parseCheck(l *Lab, n *yaml.Node, field string, sink *problemSink) (Check, b
 		sink.errorf(file, n.Line, field+".service", "service %q is not in the lab (services: %s)", c.Service, labServiceNames(l))
 		return Check{}, false
 	}
+	kinds := checkKinds(&nc)
+	if len(kinds) != 1 {
+		sink.errorf(file, n.Line, field, "a check does exactly one of command, tcp, http or healthy: true")
+		return Check{}, false
+	}
+	c.Kind = kinds[0]
+	if !parseCheckProbe(&c, &nc, file, n.Line, field, sink) || !parseCheckOptions(&c, &nc, file, n.Line, field, sink) {
+		return Check{}, false
+	}
+	return c, true
+}
+
+// checkKinds lists the kinds of check a check's fields ask for: a valid
+// check asks for one.
+func checkKinds(nc *nativeCheck) []CheckKind {
 	var kinds []CheckKind
 	if nc.Command.Kind != 0 {
 		kinds = append(kinds, CheckCommand)
@@ -216,17 +231,19 @@ func parseCheck(l *Lab, n *yaml.Node, field string, sink *problemSink) (Check, b
 	if nc.Healthy {
 		kinds = append(kinds, CheckHealthy)
 	}
-	if len(kinds) != 1 {
-		sink.errorf(file, n.Line, field, "a check does exactly one of command, tcp, http or healthy: true")
-		return Check{}, false
-	}
-	c.Kind = kinds[0]
+	return kinds
+}
+
+// parseCheckProbe sets what a check of kind c.Kind probes: its command,
+// exit code and output, or its tcp or http target, status and body. It
+// reports false after reporting a problem (at line, in field).
+func parseCheckProbe(c *Check, nc *nativeCheck, file string, line int, field string, sink *problemSink) bool {
 	switch c.Kind {
 	case CheckCommand:
 		argv, err := commandArgv(&nc.Command)
 		if err != nil {
 			sink.errorf(file, nc.Command.Line, field+".command", "%v", err)
-			return Check{}, false
+			return false
 		}
 		c.Command = argv
 		if nc.ExitCode != nil {
@@ -236,15 +253,15 @@ func parseCheck(l *Lab, n *yaml.Node, field string, sink *problemSink) (Check, b
 	case CheckTCP:
 		host, port, err := net.SplitHostPort(nc.TCP)
 		if p, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
-			sink.errorf(file, n.Line, field+".tcp", "%q is not HOST:PORT", nc.TCP)
-			return Check{}, false
+			sink.errorf(file, line, field+".tcp", "%q is not HOST:PORT", nc.TCP)
+			return false
 		}
 		c.Target = nc.TCP
 	case CheckHTTP:
 		u, err := url.Parse(nc.HTTP)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			sink.errorf(file, n.Line, field+".http", "%q is not an http:// or https:// URL", nc.HTTP)
-			return Check{}, false
+			sink.errorf(file, line, field+".http", "%q is not an http:// or https:// URL", nc.HTTP)
+			return false
 		}
 		c.Target = nc.HTTP
 		c.Status = nc.Status
@@ -253,40 +270,47 @@ func parseCheck(l *Lab, n *yaml.Node, field string, sink *problemSink) (Check, b
 		}
 		c.Match = nc.Body
 	}
+	return true
+}
+
+// parseCheckOptions checks that a check's other fields belong to its kind
+// and sets unreachable and the timeout; it checks the pattern to match. It
+// reports false after reporting a problem (at line, in field).
+func parseCheckOptions(c *Check, nc *nativeCheck, file string, line int, field string, sink *problemSink) bool {
 	if c.Kind != CheckCommand && (nc.ExitCode != nil || nc.Output != "") {
-		sink.errorf(file, n.Line, field, "exit_code and output belong to command checks")
-		return Check{}, false
+		sink.errorf(file, line, field, "exit_code and output belong to command checks")
+		return false
 	}
 	if nc.Unreachable {
 		if c.Kind != CheckTCP && c.Kind != CheckHTTP {
-			sink.errorf(file, n.Line, field+".unreachable", "unreachable belongs to tcp and http checks")
-			return Check{}, false
+			sink.errorf(file, line, field+".unreachable", "unreachable belongs to tcp and http checks")
+			return false
 		}
 		if nc.Status != 0 || nc.Body != "" {
-			sink.errorf(file, n.Line, field+".unreachable", "an unreachable http check expects no status or body")
-			return Check{}, false
+			sink.errorf(file, line, field+".unreachable", "an unreachable http check expects no status or body")
+			return false
 		}
 		c.Unreachable, c.Status = true, 0
 	}
 	if c.Kind != CheckHTTP && (nc.Status != 0 || nc.Body != "") {
-		sink.errorf(file, n.Line, field, "status and body belong to http checks")
-		return Check{}, false
+		sink.errorf(file, line, field, "status and body belong to http checks")
+		return false
 	}
 	if c.Match != "" {
 		if _, err := regexp.Compile(c.Match); err != nil {
-			sink.errorf(file, n.Line, field, "pattern %q: %v", c.Match, err)
-			return Check{}, false
+			sink.errorf(file, line, field, "pattern %q: %v", c.Match, err)
+			return false
 		}
 	}
 	if nc.Timeout != "" {
 		d, ok := parseTimeout(nc.Timeout)
 		if !ok {
-			sink.errorf(file, n.Line, field+".timeout", "%q is not a duration between 1s and 1h, such as 30s", nc.Timeout)
-			return Check{}, false
+			sink.errorf(file, line, field+".timeout", "%q is not a duration between 1s and 1h, such as 30s", nc.Timeout)
+			return false
 		}
 		c.Timeout = d
 	}
-	return c, true
+	return true
 }
 
 func parseSolve(l *Lab, n *yaml.Node, sink *problemSink) (Solve, bool) {

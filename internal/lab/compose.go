@@ -12,6 +12,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/dsp-lab/dsp/internal/safepath"
 )
@@ -48,7 +49,7 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 		sink.errorf(file, lineOfYAMLError(err), "", "not valid YAML: %v", err)
 		return nil, nil
 	}
-	if doc.root == nil || doc.root.Kind != 4 /* yaml.MappingNode */ {
+	if doc.root == nil || doc.root.Kind != yaml.MappingNode {
 		sink.errorf(file, 1, "", "the compose file must be a mapping with a services section")
 		return nil, doc
 	}
@@ -124,117 +125,145 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 // checkReferencedFiles rejects include and extends entries that point
 // outside the lab folder, before compose-go reads them.
 func checkReferencedFiles(dir, file string, doc *yamlDoc, sink *problemSink) bool {
-	ok := true
-	check := func(field []string, p string) {
-		if strings.Contains(p, "$") || strings.Contains(p, "://") {
-			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "file reference %q must be a plain relative path inside the lab folder", p)
-			ok = false
-			return
-		}
-		if _, err := safepath.Relative(dir, p); err != nil {
-			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "%v", err)
-			ok = false
-		}
-	}
+	c := &fileChecker{dir: dir, file: file, doc: doc, sink: sink, ok: true}
 	if inc := doc.node("include"); inc != nil {
 		for i, item := range inc.Content {
-			idx := fmt.Sprint(i)
-			switch {
-			case item.Kind == 8: // scalar
-				check([]string{"include", idx}, item.Value)
-			case item.Kind == 4: // mapping
-				for _, key := range []string{"path", "env_file", "project_directory"} {
-					n := child(item, key)
-					if n == nil {
-						continue
-					}
-					if n.Kind == 8 {
-						check([]string{"include", idx, key}, n.Value)
-					}
-					for j, s := range n.Content {
-						check([]string{"include", idx, key, fmt.Sprint(j)}, s.Value)
-					}
-				}
-			}
+			c.include(fmt.Sprint(i), item)
 		}
 	}
 	for _, svc := range mapKeys(doc.node("services")) {
 		if f := doc.node("services", svc, "extends", "file"); f != nil {
-			check([]string{"services", svc, "extends", "file"}, f.Value)
+			c.reference([]string{"services", svc, "extends", "file"}, f.Value)
 		}
 	}
-	return ok
+	return c.ok
 }
 
 // checkProjectPaths keeps every host path the project uses inside the lab
 // folder (build contexts may use the whole repository, as upstream's
 // .dockerfiles do).
 func checkProjectPaths(dir, file string, p *types.Project, doc *yamlDoc, sink *problemSink) bool {
-	ok := true
-	within := func(root string, field []string, path string) {
-		if _, err := safepath.Within(root, path); err != nil {
-			sink.errorf(file, doc.line(field...), strings.Join(field, "."), "%v: a lab may only use files inside its own folder", err)
-			ok = false
-		}
-	}
-	repoDir := filepath.Dir(dir)
+	c := &fileChecker{dir: dir, file: file, doc: doc, sink: sink, ok: true}
 	for _, name := range serviceNames(p) {
-		s := p.Services[name]
-		for i, v := range s.Volumes {
-			if v.Type == types.VolumeTypeBind {
-				within(dir, []string{"services", name, "volumes", fmt.Sprint(i)}, v.Source)
-			}
-		}
-		for i, e := range s.EnvFiles {
-			within(dir, []string{"services", name, "env_file", fmt.Sprint(i)}, e.Path)
-		}
-		for i, l := range s.LabelFiles {
-			within(dir, []string{"services", name, "label_file", fmt.Sprint(i)}, l)
-		}
-		if s.Build != nil {
-			b := s.Build
-			field := []string{"services", name, "build"}
-			if !strings.Contains(b.Context, "://") {
-				within(repoDir, field, b.Context)
-				if b.Dockerfile != "" && !filepath.IsAbs(b.Dockerfile) {
-					within(repoDir, append(field, "dockerfile"), filepath.Join(b.Context, b.Dockerfile))
-				}
-			}
-			if filepath.IsAbs(b.Dockerfile) {
-				within(repoDir, append(field, "dockerfile"), b.Dockerfile)
-			}
-			// Additional contexts are build contexts too; images, services
-			// and remote sources are not host paths.
-			for _, k := range sortedKeys(b.AdditionalContexts) {
-				c := b.AdditionalContexts[k]
-				if strings.HasPrefix(c, "service:") || (strings.Contains(c, "://") && !strings.HasPrefix(c, "oci-layout://")) {
-					continue
-				}
-				c, _, _ = strings.Cut(strings.TrimPrefix(c, "oci-layout://"), "@")
-				if !filepath.IsAbs(c) {
-					c = filepath.Join(dir, c)
-				}
-				within(repoDir, append(field, "additional_contexts", k), c)
-			}
-			// A key file for the build's SSH agent is the user's secret.
-			for i, key := range b.SSH {
-				if key.Path != "" {
-					within(dir, append(field, "ssh", fmt.Sprint(i)), key.Path)
-				}
-			}
-		}
+		c.service(name, p.Services[name])
 	}
-	for name, c := range p.Configs {
-		if c.File != "" {
-			within(dir, []string{"configs", name, "file"}, c.File)
+	for name, cf := range p.Configs {
+		if cf.File != "" {
+			c.within(dir, []string{"configs", name, "file"}, cf.File)
 		}
 	}
 	for name, s := range p.Secrets {
 		if s.File != "" {
-			within(dir, []string{"secrets", name, "file"}, s.File)
+			c.within(dir, []string{"secrets", name, "file"}, s.File)
 		}
 	}
-	return ok
+	return c.ok
+}
+
+// fileChecker reports the file references and host paths of a compose file
+// that leave the lab folder dir; ok is false once it reported one.
+type fileChecker struct {
+	dir, file string
+	doc       *yamlDoc
+	sink      *problemSink
+	ok        bool
+}
+
+// reference checks a file reference that compose-go has not read yet: a
+// plain relative path inside the lab folder.
+func (c *fileChecker) reference(field []string, p string) {
+	if strings.Contains(p, "$") || strings.Contains(p, "://") {
+		c.sink.errorf(c.file, c.doc.line(field...), strings.Join(field, "."), "file reference %q must be a plain relative path inside the lab folder", p)
+		c.ok = false
+		return
+	}
+	if _, err := safepath.Relative(c.dir, p); err != nil {
+		c.sink.errorf(c.file, c.doc.line(field...), strings.Join(field, "."), "%v", err)
+		c.ok = false
+	}
+}
+
+// include checks the include entry idx: a path, or a mapping whose path,
+// env_file and project_directory are each a path or a list of them.
+func (c *fileChecker) include(idx string, item *yaml.Node) {
+	switch item.Kind {
+	case yaml.ScalarNode:
+		c.reference([]string{"include", idx}, item.Value)
+	case yaml.MappingNode:
+		for _, key := range []string{"path", "env_file", "project_directory"} {
+			n := child(item, key)
+			if n == nil {
+				continue
+			}
+			if n.Kind == yaml.ScalarNode {
+				c.reference([]string{"include", idx, key}, n.Value)
+			}
+			for j, s := range n.Content {
+				c.reference([]string{"include", idx, key, fmt.Sprint(j)}, s.Value)
+			}
+		}
+	}
+}
+
+// within checks that a host path of the project is inside root.
+func (c *fileChecker) within(root string, field []string, path string) {
+	if _, err := safepath.Within(root, path); err != nil {
+		c.sink.errorf(c.file, c.doc.line(field...), strings.Join(field, "."), "%v: a lab may only use files inside its own folder", err)
+		c.ok = false
+	}
+}
+
+// service checks the host paths of a service: its bind mounts, env and
+// label files, and its build.
+func (c *fileChecker) service(name string, s types.ServiceConfig) {
+	for i, v := range s.Volumes {
+		if v.Type == types.VolumeTypeBind {
+			c.within(c.dir, []string{"services", name, "volumes", fmt.Sprint(i)}, v.Source)
+		}
+	}
+	for i, e := range s.EnvFiles {
+		c.within(c.dir, []string{"services", name, "env_file", fmt.Sprint(i)}, e.Path)
+	}
+	for i, l := range s.LabelFiles {
+		c.within(c.dir, []string{"services", name, "label_file", fmt.Sprint(i)}, l)
+	}
+	if s.Build != nil {
+		c.build([]string{"services", name, "build"}, s.Build)
+	}
+}
+
+// build checks the host paths of a build: its contexts and Dockerfile may
+// be anywhere in the repository, its SSH keys only in the lab folder.
+func (c *fileChecker) build(field []string, b *types.BuildConfig) {
+	repoDir := filepath.Dir(c.dir)
+	if !strings.Contains(b.Context, "://") {
+		c.within(repoDir, field, b.Context)
+		if b.Dockerfile != "" && !filepath.IsAbs(b.Dockerfile) {
+			c.within(repoDir, append(field, "dockerfile"), filepath.Join(b.Context, b.Dockerfile))
+		}
+	}
+	if filepath.IsAbs(b.Dockerfile) {
+		c.within(repoDir, append(field, "dockerfile"), b.Dockerfile)
+	}
+	// Additional contexts are build contexts too; images, services
+	// and remote sources are not host paths.
+	for _, k := range sortedKeys(b.AdditionalContexts) {
+		src := b.AdditionalContexts[k]
+		if strings.HasPrefix(src, "service:") || (strings.Contains(src, "://") && !strings.HasPrefix(src, "oci-layout://")) {
+			continue
+		}
+		src, _, _ = strings.Cut(strings.TrimPrefix(src, "oci-layout://"), "@")
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(c.dir, src)
+		}
+		c.within(repoDir, append(field, "additional_contexts", k), src)
+	}
+	// A key file for the build's SSH agent is the user's secret.
+	for i, key := range b.SSH {
+		if key.Path != "" {
+			c.within(c.dir, append(field, "ssh", fmt.Sprint(i)), key.Path)
+		}
+	}
 }
 
 // normaliseNetworks clears host bits in subnets ("192.168.1.1/24" becomes
@@ -273,57 +302,65 @@ func checkAddresses(file string, p *types.Project, doc *yamlDoc, sink *problemSi
 			field := []string{"services", name, "networks", netName, "ipv4_address"}
 			where := strings.Join(field, ".")
 			line := doc.line(field...)
+			report := func(format string, args ...any) { sink.errorf(file, line, where, format, args...) }
 			ip, err := netip.ParseAddr(sn.Ipv4Address)
 			if err != nil || !ip.Is4() {
-				sink.errorf(file, line, where, "%q is not an IPv4 address", sn.Ipv4Address)
+				report("%q is not an IPv4 address", sn.Ipv4Address)
 				continue
 			}
 			if other, dup := used[netName+"/"+ip.String()]; dup {
-				sink.errorf(file, line, where, "address %s is already given to service %s", ip, other)
+				report("address %s is already given to service %s", ip, other)
 			}
 			used[netName+"/"+ip.String()] = name
-			n, ok := p.Networks[netName]
-			if !ok {
-				continue
-			}
-			// The address must be in one of the network's IPv4 pools (a
-			// dual-stack network also has IPv6 pools).
-			var subnets []string
-			var in *types.IPAMPool
-			var prefix netip.Prefix
-			for _, pool := range n.Ipam.Config {
-				if pool == nil || pool.Subnet == "" {
-					continue
-				}
-				p, err := netip.ParsePrefix(pool.Subnet)
-				if err != nil || !p.Addr().Is4() {
-					continue
-				}
-				subnets = append(subnets, p.String())
-				if in == nil && p.Contains(ip) {
-					in, prefix = pool, p
-				}
-			}
-			switch {
-			case len(subnets) == 0:
-			case in == nil && len(subnets) == 1:
-				sink.errorf(file, line, where, "address %s is outside subnet %s of network %s", ip, subnets[0], netName)
-			case in == nil:
-				sink.errorf(file, line, where, "address %s is outside subnets %s of network %s", ip, strings.Join(subnets, ", "), netName)
-			default:
-				gw := prefix.Addr().Next()
-				if in.Gateway != "" {
-					gw, _ = netip.ParseAddr(in.Gateway)
-				}
-				if ip == gw {
-					sink.errorf(file, line, where, "address %s is the gateway of network %s; pick another", ip, netName)
-				}
-				if ip == prefix.Addr() {
-					sink.errorf(file, line, where, "address %s is the network address of %s", ip, prefix)
-				}
+			if n, ok := p.Networks[netName]; ok {
+				checkAddressInNetwork(ip, netName, n, report)
 			}
 		}
 	}
+}
+
+// checkAddressInNetwork reports a static address outside the IPv4 subnets
+// of its network, or one that is its subnet's gateway or network address.
+func checkAddressInNetwork(ip netip.Addr, netName string, n types.NetworkConfig, report func(format string, args ...any)) {
+	subnets, in, prefix := ipv4PoolOf(ip, n)
+	switch {
+	case len(subnets) == 0:
+	case in == nil && len(subnets) == 1:
+		report("address %s is outside subnet %s of network %s", ip, subnets[0], netName)
+	case in == nil:
+		report("address %s is outside subnets %s of network %s", ip, strings.Join(subnets, ", "), netName)
+	default:
+		gw := prefix.Addr().Next()
+		if in.Gateway != "" {
+			gw, _ = netip.ParseAddr(in.Gateway)
+		}
+		if ip == gw {
+			report("address %s is the gateway of network %s; pick another", ip, netName)
+		}
+		if ip == prefix.Addr() {
+			report("address %s is the network address of %s", ip, prefix)
+		}
+	}
+}
+
+// ipv4PoolOf returns the IPv4 subnets of a network (a dual-stack network
+// also has IPv6 pools), and the first pool that holds ip with its subnet
+// (nil when none does).
+func ipv4PoolOf(ip netip.Addr, n types.NetworkConfig) (subnets []string, in *types.IPAMPool, prefix netip.Prefix) {
+	for _, pool := range n.Ipam.Config {
+		if pool == nil || pool.Subnet == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(pool.Subnet)
+		if err != nil || !p.Addr().Is4() {
+			continue
+		}
+		subnets = append(subnets, p.String())
+		if in == nil && p.Contains(ip) {
+			in, prefix = pool, p
+		}
+	}
+	return subnets, in, prefix
 }
 
 // writtenSubnets returns the first subnet of each network as the file wrote it.

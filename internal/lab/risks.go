@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // Risk is something a lab asks for that gives its containers power over
@@ -27,47 +29,62 @@ func (l *Lab) Risks() []Risk {
 		return nil
 	}
 	var out []Risk
-	add := func(svc, format string, args ...any) {
-		out = append(out, Risk{Service: svc, What: fmt.Sprintf(format, args...)})
-	}
 	for _, name := range serviceNames(l.Project) {
-		s := l.Project.Services[name]
-		if s.Privileged {
-			add(name, "runs privileged (full access to the host's devices and kernel)")
+		for _, what := range serviceRisks(l.Project.Services[name]) {
+			out = append(out, Risk{Service: name, What: what})
 		}
-		for _, c := range s.CapAdd {
-			c = strings.TrimPrefix(strings.ToUpper(c), "CAP_")
-			if slices.Contains(dangerousCaps, c) {
-				add(name, "adds capability %s", c)
-			}
+	}
+	return out
+}
+
+// serviceRisks lists what one service asks for, as Risk.What says it.
+func serviceRisks(s types.ServiceConfig) []string {
+	var out []string
+	add := func(format string, args ...any) {
+		out = append(out, fmt.Sprintf(format, args...))
+	}
+	if s.Privileged {
+		add("runs privileged (full access to the host's devices and kernel)")
+	}
+	for _, c := range s.CapAdd {
+		c = strings.TrimPrefix(strings.ToUpper(c), "CAP_")
+		if slices.Contains(dangerousCaps, c) {
+			add("adds capability %s", c)
 		}
-		for field, mode := range map[string]string{"network_mode": s.NetworkMode, "pid": s.Pid, "ipc": s.Ipc, "userns_mode": s.UserNSMode, "uts": s.Uts, "cgroup": s.Cgroup} {
-			if mode == "host" {
-				add(name, "shares the host's %s namespace (%s: host)", strings.TrimSuffix(field, "_mode"), field)
-			}
+	}
+	for field, mode := range map[string]string{"network_mode": s.NetworkMode, "pid": s.Pid, "ipc": s.Ipc, "userns_mode": s.UserNSMode, "uts": s.Uts, "cgroup": s.Cgroup} {
+		if mode == "host" {
+			add("shares the host's %s namespace (%s: host)", strings.TrimSuffix(field, "_mode"), field)
 		}
-		for _, d := range s.Devices {
-			add(name, "uses host device %s", d.Source)
+	}
+	for _, d := range s.Devices {
+		add("uses host device %s", d.Source)
+	}
+	if s.Build != nil {
+		out = append(out, buildRisks(s.Build)...)
+	}
+	for _, opt := range s.SecurityOpt {
+		if strings.Contains(opt, "unconfined") || strings.HasPrefix(opt, "label:disable") || strings.HasPrefix(opt, "label=disable") {
+			add("disables confinement (security_opt %s)", opt)
 		}
-		if b := s.Build; b != nil {
-			if b.Privileged {
-				add(name, "builds its image privileged")
-			}
-			if b.Network == "host" {
-				add(name, "builds its image on the host's network")
-			}
-			for _, e := range b.Entitlements {
-				add(name, "builds its image with entitlement %s", e)
-			}
-			for _, k := range b.SSH {
-				add(name, "gives its image build the SSH agent or key %s", k.ID)
-			}
-		}
-		for _, opt := range s.SecurityOpt {
-			if strings.Contains(opt, "unconfined") || strings.HasPrefix(opt, "label:disable") || strings.HasPrefix(opt, "label=disable") {
-				add(name, "disables confinement (security_opt %s)", opt)
-			}
-		}
+	}
+	return out
+}
+
+// buildRisks lists what a service's image build asks for.
+func buildRisks(b *types.BuildConfig) []string {
+	var out []string
+	if b.Privileged {
+		out = append(out, "builds its image privileged")
+	}
+	if b.Network == "host" {
+		out = append(out, "builds its image on the host's network")
+	}
+	for _, e := range b.Entitlements {
+		out = append(out, fmt.Sprintf("builds its image with entitlement %s", e))
+	}
+	for _, k := range b.SSH {
+		out = append(out, fmt.Sprintf("gives its image build the SSH agent or key %s", k.ID))
 	}
 	return out
 }

@@ -42,13 +42,15 @@ type upstreamContainer struct {
 			} `json:"actions"`
 		} `json:"labels"`
 	} `json:"selectedImage"`
-	Actions     []upstreamAction `json:"actions"`
-	FilesToCopy []struct {
-		Filename      flexString `json:"filename"`
-		ContainerPath flexString `json:"containerPath"`
-		AfterAction   flexBool   `json:"afterAction"`
-	} `json:"filesToCopy"`
-	IsShellEnabled *flexBool `json:"isShellEnabled"`
+	Actions        []upstreamAction `json:"actions"`
+	FilesToCopy    []upstreamFile   `json:"filesToCopy"`
+	IsShellEnabled *flexBool        `json:"isShellEnabled"`
+}
+
+type upstreamFile struct {
+	Filename      flexString `json:"filename"`
+	ContainerPath flexString `json:"containerPath"`
+	AfterAction   flexBool   `json:"afterAction"`
 }
 
 type upstreamAction struct {
@@ -156,12 +158,12 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		sink.errorf(file, jsonErrorLine(data, err), "", "not valid: %v", err)
 		return
 	}
+	r := networkReader{file: file, lines: jsonLines(data), sink: sink}
 	dataRoot := filepath.Join(l.RepoDir, dataDir)
-	lines := jsonLines(data)
 	for ci, c := range nf.ClistToDraw {
 		name := string(c.Name)
 		field := fmt.Sprintf("clistToDraw[%d]", ci)
-		line := lines.of(field+".name", field)
+		line := r.lines.of(field+".name", field)
 		if _, ok := l.Project.Services[name]; !ok {
 			if len(c.Actions) > 0 || len(c.FilesToCopy) > 0 {
 				sink.errorf(file, line, field+".name", "container %q has actions or files but is not a service of %s", name, filepath.Base(l.ComposeFile))
@@ -175,41 +177,63 @@ func loadUpstreamNetwork(l *Lab, sink *problemSink) {
 		}
 		for ai, a := range c.Actions {
 			afield := fmt.Sprintf("%s.actions[%d]", field, ai)
-			act := Action{Service: name, Priority: int(a.Priority), loc: location{file, lines.of(afield+".name", afield), afield}}
-			act.Name = string(a.Name)
-			act.Command = strings.TrimSpace(string(a.Command))
-			act.Background = bool(c.SelectedImage.Labels.Actions[act.Name].BackgroundMode)
-			for _, key := range a.Args.Keys {
-				var arg upstreamArg
-				if err := decodeJSON(a.Args.Values[key], &arg); err != nil {
-					sink.errorf(file, lines.of(afield+".args."+key), afield+".args."+key, "not valid: %v", err)
-					continue
-				}
-				act.Args = append(act.Args, wrapper.Arg{
-					Name:  key,
-					Value: string(arg.Val),
-					Type:  string(arg.Type),
-					Rule:  wrapper.Rule{Pattern: string(arg.Rule.Pattern), Name: string(arg.Rule.Name)},
-				})
-			}
-			l.Actions = append(l.Actions, act)
+			background := bool(c.SelectedImage.Labels.Actions[string(a.Name)].BackgroundMode)
+			l.Actions = append(l.Actions, r.action(name, afield, a, background))
 		}
 		for fi, f := range c.FilesToCopy {
-			ffield := fmt.Sprintf("%s.filesToCopy[%d]", field, fi)
-			fline := lines.of(ffield+".filename", ffield)
-			src, err := safepath.Relative(dataRoot, string(f.Filename))
-			if err != nil {
-				sink.errorf(file, fline, ffield+".filename", "%v", err)
-				continue
+			if lf, ok := r.fileToCopy(dataRoot, name, fmt.Sprintf("%s.filesToCopy[%d]", field, fi), f); ok {
+				l.Files = append(l.Files, lf)
 			}
-			target := string(f.ContainerPath)
-			if !strings.HasPrefix(target, "/") {
-				sink.errorf(file, lines.of(ffield+".containerPath", ffield), ffield+".containerPath", "container path %q must be absolute", target)
-				continue
-			}
-			l.Files = append(l.Files, File{Service: name, Source: src, Target: target, AfterActions: bool(f.AfterAction)})
 		}
 	}
+}
+
+// networkReader reads the entries of network.json (file), whose lines
+// are lines; it reports their problems to sink.
+type networkReader struct {
+	file  string
+	lines lineIndex
+	sink  *problemSink
+}
+
+// action turns the action at field of container (service) name into an
+// Action; an argument that is not valid is reported and left out.
+func (r networkReader) action(name, field string, a upstreamAction, background bool) Action {
+	act := Action{Service: name, Priority: int(a.Priority), loc: location{r.file, r.lines.of(field+".name", field), field}}
+	act.Name = string(a.Name)
+	act.Command = strings.TrimSpace(string(a.Command))
+	act.Background = background
+	for _, key := range a.Args.Keys {
+		var arg upstreamArg
+		if err := decodeJSON(a.Args.Values[key], &arg); err != nil {
+			r.sink.errorf(r.file, r.lines.of(field+".args."+key), field+".args."+key, "not valid: %v", err)
+			continue
+		}
+		act.Args = append(act.Args, wrapper.Arg{
+			Name:  key,
+			Value: string(arg.Val),
+			Type:  string(arg.Type),
+			Rule:  wrapper.Rule{Pattern: string(arg.Rule.Pattern), Name: string(arg.Rule.Name)},
+		})
+	}
+	return act
+}
+
+// fileToCopy turns the file to copy at field of container (service) name
+// into a File, its source inside dataRoot; ok is false, after reporting
+// the problem, when the entry is not valid.
+func (r networkReader) fileToCopy(dataRoot, name, field string, f upstreamFile) (File, bool) {
+	src, err := safepath.Relative(dataRoot, string(f.Filename))
+	if err != nil {
+		r.sink.errorf(r.file, r.lines.of(field+".filename", field), field+".filename", "%v", err)
+		return File{}, false
+	}
+	target := string(f.ContainerPath)
+	if !strings.HasPrefix(target, "/") {
+		r.sink.errorf(r.file, r.lines.of(field+".containerPath", field), field+".containerPath", "container path %q must be absolute", target)
+		return File{}, false
+	}
+	return File{Service: name, Source: src, Target: target, AfterActions: bool(f.AfterAction)}, true
 }
 
 // decodeJSON decodes data into v; an empty file decodes to the zero value.
