@@ -23,6 +23,9 @@ import (
 const (
 	maxUploadBytes = 1 << 30 // the whole request
 	maxUploadFiles = 100000
+	// maxUploads bounds the uploads in progress at once: each spools to a
+	// temporary file of up to maxUploadBytes.
+	maxUploads = 4
 )
 
 // containerPath reads the path query parameter: an absolute path in the
@@ -145,6 +148,14 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	svc, ok := s.service(w, r)
 	if !ok {
+		return
+	}
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	default:
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusTooManyRequests, "", "%d uploads are in progress: try again when one ends", maxUploads)
 		return
 	}
 	ctx := r.Context()

@@ -31,7 +31,8 @@ type Server struct {
 	loopback bool // listening on a loopback address only
 	// flagLimiter counts flag submissions per session and lab.
 	flagLimiter *loginLimiter
-	terms       terminals // open terminals (terminal.go)
+	terms       terminals     // open terminals (terminal.go)
+	uploads     chan struct{} // one token per upload in progress (files.go)
 }
 
 // Options configure a Server.
@@ -64,6 +65,7 @@ func New(ctx context.Context, opts Options) (s *Server, passwordCreated bool, er
 		loopback: opts.Loopback,
 
 		flagLimiter: newLoginLimiter(flagAttempts, flagWindow),
+		uploads:     make(chan struct{}, maxUploads),
 	}
 	go opts.App.Watch(ctx)
 	return s, created, nil
