@@ -37,6 +37,33 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 		t.Errorf("no container progress for service target")
 	}
 
+	checkHelloFlagActions(t, e, ref, rec)
+
+	st, err := e.Status(ctx, ref, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkHelloFlagStatus(t, st)
+	checkLabels(t, e, ref, instance)
+
+	// A second up on a running lab changes nothing.
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+
+	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	assertNothingLeft(t, e, ref)
+	if st, err := e.Status(ctx, ref, l); err != nil || st.State != engine.StateStopped {
+		t.Errorf("after down: state %v, err %v; want stopped", st.State, err)
+	}
+}
+
+// checkHelloFlagActions checks that the actions of hello-flag took
+// effect, and that its progress never showed the flag.
+func checkHelloFlagActions(t *testing.T, e *Engine, ref engine.Ref, rec *recorder) {
+	t.Helper()
 	// The actions took effect: the user exists, the flag is in its home.
 	if code, out := run(t, e, ref, "target", "grep", "^alice:", "/etc/passwd"); code != 0 {
 		t.Errorf("user alice missing: %q", out)
@@ -64,11 +91,11 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	if code, _ := run(t, e, ref, "target", "test", "-f", "/home/alice/welcome.txt"); code != 0 {
 		t.Errorf("welcome.txt was not copied after the actions")
 	}
+}
 
-	st, err := e.Status(ctx, ref, l)
-	if err != nil {
-		t.Fatal(err)
-	}
+// checkHelloFlagStatus checks the status of a running hello-flag.
+func checkHelloFlagStatus(t *testing.T, st *engine.Status) {
+	t.Helper()
 	if st.State != engine.StateRunning {
 		t.Errorf("state = %s, want running", st.State)
 	}
@@ -83,8 +110,13 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	if len(st.Services[0].Ports) != 1 || st.Services[0].Ports[0].Container != 23 || st.Services[0].Ports[0].HostIP != "127.0.0.1" || st.Services[0].Ports[0].Host == 0 {
 		t.Errorf("ports = %+v, want 23 published on 127.0.0.1", st.Services[0].Ports)
 	}
+}
 
-	// Every container carries dsp's labels.
+// checkLabels checks that every container of the instance carries dsp's
+// labels.
+func checkLabels(t *testing.T, e *Engine, ref engine.Ref, instance string) {
+	t.Helper()
+	ctx := context.Background()
 	cs, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(e.Project(ref))})
 	if err != nil {
 		t.Fatal(err)
@@ -96,18 +128,6 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 				t.Errorf("container label %s = %q, want %q", k, c.Labels[k], v)
 			}
 		}
-	}
-	// A second up on a running lab changes nothing.
-	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true}); err != nil {
-		t.Fatalf("second up: %v", err)
-	}
-
-	if err := e.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
-		t.Fatalf("down: %v", err)
-	}
-	assertNothingLeft(t, e, ref)
-	if st, err := e.Status(ctx, ref, l); err != nil || st.State != engine.StateStopped {
-		t.Errorf("after down: state %v, err %v; want stopped", st.State, err)
 	}
 }
 

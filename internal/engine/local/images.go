@@ -142,7 +142,8 @@ func (e *Engine) Version(ctx context.Context) (engine.Version, error) {
 func (e *Engine) Events(ctx context.Context, onChange func(engine.Ref)) {
 	for ctx.Err() == nil {
 		res := e.docker.Events(ctx, client.EventsListOptions{Filters: client.Filters{}.Add("label", LabelNamespace+"="+e.namespace)})
-		e.forwardEvents(ctx, res, onChange)
+		// A broken stream is opened again: its error is not the caller's.
+		_ = e.forwardEvents(ctx, res, onChange)
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
@@ -150,13 +151,15 @@ func (e *Engine) Events(ctx context.Context, onChange func(engine.Ref)) {
 	}
 }
 
-func (e *Engine) forwardEvents(ctx context.Context, res client.EventsResult, onChange func(engine.Ref)) {
+// forwardEvents calls onChange for the events of one stream until ctx ends
+// or the stream breaks; it returns the stream's error.
+func (e *Engine) forwardEvents(ctx context.Context, res client.EventsResult, onChange func(engine.Ref)) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-res.Err:
-			return
+			return ctx.Err()
+		case err := <-res.Err:
+			return err
 		case msg := <-res.Messages:
 			if msg.Type != events.ContainerEventType && msg.Type != events.NetworkEventType && msg.Type != events.VolumeEventType {
 				continue

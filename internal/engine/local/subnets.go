@@ -20,11 +20,36 @@ var dynamicPool = netip.MustParsePrefix("10.250.0.0/16")
 // assignSubnets gives every lab network without a subnet a free /24 from
 // dynamicPool, avoiding existing Docker networks and the lab's own subnets.
 func (e *Engine) assignSubnets(ctx context.Context, p *types.Project) error {
-	var taken []netip.Prefix
+	taken, err := e.subnetsInUse(ctx)
+	if err != nil {
+		return err
+	}
+	own, want := labSubnets(p)
+	taken = append(taken, own...)
+	// Start at a random /24 so that labs starting at the same moment (in
+	// other dsp processes) rarely pick the same one; Up retries if they do.
+	slots := 1 << (24 - dynamicPool.Bits())
+	first := rand.IntN(slots)
+	for _, name := range want {
+		candidate, ok := freeSlot(taken, first, slots)
+		if !ok {
+			return fmt.Errorf("no free /24 left in %s for network %s", dynamicPool, name)
+		}
+		n := p.Networks[name]
+		n.Ipam.Config = append(n.Ipam.Config, &types.IPAMPool{Subnet: candidate.String()})
+		p.Networks[name] = n
+		taken = append(taken, candidate)
+	}
+	return nil
+}
+
+// subnetsInUse lists the subnets of the engine's networks.
+func (e *Engine) subnetsInUse(ctx context.Context) ([]netip.Prefix, error) {
 	existing, err := e.docker.NetworkList(ctx, client.NetworkListOptions{})
 	if err != nil {
-		return fmt.Errorf("list networks: %w", err)
+		return nil, fmt.Errorf("list networks: %w", err)
 	}
+	var taken []netip.Prefix
 	for _, n := range existing.Items {
 		for _, c := range n.IPAM.Config {
 			if c.Subnet.IsValid() {
@@ -32,7 +57,13 @@ func (e *Engine) assignSubnets(ctx context.Context, p *types.Project) error {
 			}
 		}
 	}
-	var want []string
+	return taken, nil
+}
+
+// labSubnets returns the subnets the lab's bridge networks name, and the
+// names of those that name none and leave the IPAM driver to Docker: the
+// ones that want a subnet from dynamicPool, sorted.
+func labSubnets(p *types.Project) (taken []netip.Prefix, want []string) {
 	for _, name := range sortedKeys(p.Networks) {
 		n := p.Networks[name]
 		if bool(n.External) || (n.Driver != "" && n.Driver != "bridge") {
@@ -52,28 +83,20 @@ func (e *Engine) assignSubnets(ctx context.Context, p *types.Project) error {
 			want = append(want, name)
 		}
 	}
-	// Start at a random /24 so that labs starting at the same moment (in
-	// other dsp processes) rarely pick the same one; Up retries if they do.
-	slots := 1 << (24 - dynamicPool.Bits())
-	first := rand.IntN(slots)
-	for _, name := range want {
-		found := false
-		for i := 0; i < slots && !found; i++ {
-			candidate := slot(dynamicPool, (first+i)%slots)
-			if overlapsAny(candidate, taken) {
-				continue
-			}
-			n := p.Networks[name]
-			n.Ipam.Config = append(n.Ipam.Config, &types.IPAMPool{Subnet: candidate.String()})
-			p.Networks[name] = n
-			taken = append(taken, candidate)
-			found = true
-		}
-		if !found {
-			return fmt.Errorf("no free /24 left in %s for network %s", dynamicPool, name)
+	return taken, want
+}
+
+// freeSlot returns the first /24 of dynamicPool that overlaps none of
+// taken, looking from the slot first on (and round); ok is false when
+// there is none.
+func freeSlot(taken []netip.Prefix, first, slots int) (netip.Prefix, bool) {
+	for i := 0; i < slots; i++ {
+		candidate := slot(dynamicPool, (first+i)%slots)
+		if !overlapsAny(candidate, taken) {
+			return candidate, true
 		}
 	}
-	return nil
+	return netip.Prefix{}, false
 }
 
 // isPoolOverlap reports the engine's refusal of a subnet that another
