@@ -169,8 +169,8 @@ func TestStateChangesNeedCSRFHeader(t *testing.T) {
 		t.Errorf("only %d state-changing routes found", n)
 	}
 	// Nothing was started, pulled or removed; the session still works.
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("operations were started without the header: %v", env.srv.ops.byID)
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("operations were started without the header: %+v", ops)
 	}
 	expect(t, env.do(logged, "GET", "/api/session", nil), http.StatusOK)
 	res := env.do(logged, "GET", labURL("examples", "hello-flag", "images"), nil)
@@ -206,8 +206,8 @@ func TestForeignOriginRefused(t *testing.T) {
 			expectError(t, res, http.StatusForbidden, "Origin")
 		}
 	}
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("a foreign origin started operations: %v", env.srv.ops.byID)
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("a foreign origin started operations: %+v", ops)
 	}
 	expect(t, env.do(c, "GET", "/api/labs", nil, "Origin", env.ts.URL), http.StatusOK)
 	expect(t, env.do(c, "POST", "/api/login", map[string]string{"password": env.password}, "Origin", env.ts.URL), http.StatusNoContent)
@@ -287,7 +287,7 @@ func TestStaticFilesArePublic(t *testing.T) {
 	// Without a built UI: 503 saying how to build it; the API still works.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bare, _, err := New(ctx, Options{Catalog: env.catalog, Engine: env.engine, Logger: quietLog, Loopback: true})
+	bare, _, err := New(ctx, Options{App: env.app, Logger: quietLog, Loopback: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,10 @@ func TestStaticFilesArePublic(t *testing.T) {
 		t.Errorf("no-UI error %q does not say how to build it", e.Error)
 	}
 	// An assets folder without index.html is the same.
-	empty, _, _ := New(ctx, Options{Catalog: env.catalog, Engine: env.engine, Assets: fstest.MapFS{}, Logger: quietLog, Loopback: true})
+	empty, _, err := New(ctx, Options{App: env.app, Assets: fstest.MapFS{}, Logger: quietLog, Loopback: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	env2 = env.with(empty)
 	expectError(t, env2.do(c, "GET", "/anything", nil), http.StatusServiceUnavailable, "")
 	// The same password file is used: no new secret on a second start.

@@ -86,9 +86,14 @@ func tarEntries(t *testing.T, data []byte) map[string][]byte {
 }
 
 func TestFiles(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testFiles(t, e.open(t)) })
+	}
+}
+
+func testFiles(t *testing.T, env *testEnv) {
 	c := env.login()
-	repo, name, id := env.runningLab("files-")
+	repo, name, ref := env.runningLab("files-")
 
 	t.Run("a file, up and down byte for byte", func(t *testing.T) {
 		data := randomBytes(300 << 10)
@@ -158,7 +163,7 @@ func TestFiles(t *testing.T) {
 			}
 		}
 		// The web server of the lab serves what was uploaded.
-		if out := env.containerExec(id, "cat", "/var/www/site/index.html"); out != "<h1>hi</h1>\n" {
+		if out := env.exec(ref, "target", "cat", "/var/www/site/index.html"); out != "<h1>hi</h1>\n" {
 			t.Errorf("file in the container = %q", out)
 		}
 	})

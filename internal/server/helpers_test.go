@@ -1,12 +1,14 @@
 package server
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,8 +29,11 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/dsp-lab/dsp/examples"
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/engine/fake"
+	"github.com/dsp-lab/dsp/internal/engine/local"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -38,76 +44,144 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// Images built by scripts/build-images.sh (CI runs it first).
+// Images built by scripts/build-images.sh (CI runs it first); the fake
+// engine has them from the start.
 const (
-	baseImage  = "dsp/busybox:latest"
-	helloImage = "dsp-examples/hello-target:1"
+	baseImage   = "dsp/busybox:latest"
+	helloImage  = "dsp-examples/hello-target:1"
+	routedImage = "dsp-examples/routed-node:1"
 )
+
+// flagLimit is the longest flag the application accepts (app's
+// maxFlagLength).
+const flagLimit = 1024
 
 const (
 	indexHTML = "<!doctype html><title>dsp test UI</title>"
 	appJS     = "console.log('dsp test UI');"
 )
 
-// quietLog drops the servers' logs: their background work (the Docker
+// quietLog drops the servers' logs: their background work (the engine
 // event watcher) may log after a test has ended.
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// testEnv is a running server on a temporary main directory.
+// Engine kinds a test environment runs on.
+const (
+	onFake   = "fake"
+	onDocker = "docker"
+)
+
+// testEnv is the web app as dsp serve runs it — app.Open on a new main
+// directory seeded with the examples, server.New, an HTTP server — on the
+// fake engine or on the local Docker Engine.
 type testEnv struct {
 	t        *testing.T
+	kind     string // onFake or onDocker
 	home     string
-	lockDir  string // the engine's lab locks
-	catalog  *catalog.Catalog
-	engine   *engine.Engine
+	app      *app.App
+	eng      engine.Engine    // what the App runs labs on
+	fake     *fake.Engine     // the fake engine; nil on Docker
+	docker   client.APIClient // the Docker Engine API; nil on the fake
 	srv      *Server
 	ts       *httptest.Server
 	password string
-	// headers records every response the test clients saw, so that tests can
-	// check headers that must never appear (CORS).
+	// responses records every response the test clients saw, so that
+	// tests can check headers that must never appear (CORS); answers
+	// holds the answers read by send, each validated against openapi.json
+	// when the test ends.
 	mu        sync.Mutex
 	responses []*http.Response
+	answers   []response
 }
 
-// newEngine connects to the local Docker Engine with its lab locks in
-// lockDir and the labs of main directory home apart from others, as dsp
-// serve does. Under CI=true a missing engine fails the test; elsewhere it
+// backend is an engine a test can run on.
+type backend struct {
+	name string
+	open func(t *testing.T) *testEnv
+}
+
+// engines are the engines a test meaningful on both runs on, as subtests:
+// without a Docker Engine the fake half runs and the Docker half skips.
+func engines() []backend {
+	return []backend{{onFake, newEnv}, {onDocker, newDockerEnv}}
+}
+
+// newEnv starts the web app on the fake engine, with the images of the
+// examples present and the programs of the examples' images that the fake
+// has not modelled (see fakemodel_test.go).
+func newEnv(t *testing.T) *testEnv {
+	t.Helper()
+	model := &exampleImages{}
+	f := fake.New(fake.WithImages(baseImage, helloImage, routedImage), fake.WithExec(model.exec), fake.WithDial(model.dial))
+	model.e = f
+	env := openEnv(t, onFake, func(context.Context, string, string) (engine.Engine, error) { return f, nil }, true)
+	env.fake = f
+	return env
+}
+
+// newDockerEnv starts the web app on the local Docker Engine, connected as
+// dsp serve connects (local.Connect: the main directory's locks, its
+// namespace). Under CI=true a missing engine fails the test; elsewhere it
 // skips with what to install.
-func newEngine(t *testing.T, lockDir, home string) *engine.Engine {
+func newDockerEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	e, err := engine.New(ctx, lockDir, engine.WithNamespace(home))
+	probe, err := local.New(ctx, t.TempDir())
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Docker Engine needed: %v", err)
 		}
 		t.Skipf("Docker Engine not reachable (install docker.io and start dockerd, or run scripts/setup.sh): %v", err)
 	}
-	t.Cleanup(func() { e.Close() })
 	for _, img := range []string{baseImage, helloImage} {
-		if _, err := e.Docker().ImageInspect(ctx, img); err != nil {
+		if ok, _, err := probe.ImagePresent(ctx, img); err != nil || !ok {
+			probe.Close()
 			t.Fatalf("image %s is missing: run scripts/build-images.sh first (%v)", img, err)
 		}
 	}
-	return e
-}
-
-// newEnv starts a server on a new main directory seeded with the examples.
-func newEnv(t *testing.T) *testEnv {
-	t.Helper()
-	lockDir := t.TempDir()
-	home := t.TempDir()
-	e := newEngine(t, lockDir, home)
-	c, err := catalog.Open(home, examples.FS())
+	probe.Close()
+	env := openEnv(t, onDocker, local.Connect, true)
+	d, err := client.New(client.FromEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { d.Close() })
+	env.docker = d
+	env.sweep()
+	return env
+}
+
+// openEnv opens a new main directory and serves it. connected says to
+// connect to the engine at once, as dsp serve does (which refuses to start
+// without one).
+func openEnv(t *testing.T, kind string, connect app.Connect, connected bool) *testEnv {
+	t.Helper()
+	home := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
+	a, err := app.Open(ctx, app.Options{Home: home, Seed: examples.FS(), Connect: connect, Logger: quietLog})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	// Registered first, so it runs last: operations are cancelled (and
+	// rolled back), then the engine is released.
+	t.Cleanup(func() {
+		cancel()
+		if err := a.Close(); err != nil {
+			t.Errorf("close the app: %v", err)
+		}
+	})
+	env := &testEnv{t: t, kind: kind, home: home, app: a}
+	if connected {
+		eng, err := a.Engine(ctx)
+		if err != nil {
+			t.Fatalf("connect to the %s engine: %v", kind, err)
+		}
+		env.eng = eng
+	}
 	srv, created, err := New(ctx, Options{
-		Catalog:  c,
-		Engine:   e,
+		App:      a,
 		Assets:   fstest.MapFS{"index.html": {Data: []byte(indexHTML)}, "assets/app.js": {Data: []byte(appJS)}},
 		Logger:   quietLog,
 		Loopback: true,
@@ -118,26 +192,27 @@ func newEnv(t *testing.T) *testEnv {
 	if !created {
 		t.Errorf("New on a new main directory: passwordCreated = false")
 	}
-	pw, err := os.ReadFile(filepath.Join(home, ".dsp.d", PasswordFile))
+	pwFile := filepath.Join(home, ".dsp.d", PasswordFile)
+	pw, err := os.ReadFile(pwFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, err := os.Stat(filepath.Join(home, ".dsp.d", PasswordFile)); err != nil || st.Mode().Perm() != 0o600 {
+	if st, err := os.Stat(pwFile); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("admin password file mode = %v, %v; want 0600", st.Mode().Perm(), err)
 	}
-	env := &testEnv{t: t, home: home, lockDir: lockDir, catalog: c, engine: e, password: strings.TrimSpace(string(pw))}
+	env.password = strings.TrimSpace(string(pw))
 	return env.with(srv)
 }
 
 // with returns an environment that serves srv on a new test server, with
-// the same main directory and engine.
+// the same main directory, App and engine.
 func (env *testEnv) with(srv *Server) *testEnv {
 	t := env.t
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	out := &testEnv{t: t, home: env.home, lockDir: env.lockDir, catalog: env.catalog, engine: env.engine, srv: srv, ts: ts, password: env.password}
+	out := &testEnv{t: t, kind: env.kind, home: env.home, app: env.app, eng: env.eng, fake: env.fake, docker: env.docker, srv: srv, ts: ts, password: env.password}
 	// No answer, whatever it was, may carry CORS headers or lack the
-	// security headers.
+	// security headers; every answer must be one openapi.json documents.
 	t.Cleanup(func() {
 		out.mu.Lock()
 		defer out.mu.Unlock()
@@ -150,6 +225,9 @@ func (env *testEnv) with(srv *Server) *testEnv {
 			if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("X-Frame-Options") != "DENY" {
 				t.Errorf("%s %s: answer lacks the security headers", res.Request.Method, res.Request.URL)
 			}
+		}
+		for _, r := range out.answers {
+			checkDocumented(t, r)
 		}
 	})
 	return out
@@ -274,7 +352,11 @@ func (env *testEnv) send(c *http.Client, req *http.Request) response {
 	if err != nil {
 		env.t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
 	}
-	return response{Response: res, body: data}
+	r := response{Response: res, body: data}
+	env.mu.Lock()
+	env.answers = append(env.answers, r)
+	env.mu.Unlock()
+	return r
 }
 
 // expect checks a status code.
@@ -308,6 +390,18 @@ func labURL(repo, name string, rest ...string) string {
 	return p
 }
 
+// withInstance adds ?instance=NAME to a path ("" leaves it out).
+func withInstance(p, instance string) string {
+	if instance == "" {
+		return p
+	}
+	sep := "?"
+	if strings.Contains(p, "?") {
+		sep = "&"
+	}
+	return p + sep + "instance=" + url.QueryEscape(instance)
+}
+
 // uniqueName returns a name no other test run uses.
 func uniqueName(prefix string) string {
 	b := make([]byte, 3)
@@ -316,16 +410,15 @@ func uniqueName(prefix string) string {
 }
 
 // copyLab installs examples/<lab> as <repo>/<name> in the main directory, so
-// that the test's lab has an identity (compose project) no other test
-// package uses: cmd/dsp's tests start examples/hello-flag themselves, and
-// `go test ./...` runs packages in parallel. Names may have spaces and dots.
+// that the test's lab has an identity of its own (and a compose project no
+// other test uses). Names may have spaces and dots.
 func (env *testEnv) copyLab(example, repo, name string) {
 	env.t.Helper()
 	repoDir := filepath.Join(env.home, repo)
 	if err := catalog.CreateRepo(repoDir); err != nil {
 		env.t.Fatal(err)
 	}
-	sub, err := fsSub(example)
+	sub, err := fs.Sub(examples.FS(), example)
 	if err != nil {
 		env.t.Fatal(err)
 	}
@@ -333,8 +426,6 @@ func (env *testEnv) copyLab(example, repo, name string) {
 		env.t.Fatal(err)
 	}
 }
-
-func fsSub(dir string) (fs.FS, error) { return fs.Sub(examples.FS(), dir) }
 
 // writeLab writes a lab folder with a .dsp marker and the files (path ->
 // content) in <home>/<repo>/<name>, creating the repository.
@@ -358,29 +449,144 @@ func (env *testEnv) writeLab(repo, name string, files map[string]string) string 
 	return dir
 }
 
-// cleanupLab stops the lab at the end of the test, whatever happened.
-func (env *testEnv) cleanupLab(repo, name string) {
+// target resolves a lab of the main directory as the server does.
+func (env *testEnv) target(repo, name string) *app.Target {
+	env.t.Helper()
+	t, err := env.app.LabByName(context.Background(), repo, name)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return t
+}
+
+// ref names an instance of a lab ("" is the default one).
+func (env *testEnv) ref(repo, name, instance string) engine.Ref {
+	env.t.Helper()
+	r, err := engine.NewRef(repo, name, instance)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return r
+}
+
+// cleanupLab stops instances of the lab at the end of the test, whatever
+// happened (the default instance when none is named).
+func (env *testEnv) cleanupLab(repo, name string, instances ...string) {
+	if len(instances) == 0 {
+		instances = []string{engine.DefaultInstance}
+	}
 	env.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		l, _ := env.catalog.Load(ctx, repo+"/"+name)
-		ref := engine.Ref{Repo: repo, Lab: name, Instance: engine.DefaultInstance}
-		if err := env.engine.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
-			env.t.Errorf("cleanup: down %s: %v", ref, err)
+		var l *lab.Lab
+		if t, err := env.app.LabByName(ctx, repo, name); err == nil {
+			l = t.Lab
+		}
+		for _, instance := range instances {
+			ref := engine.Ref{Repo: repo, Lab: name, Instance: instance}
+			if err := env.eng.Down(ctx, ref, l, engine.DownOptions{}); err != nil {
+				env.t.Errorf("cleanup: down %s: %v", ref, err)
+			}
 		}
 	})
 }
 
+// sweep makes sure, at the end of the test, that nothing of the main
+// directory's labs is left on the Docker Engine: what is left is stopped
+// and reported. (Instances lists this main directory's namespace only.)
+func (env *testEnv) sweep() {
+	env.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		left, err := env.eng.Instances(ctx)
+		if err != nil {
+			env.t.Errorf("sweep: %v", err)
+			return
+		}
+		for _, in := range left {
+			env.t.Errorf("lab instance %s was left %s at the end of the test", in.Ref, in.State)
+			var l *lab.Lab
+			if t, err := env.app.LabByName(ctx, in.Ref.Repo, in.Ref.Lab); err == nil {
+				l = t.Lab
+			}
+			if err := env.eng.Down(ctx, in.Ref, l, engine.DownOptions{}); err != nil {
+				env.t.Errorf("sweep: down %s: %v", in.Ref, err)
+			}
+		}
+	})
+}
+
+// up starts an instance of a lab outside the server (as the CLI would,
+// on the same engine) and stops it at the end of the test.
+func (env *testEnv) up(repo, name, instance string) engine.Ref {
+	env.t.Helper()
+	ref := env.ref(repo, name, instance)
+	env.cleanupLab(repo, name, ref.Instance)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := env.eng.Up(ctx, ref, env.target(repo, name).Lab, engine.UpOptions{Trusted: true}); err != nil {
+		env.t.Fatalf("up %s: %v", ref, err)
+	}
+	return ref
+}
+
+// exec runs argv in a service of a running instance (no TTY) and returns
+// its output.
+func (env *testEnv) exec(ref engine.Ref, service string, argv ...string) string {
+	env.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code, out, err := env.eng.Exec(ctx, ref, service, argv, nil)
+	if err != nil || code != 0 {
+		env.t.Fatalf("%v in %s of %s: code %d, %v\n%s", argv, service, ref, code, err, out)
+	}
+	return out
+}
+
+// putFile writes a file into a service's container through the engine's
+// archive API (the way dsp copies files on either engine).
+func (env *testEnv) putFile(ref engine.Ref, service, p string, data []byte, mode int64) {
+	env.t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: path.Base(p), Mode: mode, Size: int64(len(data)), ModTime: time.Now()}); err != nil {
+		env.t.Fatal(err)
+	}
+	if _, err := tw.Write(data); err != nil {
+		env.t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		env.t.Fatal(err)
+	}
+	if err := env.eng.CopyIn(context.Background(), ref, service, path.Dir(p), &buf); err != nil {
+		env.t.Fatalf("copy %s into %s of %s: %v", p, service, ref, err)
+	}
+}
+
+// serviceStatus reads a service's status from the engine.
+func (env *testEnv) serviceStatus(ref engine.Ref, service string) engine.ServiceStatus {
+	env.t.Helper()
+	st, err := env.eng.Status(context.Background(), ref, nil)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	s, ok := st.Service(service)
+	if !ok {
+		env.t.Fatalf("%s has no service %s: %+v", ref, service, st)
+	}
+	return s
+}
+
 // waitOperation polls an operation until it is no longer running.
-func (env *testEnv) waitOperation(c *http.Client, id string, timeout time.Duration) operationView {
+func (env *testEnv) waitOperation(c *http.Client, id string, timeout time.Duration) app.OperationView {
 	env.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		var op operationView
+		var op app.OperationView
 		res := env.do(c, "GET", "/api/operations/"+url.PathEscape(id), nil)
 		expect(env.t, res, http.StatusOK)
 		res.json(env.t, &op)
-		if op.State != opRunning {
+		if op.State != app.OpRunning {
 			return op
 		}
 		if time.Now().After(deadline) {
@@ -390,11 +596,24 @@ func (env *testEnv) waitOperation(c *http.Client, id string, timeout time.Durati
 	}
 }
 
+// poll calls ok until it is true, failing the test after timeout.
+func poll(t *testing.T, what string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // started is the 202 answer of an operation.
 type started struct {
 	Operation string `json:"operation"`
 	Kind      string `json:"kind"`
 	Lab       string `json:"lab"`
+	Instance  string `json:"instance"`
 	Image     string `json:"image"`
 }
 
@@ -425,6 +644,21 @@ type stream struct {
 	cursor int // wait looks at seen[cursor:] and later events
 }
 
+// eventSchemas are the schemas of the events' data in openapi.json.
+var eventSchemas = map[string]string{"state": "StateEvent", "progress": "ProgressEvent", "operation": "OperationEvent"}
+
+// add keeps an event that arrived, checking it against openapi.json.
+func (s *stream) add(ev sseEvent) {
+	s.t.Helper()
+	schema, ok := eventSchemas[ev.Name]
+	if !ok {
+		s.t.Errorf("unknown event %q: %s", ev.Name, ev.Raw)
+	} else {
+		conforms(s.t, schema, []byte(ev.Raw))
+	}
+	s.seen = append(s.seen, ev)
+}
+
 // skip forgets the events received so far: later waits look only at
 // events that arrive after it.
 func (s *stream) skip() {
@@ -435,7 +669,7 @@ func (s *stream) skip() {
 				s.cursor = len(s.seen)
 				return
 			}
-			s.seen = append(s.seen, ev)
+			s.add(ev)
 		default:
 			s.cursor = len(s.seen)
 			return
@@ -447,9 +681,11 @@ func (s *stream) skip() {
 // returns once the server has subscribed the stream to its events.
 func (env *testEnv) events(c *http.Client) *stream {
 	env.t.Helper()
+	before := env.app.Events().Subscribers()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, "GET", env.ts.URL+"/api/events", nil)
 	if err != nil {
+		cancel()
 		env.t.Fatal(err)
 	}
 	plain := &http.Client{Jar: c.Jar} // no timeout: the stream stays open
@@ -497,21 +733,16 @@ func (env *testEnv) events(c *http.Client) *stream {
 	case <-time.After(10 * time.Second):
 		env.t.Fatal("no ': connected' on /api/events within 10s")
 	}
-	// The handler subscribes after writing ": connected": wait until it has.
+	// The handler subscribes before it writes ": connected"; make sure the
+	// App counts this stream.
 	deadline := time.Now().Add(5 * time.Second)
-	for env.subscribers() == 0 {
+	for env.app.Events().Subscribers() <= before {
 		if time.Now().After(deadline) {
-			env.t.Fatal("the event stream never subscribed to the hub")
+			env.t.Fatal("the event stream never subscribed to the App's events")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	return s
-}
-
-func (env *testEnv) subscribers() int {
-	env.srv.hub.mu.Lock()
-	defer env.srv.hub.mu.Unlock()
-	return len(env.srv.hub.subs)
 }
 
 // wait returns the first event (seen before or arriving within timeout)
@@ -531,7 +762,7 @@ func (s *stream) wait(what string, timeout time.Duration, match func(sseEvent) b
 			if !ok {
 				s.t.Fatalf("event stream closed while waiting for %s", what)
 			}
-			s.seen = append(s.seen, ev)
+			s.add(ev)
 			if match(ev) {
 				return ev
 			}
@@ -545,16 +776,41 @@ func (s *stream) wait(what string, timeout time.Duration, match func(sseEvent) b
 	}
 }
 
+// index returns the position (in everything seen) of the first event
+// since the cursor for which match is true, or -1.
+func (s *stream) index(match func(sseEvent) bool) int {
+	for i := s.cursor; i < len(s.seen); i++ {
+		if match(s.seen[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// states lists the states of the instance's state events since the
+// cursor.
+func (s *stream) states(labID, instance string) []string {
+	var out []string
+	for _, ev := range s.seen[s.cursor:] {
+		if isState(ev, labID, instance) {
+			st, _ := ev.Data["state"].(string)
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // expectLast waits up to timeout for the stream to settle on a state event
-// of lab with the given state: the last state event of the lab received
-// within the timeout must have it. It reports an error (not fatal) listing
-// the lab's state events otherwise, so that a test can go on.
+// of lab's default instance with the given state: the last state event of
+// the instance received within the timeout must have it. It reports an
+// error (not fatal) listing the instance's state events otherwise, so that
+// a test can go on.
 func (s *stream) expectLast(t *testing.T, what, labID, state string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.After(timeout)
 	last := func() string {
 		for i := len(s.seen) - 1; i >= s.cursor; i-- {
-			if ev := s.seen[i]; ev.Name == "state" && ev.Data["lab"] == labID {
+			if ev := s.seen[i]; isState(ev, labID, engine.DefaultInstance) {
 				st, _ := ev.Data["state"].(string)
 				return st
 			}
@@ -568,33 +824,56 @@ func (s *stream) expectLast(t *testing.T, what, labID, state string, timeout tim
 				t.Errorf("%s: event stream closed", what)
 				return
 			}
-			s.seen = append(s.seen, ev)
+			s.add(ev)
 		case <-deadline:
-			var states []string
-			for _, ev := range s.seen[s.cursor:] {
-				if ev.Name == "state" && ev.Data["lab"] == labID {
-					st, _ := ev.Data["state"].(string)
-					states = append(states, st)
-				}
-			}
-			t.Errorf("%s: the event stream did not report %s as %q within %s; its state events: %v", what, labID, state, timeout, states)
+			t.Errorf("%s: the event stream did not report %s as %q within %s; its state events: %v", what, labID, state, timeout, s.states(labID, engine.DefaultInstance))
 			return
 		}
 	}
 }
 
-// stateEvent matches a state event of lab with the given state.
+// isState reports whether ev is a state event of an instance of a lab.
+func isState(ev sseEvent, labID, instance string) bool {
+	return ev.Name == "state" && ev.Data["lab"] == labID && ev.Data["instance"] == instance
+}
+
+// stateEvent matches a state event of lab's default instance with the
+// given state.
 func stateEvent(labID, state string) func(sseEvent) bool {
+	return instanceState(labID, engine.DefaultInstance, state)
+}
+
+// instanceState matches a state event of an instance with the given state.
+func instanceState(labID, instance, state string) func(sseEvent) bool {
 	return func(ev sseEvent) bool {
-		return ev.Name == "state" && ev.Data["lab"] == labID && ev.Data["state"] == state
+		return isState(ev, labID, instance) && ev.Data["state"] == state
 	}
 }
 
-// outsideEngine is a second engine on the same lock folder: what another
-// dsp process (the CLI) on the same main directory uses.
-func (env *testEnv) outsideEngine() *engine.Engine {
-	return newEngine(env.t, env.lockDir, env.catalog.Home)
+// outsideEngine is what another dsp process (the CLI) on the same main
+// directory uses: on Docker a second engine on the same lock folder and
+// namespace; the fake is one engine in memory, which the CLI would share.
+func (env *testEnv) outsideEngine() engine.Engine {
+	env.t.Helper()
+	if env.fake != nil {
+		return env.fake
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	e, err := local.Connect(ctx, filepath.Join(env.app.StateDir(), "locks"), env.app.Home())
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	env.t.Cleanup(func() { e.Close() })
+	return e
 }
 
-// docker returns the Engine API client.
-func (env *testEnv) docker() client.APIClient { return env.engine.Docker() }
+// dockerOnly skips a test that only means something on a real engine.
+func (env *testEnv) dockerOnly(why string) {
+	if env.docker == nil {
+		env.t.Skipf("on the %s engine: %s", env.kind, why)
+	}
+}
+
+// errAny is an error for engines to fail with.
+var errAny = errors.New("injected by the test")

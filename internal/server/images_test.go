@@ -10,19 +10,26 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/app"
 )
 
 // TestListImages: GET /api/images lists local images with the labs that
 // need them, newest first.
 func TestListImages(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testListImages(t, e.open(t)) })
+	}
+}
+
+func testListImages(t *testing.T, env *testEnv) {
 	c := env.login()
 	res := env.do(c, "GET", "/api/images", nil)
 	expect(t, res, http.StatusOK)
 	conforms(t, "Images", res.body)
-	var out struct{ Images []imageView }
+	var out struct{ Images []app.ImageView }
 	res.json(t, &out)
-	byTag := map[string]imageView{}
+	byTag := map[string]app.ImageView{}
 	for i, img := range out.Images {
 		for _, tag := range img.Tags {
 			byTag[tag] = img
@@ -62,8 +69,8 @@ func TestPullRefusals(t *testing.T) {
 			t.Errorf("pull %q: error %q", image, e.Error)
 		}
 	}
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("refused pulls started operations")
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("refused pulls started operations: %+v", ops)
 	}
 }
 
@@ -73,7 +80,12 @@ func TestPullRefusals(t *testing.T) {
 // machine that does reach registries.
 func TestPullWithoutRegistry(t *testing.T) {
 	t.Parallel()
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testPullWithoutRegistry(t, e.open(t)) })
+	}
+}
+
+func testPullWithoutRegistry(t *testing.T, env *testEnv) {
 	c := env.login()
 	events := env.events(c)
 	image := uniqueName("registry.invalid/dsp-srvtest/none-") + ":1"
@@ -88,7 +100,7 @@ func TestPullWithoutRegistry(t *testing.T) {
 		t.Errorf("a pull from an unreachable registry took %s to fail", elapsed)
 	}
 	t.Logf("the pull failed after %s: %s", elapsed.Round(time.Millisecond), done.Error)
-	if done.State != opFailed || done.Kind != "pull" || done.Image != image || done.Lab != "" {
+	if done.State != app.OpFailed || done.Kind != "pull" || done.Image != image || done.Lab != "" {
 		t.Fatalf("pull operation = %+v", done)
 	}
 	if !strings.Contains(done.Error, image) || !strings.Contains(done.Error, "registry.invalid") {
@@ -97,7 +109,7 @@ func TestPullWithoutRegistry(t *testing.T) {
 	res := env.do(c, "GET", "/api/operations/"+op.Operation, nil)
 	conforms(t, "Operation", res.body)
 	failed := events.wait("operation event (failed)", 10*time.Second, func(ev sseEvent) bool {
-		return ev.Name == "operation" && ev.Data["operation"] == op.Operation && ev.Data["state"] == opFailed
+		return ev.Name == "operation" && ev.Data["operation"] == op.Operation && ev.Data["state"] == app.OpFailed
 	})
 	if failed.Data["error"] != done.Error || failed.Data["image"] != image || failed.Data["kind"] != "pull" {
 		t.Errorf("failed event = %s", failed.Raw)
@@ -136,14 +148,14 @@ func TestRemoveImageRefusals(t *testing.T) {
 func (env *testEnv) newContainer(image string) string {
 	env.t.Helper()
 	ctx := context.Background()
-	res, err := env.docker().ContainerCreate(ctx, client.ContainerCreateOptions{
+	res, err := env.docker.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Config: &container.Config{Image: image, Cmd: []string{"true"}, Labels: map[string]string{"dsp-srvtest": "1"}},
 	})
 	if err != nil {
 		env.t.Fatal(err)
 	}
 	env.t.Cleanup(func() {
-		_, _ = env.docker().ContainerRemove(context.Background(), res.ID, client.ContainerRemoveOptions{Force: true})
+		_, _ = env.docker.ContainerRemove(context.Background(), res.ID, client.ContainerRemoveOptions{Force: true})
 	})
 	return res.ID
 }
@@ -154,7 +166,7 @@ func (env *testEnv) newContainer(image string) string {
 // the request path with path.Join, so /images/../containers/ID becomes
 // /containers/ID, and DELETE removes the container.
 func TestRemoveImageRemovesOnlyImages(t *testing.T) {
-	env := newEnv(t)
+	env := newDockerEnv(t)
 	c := env.login()
 	id := env.newContainer(baseImage)
 	for _, ref := range []string{"../containers/" + id, "x/../../containers/" + id, "..%2Fcontainers%2F" + id} {
@@ -164,12 +176,12 @@ func TestRemoveImageRemovesOnlyImages(t *testing.T) {
 		} else {
 			expectError(t, res, res.StatusCode, "ref")
 		}
-		if _, err := env.docker().ContainerInspect(context.Background(), id, client.ContainerInspectOptions{}); err != nil {
+		if _, err := env.docker.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{}); err != nil {
 			t.Fatalf("DELETE /api/images?ref=%s removed container %s, which is not an image and not dsp's: %v", ref, id[:12], err)
 		}
 	}
 	// Listing a lab's images must not reach containers either.
-	if _, err := env.docker().ImageInspect(context.Background(), baseImage); err != nil {
+	if _, err := env.docker.ImageInspect(context.Background(), baseImage); err != nil {
 		t.Fatalf("base image gone: %v", err)
 	}
 }
@@ -178,22 +190,22 @@ func TestRemoveImageRemovesOnlyImages(t *testing.T) {
 // labs uses cannot be removed either; Docker says so with a conflict, which
 // is a 409 like a lab's, not an internal error.
 func TestRemoveImageInUseOutsideLabs(t *testing.T) {
-	env := newEnv(t)
+	env := newDockerEnv(t)
 	c := env.login()
 	ctx := context.Background()
 	// An image of this test only: a commit of a fresh container.
 	src := env.newContainer(baseImage)
 	image := uniqueName("dsp-srvtest/commit-") + ":1"
-	if _, err := env.docker().ContainerCommit(ctx, src, client.ContainerCommitOptions{Reference: image}); err != nil {
+	if _, err := env.docker.ContainerCommit(ctx, src, client.ContainerCommitOptions{Reference: image}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_, _ = env.docker().ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true})
+		_, _ = env.docker.ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true})
 	})
 	env.newContainer(image)
 	res := env.do(c, "DELETE", "/api/images?ref="+url.QueryEscape(image), nil)
 	expectError(t, res, http.StatusConflict, "ref")
-	if _, err := env.docker().ImageInspect(ctx, image); err != nil {
+	if _, err := env.docker.ImageInspect(ctx, image); err != nil {
 		t.Errorf("image removed while a container uses it: %v", err)
 	}
 }

@@ -12,26 +12,31 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/engine/local"
 	"github.com/dsp-lab/dsp/internal/report"
 )
 
 // runsElsewhere reports whether Docker has anything of a lab instance's
 // compose project (as GET .../status names it). These tests never start
 // the examples themselves, so anything there was started by someone else
-// sharing the project name (before engine namespaces, every main directory
-// did: cmd/dsp's tests, run in parallel by `go test ./...`, start
-// examples/hello-flag too).
+// sharing the project name. (Engines keep each main directory's labs
+// apart, so this should never happen; the fake engine is this test's
+// alone.)
 func (env *testEnv) runsElsewhere(c *http.Client, repo, name string) bool {
+	if env.docker == nil {
+		return false
+	}
 	var st engine.Status
 	env.do(c, "GET", labURL(repo, name, "status"), nil).json(env.t, &st)
-	f := client.Filters{}.Add("label", engine.LabelProject+"="+st.Project)
+	f := client.Filters{}.Add("label", local.LabelProject+"="+st.Project)
 	ctx := context.Background()
-	cs, err := env.docker().ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	cs, err := env.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
 		env.t.Fatal(err)
 	}
-	ns, err := env.docker().NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	ns, err := env.docker.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
 		env.t.Fatal(err)
 	}
@@ -76,7 +81,12 @@ func (env *testEnv) catalogue(c *http.Client) report.Catalogue {
 // TestListLabs: GET /api/labs lists the examples, stopped, and the
 // personal repository.
 func TestListLabs(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testListLabs(t, e.open(t)) })
+	}
+}
+
+func testListLabs(t *testing.T, env *testEnv) {
 	c := env.login()
 	cat := env.catalogue(c)
 	if cat.Home != env.home {
@@ -122,7 +132,12 @@ func TestListLabs(t *testing.T) {
 // TestLabDetailsStatusImages covers GET /api/labs/{repo}/{lab}, its status
 // and its images, for the examples.
 func TestLabDetailsStatusImages(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabDetailsStatusImages(t, e.open(t)) })
+	}
+}
+
+func testLabDetailsStatusImages(t *testing.T, env *testEnv) {
 	c := env.login()
 	elsewhere := env.runsElsewhere(c, "examples", "hello-flag")
 
@@ -173,7 +188,7 @@ func TestLabDetailsStatusImages(t *testing.T) {
 	res = env.do(c, "GET", labURL("examples", "hello-flag", "images"), nil)
 	expect(t, res, http.StatusOK)
 	conforms(t, "LabImages", res.body)
-	var imgs struct{ Images []labImage }
+	var imgs struct{ Images []app.LabImage }
 	res.json(t, &imgs)
 	if len(imgs.Images) != 1 || imgs.Images[0].Name != helloImage || !imgs.Images[0].Present || !imgs.Images[0].Build || imgs.Images[0].Size <= 0 ||
 		len(imgs.Images[0].Services) != 1 || imgs.Images[0].Services[0] != "target" {
@@ -199,7 +214,7 @@ func TestLabDetailsStatusImages(t *testing.T) {
 
 // labRoutes are the per-lab routes with their methods.
 var labRoutes = []struct{ method, suffix string }{
-	{"GET", ""}, {"GET", "/status"}, {"GET", "/images"},
+	{"GET", ""}, {"GET", "/status"}, {"GET", "/images"}, {"GET", "/instances"},
 	{"POST", "/up"}, {"POST", "/down"}, {"POST", "/build"},
 	{"POST", "/test"}, {"POST", "/checks"}, {"POST", "/flag"},
 }
@@ -216,8 +231,8 @@ func TestUnknownLab(t *testing.T) {
 			}
 		}
 	}
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("operations started on unknown labs")
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("operations started on unknown labs: %+v", ops)
 	}
 }
 
@@ -304,8 +319,8 @@ func TestLabPathTraversal(t *testing.T) {
 	if res := env.do(c, "GET", "/api/labs", nil); strings.Contains(string(res.body), secret) {
 		t.Errorf("/api/labs shows content from outside the main directory")
 	}
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("operations started on refused names")
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("operations started on refused names: %+v", ops)
 	}
 }
 
@@ -381,7 +396,7 @@ func TestInvalidLab(t *testing.T) {
 		}
 	}
 	op := env.start(c, "POST", labURL(repo, "bad lab", "down"), nil)
-	if done := env.waitOperation(c, op.Operation, time.Minute); done.State != opDone {
+	if done := env.waitOperation(c, op.Operation, time.Minute); done.State != app.OpDone {
 		t.Errorf("down of an invalid lab: %+v", done)
 	}
 	// A folder without a compose file is a lab that cannot be read at all.
@@ -398,7 +413,12 @@ func TestInvalidLab(t *testing.T) {
 func TestLabLifecycle(t *testing.T) {
 	// Not parallel: concurrent network creation races in Docker 20.10
 	// ("Pool overlaps with other one on this address space").
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabLifecycle(t, e.open(t)) })
+	}
+}
+
+func testLabLifecycle(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("srv test."), "Hello Flag 1.0"
 	id := repo + "/" + name
@@ -414,9 +434,29 @@ func TestLabLifecycle(t *testing.T) {
 		t.Fatalf("copied lab: id %q state %q title %q", d.ID, d.State, d.Title)
 	}
 
+	// On the fake, the start waits at a hold while the test looks at it;
+	// on Docker it takes seconds anyway.
+	release := func() {}
+	if env.fake != nil {
+		release = env.fake.Hold(env.ref(repo, name, ""))
+		defer release()
+	}
 	up := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if up.Kind != "up" || up.Lab != id {
+	if up.Kind != "up" || up.Lab != id || up.Instance != "default" {
 		t.Errorf("202 answer = %+v", up)
+	}
+	if env.fake != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := env.fake.WaitHeld(ctx, env.ref(repo, name, "")); err != nil {
+			t.Fatal(err)
+		}
+		// While it starts, the lab says so.
+		var st engine.Status
+		env.do(c, "GET", labURL(repo, name, "status"), nil).json(t, &st)
+		if st.State != engine.StateStarting {
+			t.Errorf("status while the start is held: %s", st.State)
+		}
 	}
 	// While it starts, a second start or a stop is refused.
 	e := expectError(t, env.do(c, "POST", labURL(repo, name, "up"), nil), http.StatusConflict, "")
@@ -425,9 +465,10 @@ func TestLabLifecycle(t *testing.T) {
 	}
 	expectError(t, env.do(c, "POST", labURL(repo, name, "down"), nil), http.StatusConflict, "")
 	expectError(t, env.do(c, "POST", labURL(repo, name, "build"), nil), http.StatusConflict, "")
+	release()
 
 	op := env.waitOperation(c, up.Operation, 3*time.Minute)
-	if op.State != opDone || op.Error != "" || op.Kind != "up" || op.Lab != id {
+	if op.State != app.OpDone || op.Error != "" || op.Kind != "up" || op.Lab != id || op.Instance != "default" {
 		t.Fatalf("up operation = %+v", op)
 	}
 	res = env.do(c, "GET", "/api/operations/"+up.Operation, nil)
@@ -445,19 +486,22 @@ func TestLabLifecycle(t *testing.T) {
 	// The stream told the same story.
 	isOp := func(state string) func(sseEvent) bool {
 		return func(ev sseEvent) bool {
-			return ev.Name == "operation" && ev.Data["operation"] == up.Operation && ev.Data["state"] == state && ev.Data["lab"] == id && ev.Data["kind"] == "up"
+			return ev.Name == "operation" && ev.Data["operation"] == up.Operation && ev.Data["state"] == state && ev.Data["lab"] == id && ev.Data["kind"] == "up" && ev.Data["instance"] == "default"
 		}
 	}
-	conforms(t, "OperationEvent", []byte(events.wait("operation event (running)", 10*time.Second, isOp(opRunning)).Raw))
-	conforms(t, "OperationEvent", []byte(events.wait("operation event (done)", 10*time.Second, isOp(opDone)).Raw))
+	conforms(t, "OperationEvent", []byte(events.wait("operation event (running)", 10*time.Second, isOp(app.OpRunning)).Raw))
+	conforms(t, "OperationEvent", []byte(events.wait("operation event (done)", 10*time.Second, isOp(app.OpDone)).Raw))
 	progress := events.wait("progress event", 10*time.Second, func(ev sseEvent) bool {
 		e, _ := ev.Data["event"].(map[string]any)
-		return ev.Name == "progress" && ev.Data["operation"] == up.Operation && e["step"] == "action" && e["status"] == "done"
+		return ev.Name == "progress" && ev.Data["operation"] == up.Operation && ev.Data["instance"] == "default" && e["step"] == "action" && e["status"] == "done"
 	})
 	conforms(t, "ProgressEvent", []byte(progress.Raw))
 	events.wait("state event (starting)", 10*time.Second, stateEvent(id, "starting"))
 	running := events.wait("state event (running)", 10*time.Second, stateEvent(id, "running"))
 	conforms(t, "StateEvent", []byte(running.Raw))
+	if events.index(stateEvent(id, "starting")) > events.index(stateEvent(id, "running")) {
+		t.Errorf("the running event came before the starting one: %v", events.states(id, "default"))
+	}
 
 	// Status: running, with an IP and the telnet port on loopback.
 	res = env.do(c, "GET", labURL(repo, name, "status"), nil)
@@ -476,8 +520,8 @@ func TestLabLifecycle(t *testing.T) {
 	}
 	res = env.do(c, "GET", labURL(repo, name), nil)
 	res.json(t, &d)
-	if d.State != "running" || d.Status == nil || d.Status.State != engine.StateRunning {
-		t.Errorf("details after up: state %q", d.State)
+	if d.State != "running" || d.Status == nil || d.Status.State != engine.StateRunning || d.Instance != "default" {
+		t.Errorf("details after up: state %q, instance %q", d.State, d.Instance)
 	}
 	if l := findLab(findRepo(env.catalogue(c), repo), name); l == nil || l.State != "running" {
 		t.Errorf("catalogue after up: %+v", l)
@@ -487,9 +531,9 @@ func TestLabLifecycle(t *testing.T) {
 	res = env.do(c, "GET", "/api/images", nil)
 	expect(t, res, http.StatusOK)
 	conforms(t, "Images", res.body)
-	var imgs struct{ Images []imageView }
+	var imgs struct{ Images []app.ImageView }
 	res.json(t, &imgs)
-	var hello *imageView
+	var hello *app.ImageView
 	for i, img := range imgs.Images {
 		for _, tag := range img.Tags {
 			if tag == helloImage {
@@ -513,22 +557,23 @@ func TestLabLifecycle(t *testing.T) {
 
 	// Starting a running lab changes nothing.
 	again := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if op := env.waitOperation(c, again.Operation, time.Minute); op.State != opDone || len(op.Events) == 0 || !strings.Contains(op.Events[len(op.Events)-1].Message, "already running") {
+	if op := env.waitOperation(c, again.Operation, time.Minute); op.State != app.OpDone || len(op.Events) == 0 || !strings.Contains(op.Events[len(op.Events)-1].Message, "already running") {
 		t.Errorf("up of a running lab: %+v", op)
 	}
 
 	// Stop.
 	events.skip()
 	down := env.start(c, "POST", labURL(repo, name, "down"), nil)
-	if down.Kind != "down" || down.Lab != id {
+	if down.Kind != "down" || down.Lab != id || down.Instance != "default" {
 		t.Errorf("202 answer = %+v", down)
 	}
-	if op := env.waitOperation(c, down.Operation, 2*time.Minute); op.State != opDone || op.Error != "" {
+	if op := env.waitOperation(c, down.Operation, 2*time.Minute); op.State != app.OpDone || op.Error != "" {
 		t.Fatalf("down operation = %+v", op)
 	}
 	events.wait("operation event (down done)", 10*time.Second, func(ev sseEvent) bool {
-		return ev.Name == "operation" && ev.Data["operation"] == down.Operation && ev.Data["state"] == opDone
+		return ev.Name == "operation" && ev.Data["operation"] == down.Operation && ev.Data["state"] == app.OpDone
 	})
+	events.wait("state event (stopping)", 10*time.Second, stateEvent(id, "stopping"))
 	events.wait("state event (stopped)", 10*time.Second, stateEvent(id, "stopped"))
 	res = env.do(c, "GET", labURL(repo, name, "status"), nil)
 	res.json(t, &st)
@@ -560,7 +605,12 @@ func contains(list []string, s string) bool {
 func TestStateEventsForOutsideChanges(t *testing.T) {
 	// Not parallel: concurrent network creation races in Docker 20.10
 	// ("Pool overlaps with other one on this address space").
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testStateEventsForOutsideChanges(t, e.open(t)) })
+	}
+}
+
+func testStateEventsForOutsideChanges(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("outside-"), "hello"
 	id := repo + "/" + name
@@ -568,11 +618,8 @@ func TestStateEventsForOutsideChanges(t *testing.T) {
 	env.cleanupLab(repo, name)
 	events := env.events(c)
 	ctx := context.Background()
-	l, err := env.catalog.Load(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := engine.RefOf(l)
+	l := env.target(repo, name).Lab
+	ref := env.ref(repo, name, "")
 	other := env.outsideEngine()
 	status := func() engine.Status {
 		var st engine.Status
@@ -582,7 +629,7 @@ func TestStateEventsForOutsideChanges(t *testing.T) {
 	const within = 5 * time.Second
 
 	// 1. Started outside: the stream must end on "running".
-	if err := other.Up(ctx, l, engine.UpOptions{Trusted: true}); err != nil {
+	if err := other.Up(ctx, ref, l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up outside the server: %v", err)
 	}
 	if st := status(); st.State != engine.StateRunning {
@@ -590,14 +637,22 @@ func TestStateEventsForOutsideChanges(t *testing.T) {
 	}
 	events.expectLast(t, "after a start outside the server", id, "running", within)
 
-	// 2. A container killed with docker: "degraded".
+	// 2. A container killed with docker (on the fake: a container that
+	// dies): "degraded".
 	st := status()
 	events.skip()
-	if _, err := env.docker().ContainerKill(ctx, st.Services[0].ContainerID, client.ContainerKillOptions{}); err != nil {
+	if env.fake != nil {
+		if err := env.fake.SetServiceState(ref, "target", "exited"); err != nil {
+			t.Fatal(err)
+		}
+	} else if _, err := env.docker.ContainerKill(ctx, st.Services[0].ContainerID, client.ContainerKillOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
-	if st := status(); st.State != engine.StateDegraded || st.Services[0].State != "exited" {
+	deadline := time.Now().Add(10 * time.Second)
+	for st = status(); st.State != engine.StateDegraded && time.Now().Before(deadline); st = status() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st.State != engine.StateDegraded || st.Services[0].State != "exited" {
 		t.Errorf("status after docker kill = %s/%s, want degraded/exited", st.State, st.Services[0].State)
 	}
 	events.expectLast(t, "after docker kill", id, "degraded", within)
@@ -617,7 +672,12 @@ func TestStateEventsForOutsideChanges(t *testing.T) {
 // with the engine's reason, not an HTTP error, and leaves nothing.
 func TestLabUpFailures(t *testing.T) {
 	t.Parallel()
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabUpFailures(t, e.open(t)) })
+	}
+}
+
+func testLabUpFailures(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo := uniqueName("untrusted-")
 	missing := uniqueName("dsp-srvtest/absent-") + ":1"
@@ -639,7 +699,7 @@ func TestLabUpFailures(t *testing.T) {
 	for lab, want := range map[string][]string{"risky": {"not trusted", repo}, "missing": {"missing", missing}} {
 		op := env.start(c, "POST", labURL(repo, lab, "up"), nil)
 		done := env.waitOperation(c, op.Operation, time.Minute)
-		if done.State != opFailed {
+		if done.State != app.OpFailed {
 			t.Errorf("up %s: %+v, want failed", lab, done)
 			continue
 		}
@@ -660,7 +720,12 @@ func TestLabUpFailures(t *testing.T) {
 // TestLabBuild builds a lab's image through the API, then removes it.
 func TestLabBuild(t *testing.T) {
 	t.Parallel()
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabBuild(t, e.open(t)) })
+	}
+}
+
+func testLabBuild(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo := uniqueName("build-")
 	image := uniqueName("dsp-srvtest/tiny-") + ":1"
@@ -669,11 +734,13 @@ func TestLabBuild(t *testing.T) {
 		"compose.yaml":   "x-dsp:\n  title: Tiny\nservices:\n  box:\n    build: ./img\n    image: " + image + "\n    command: [sleep, '3600']\n",
 		"img/Dockerfile": "FROM " + baseImage + "\nLABEL io.dsp.test=" + image + "\n",
 	})
-	t.Cleanup(func() {
-		_, _ = env.docker().ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true})
-	})
+	if env.docker != nil {
+		t.Cleanup(func() {
+			_, _ = env.docker.ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true})
+		})
+	}
 
-	var imgs struct{ Images []labImage }
+	var imgs struct{ Images []app.LabImage }
 	res := env.do(c, "GET", labURL(repo, "tiny", "images"), nil)
 	res.json(t, &imgs)
 	if len(imgs.Images) != 1 || imgs.Images[0].Present || !imgs.Images[0].Build {
@@ -685,7 +752,7 @@ func TestLabBuild(t *testing.T) {
 		t.Errorf("202 answer = %+v", op)
 	}
 	done := env.waitOperation(c, op.Operation, 3*time.Minute)
-	if done.State != opDone {
+	if done.State != app.OpDone {
 		t.Fatalf("build: %+v", done)
 	}
 	built := false
@@ -703,7 +770,7 @@ func TestLabBuild(t *testing.T) {
 		t.Fatalf("after build: %s", res.body)
 	}
 	res = env.do(c, "GET", "/api/images", nil)
-	var all struct{ Images []imageView }
+	var all struct{ Images []app.ImageView }
 	res.json(t, &all)
 	found := false
 	for _, img := range all.Images {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -8,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/labtest"
 	"github.com/dsp-lab/dsp/internal/report"
 )
@@ -44,7 +45,12 @@ func (env *testEnv) lastTestOf(c *http.Client, repo, name string) *labtest.Repor
 // eleventh submission within a minute is 429 for that session only; a lab
 // that plants no flag is 400.
 func TestLabFlag(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabFlag(t, e.open(t)) })
+	}
+}
+
+func testLabFlag(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("flag-"), "hello"
 	env.copyLab("hello-flag", repo, name)
@@ -59,7 +65,7 @@ func TestLabFlag(t *testing.T) {
 	for _, body := range []any{
 		map[string]string{"flag": ""},
 		map[string]string{"flag": "   \n"},
-		map[string]string{"flag": strings.Repeat("A", maxFlagLength+1)},
+		map[string]string{"flag": strings.Repeat("A", flagLimit+1)},
 	} {
 		expectError(t, env.do(c, "POST", labURL(repo, name, "flag"), body), http.StatusBadRequest, "flag")
 	}
@@ -81,14 +87,13 @@ func TestLabFlag(t *testing.T) {
 	// Running: wrong, then right (read where the ctf action planted it).
 	env.cleanupLab(repo, name)
 	op := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if done := env.waitOperation(c, op.Operation, 3*time.Minute); done.State != opDone {
+	if done := env.waitOperation(c, op.Operation, 3*time.Minute); done.State != app.OpDone {
 		t.Fatalf("up: %+v", done)
 	}
 	if fr := env.submitFlag(c, repo, name, "FLAG{wrong}"); fr.Correct || !strings.Contains(fr.Message, "Wrong") {
 		t.Errorf("a wrong flag: %+v", fr)
 	}
-	ctr := env.targetContainer(repo, name)
-	flag := strings.TrimSpace(env.containerExec(ctr, "cat", "/home/alice/proof.txt"))
+	flag := strings.TrimSpace(env.exec(env.ref(repo, name, ""), "target", "cat", "/home/alice/proof.txt"))
 	if flag == "" || strings.Contains(flag, "DSP_FLAG") {
 		t.Fatalf("the planted flag is %q", flag)
 	}
@@ -115,26 +120,15 @@ func TestLabFlag(t *testing.T) {
 	}
 }
 
-// targetContainer returns the id of the running target container of a
-// copy of hello-flag.
-func (env *testEnv) targetContainer(repo, name string) string {
-	env.t.Helper()
-	ctx := env.t.Context()
-	l, err := env.catalog.Load(ctx, repo+"/"+name)
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	id, err := env.engine.ServiceContainer(ctx, engine.RefOf(l), "target")
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	return id
-}
-
 // TestLabChecks: checks need the lab running (409); on the running lab
 // the checks operation passes and its report becomes the lab's lastTest.
 func TestLabChecks(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabChecks(t, e.open(t)) })
+	}
+}
+
+func testLabChecks(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("checks-"), "hello"
 	id := repo + "/" + name
@@ -147,30 +141,30 @@ func TestLabChecks(t *testing.T) {
 	if !strings.Contains(e.Error, "start it") {
 		t.Errorf("409 error %q does not say to start the lab", e.Error)
 	}
-	if len(env.srv.ops.byID) != 0 {
-		t.Errorf("an operation started on a stopped lab")
+	if ops := env.app.Operations(); len(ops) != 0 {
+		t.Errorf("an operation started on a stopped lab: %+v", ops)
 	}
 
 	env.cleanupLab(repo, name)
 	up := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if done := env.waitOperation(c, up.Operation, 3*time.Minute); done.State != opDone {
+	if done := env.waitOperation(c, up.Operation, 3*time.Minute); done.State != app.OpDone {
 		t.Fatalf("up: %+v", done)
 	}
 	events := env.events(c)
 	op := env.start(c, "POST", labURL(repo, name, "checks"), nil)
-	if op.Kind != "checks" || op.Lab != id {
+	if op.Kind != "checks" || op.Lab != id || op.Instance != "default" {
 		t.Errorf("202 answer = %+v", op)
 	}
 	done := env.waitOperation(c, op.Operation, 3*time.Minute)
 	conforms(t, "Operation", env.do(c, "GET", "/api/operations/"+op.Operation, nil).body)
-	if done.State != opDone || done.Error != "" {
+	if done.State != app.OpDone || done.Error != "" {
 		t.Errorf("checks operation = %+v", done)
 	}
 	if len(done.Events) == 0 {
 		t.Errorf("the checks operation has no progress")
 	}
 	ev := events.wait("operation event (checks done)", 10*time.Second, func(ev sseEvent) bool {
-		return ev.Name == "operation" && ev.Data["operation"] == op.Operation && ev.Data["state"] != opRunning
+		return ev.Name == "operation" && ev.Data["operation"] == op.Operation && ev.Data["state"] != app.OpRunning
 	})
 	conforms(t, "OperationEvent", []byte(ev.Raw))
 
@@ -181,10 +175,7 @@ func TestLabChecks(t *testing.T) {
 	if lt.Mode != labtest.ModeChecks || lt.Status != labtest.Passed || lt.Repo != repo || lt.Lab != name || lt.Instance != "default" {
 		t.Errorf("lastTest = %+v", lt)
 	}
-	l, err := env.catalog.Load(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := env.target(repo, name)
 	checks := 0
 	for _, s := range lt.Steps {
 		if s.Kind == labtest.StepCheck {
@@ -215,19 +206,47 @@ func (env *testEnv) lastState(c *http.Client, repo, name string) string {
 // instance: it gives a test report as lastTest, the operation's state
 // follows the report's status, and the lab's own instance is not started.
 func TestLabTest(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testLabTest(t, e.open(t)) })
+	}
+}
+
+func testLabTest(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("test-"), "hello"
 	id := repo + "/" + name
 	env.copyLab("hello-flag", repo, name)
-	env.cleanupLab(repo, name)
+	env.cleanupLab(repo, name, "default", labtest.TestInstance)
 
+	// On the fake, the test's start waits at a hold while the test looks
+	// at it; on Docker it takes seconds anyway.
+	testRef := env.ref(repo, name, labtest.TestInstance)
+	release := func() {}
+	if env.fake != nil {
+		release = env.fake.Hold(testRef)
+		defer release()
+	}
 	op := env.start(c, "POST", labURL(repo, name, "test"), nil)
-	if op.Kind != "test" || op.Lab != id {
+	if op.Kind != "test" || op.Lab != id || op.Instance != labtest.TestInstance {
 		t.Errorf("202 answer = %+v", op)
 	}
-	// One operation at a time on a lab.
-	expectError(t, env.do(c, "POST", labURL(repo, name, "up"), nil), http.StatusConflict, "")
+	if env.fake != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := env.fake.WaitHeld(ctx, testRef); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One operation at a time on a lab's instance: the test's is busy.
+	// (Operations are per instance: the lab's default instance could
+	// start meanwhile, see TestLabInstances.)
+	for _, kind := range []string{"test", withInstance("up", labtest.TestInstance), withInstance("down", labtest.TestInstance)} {
+		e := expectError(t, env.do(c, "POST", labURL(repo, name, kind), nil), http.StatusConflict, "")
+		if !strings.Contains(e.Error, "busy") || !strings.Contains(e.Error, op.Operation) {
+			t.Errorf("POST %s during the test: 409 error %q does not say the test (%s) runs", kind, e.Error, op.Operation)
+		}
+	}
+	release()
 	done := env.waitOperation(c, op.Operation, 6*time.Minute)
 	conforms(t, "Operation", env.do(c, "GET", "/api/operations/"+op.Operation, nil).body)
 
@@ -249,11 +268,11 @@ func TestLabTest(t *testing.T) {
 	}
 	switch lt.Status {
 	case labtest.Passed:
-		if done.State != opDone || done.Error != "" {
+		if done.State != app.OpDone || done.Error != "" {
 			t.Errorf("passed report, operation %+v", done)
 		}
 	default:
-		if done.State != opFailed || done.Error == "" {
+		if done.State != app.OpFailed || done.Error == "" {
 			t.Errorf("%s report, operation %+v", lt.Status, done)
 		}
 		t.Errorf("hello-flag's test did not pass: %s; steps %+v", done.Error, lt.Steps)
@@ -271,13 +290,13 @@ func TestReportError(t *testing.T) {
 		{Kind: labtest.StepCheck, Name: "telnet answers", Status: labtest.Failed, Message: "connection refused"},
 		{Kind: labtest.StepSolve, Name: labtest.StepSolve, Status: labtest.Failed, Message: "exit code 1"},
 	}}
-	got := reportError(rep).Error()
+	got := app.ReportError(rep).Error()
 	if got != `check "telnet answers": connection refused (and 1 more failed step)` {
-		t.Errorf("reportError = %q", got)
+		t.Errorf("ReportError = %q", got)
 	}
 	rep.Steps = rep.Steps[2:]
-	if got := reportError(rep).Error(); got != "solve: exit code 1" {
-		t.Errorf("reportError = %q", got)
+	if got := app.ReportError(rep).Error(); got != "solve: exit code 1" {
+		t.Errorf("ReportError = %q", got)
 	}
 }
 
@@ -306,7 +325,12 @@ func (env *testEnv) catalogueLab(c *http.Client, repo, name string) report.Lab {
 // report with its failed steps — and a corrupt report file in the folder
 // breaks nothing.
 func TestCatalogueLastTest(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testCatalogueLastTest(t, e.open(t)) })
+	}
+}
+
+func testCatalogueLastTest(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name := uniqueName("cat-"), "hello"
 	env.copyLab("hello-flag", repo, name)
@@ -318,11 +342,11 @@ func TestCatalogueLastTest(t *testing.T) {
 
 	env.cleanupLab(repo, name)
 	up := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if done := env.waitOperation(c, up.Operation, 3*time.Minute); done.State != opDone {
+	if done := env.waitOperation(c, up.Operation, 3*time.Minute); done.State != app.OpDone {
 		t.Fatalf("up: %+v", done)
 	}
 	op := env.start(c, "POST", labURL(repo, name, "checks"), nil)
-	if done := env.waitOperation(c, op.Operation, 3*time.Minute); done.State != opDone {
+	if done := env.waitOperation(c, op.Operation, 3*time.Minute); done.State != app.OpDone {
 		t.Errorf("checks operation = %+v", done)
 	}
 
@@ -335,10 +359,11 @@ func TestCatalogueLastTest(t *testing.T) {
 		{Kind: labtest.StepSolve, Name: labtest.StepSolve, Status: labtest.Failed, Message: "exit code 1"},
 		{Kind: labtest.StepFlag, Name: labtest.StepFlag, Status: labtest.Skipped},
 	}}
-	if err := env.srv.testStore().Save(failed); err != nil {
+	store := labtest.Store{Dir: filepath.Join(env.app.StateDir(), "tests")} // where the App keeps the reports
+	if err := store.Save(failed); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(env.srv.testStore().Dir, "corrupt.json"), []byte("{"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(store.Dir, "corrupt.json"), []byte("{"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"regexp"
@@ -316,6 +317,12 @@ var (
 // compiledSchema compiles #/components/schemas/<name> of the embedded
 // document.
 func compiledSchema(name string) (*jsonschema.Schema, error) {
+	return compiledAt("#/components/schemas/" + name)
+}
+
+// compiledAt compiles the schema at a JSON pointer of the embedded
+// document.
+func compiledAt(pointer string) (*jsonschema.Schema, error) {
 	schemaOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(openAPI))
 		if err != nil {
@@ -335,14 +342,14 @@ func compiledSchema(name string) (*jsonschema.Schema, error) {
 	}
 	schemaMu.Lock()
 	defer schemaMu.Unlock()
-	if s, ok := schemaCache[name]; ok {
+	if s, ok := schemaCache[pointer]; ok {
 		return s, nil
 	}
-	s, err := schemaCompiler.Compile("openapi.json#/components/schemas/" + name)
+	s, err := schemaCompiler.Compile("openapi.json" + pointer)
 	if err != nil {
 		return nil, err
 	}
-	schemaCache[name] = s
+	schemaCache[pointer] = s
 	return s, nil
 }
 
@@ -393,5 +400,113 @@ func TestOpenAPIServed(t *testing.T) {
 		if doc.Paths[r.path][m] == nil {
 			t.Errorf("served document lacks %s", r)
 		}
+	}
+}
+
+// docPath is a path of openapi.json as a pattern: each {name} is one
+// escaped path segment.
+type docPath struct {
+	template string
+	re       *regexp.Regexp
+}
+
+var (
+	docPathsOnce sync.Once
+	docPaths     []docPath
+)
+
+// documentedPath returns the path of openapi.json that an escaped request
+// path falls under: an /api path, /login, or / (the UI's files answer
+// every other path); "" for an /api path that is no route.
+func documentedPath(t *testing.T, escaped string) string {
+	docPathsOnce.Do(func() {
+		param := regexp.MustCompile(`\\\{[^}]+\\\}`) // {name}, once quoted
+		for p := range openAPIDoc(t)["paths"].(map[string]any) {
+			docPaths = append(docPaths, docPath{template: p, re: regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + "$")})
+		}
+	})
+	for _, p := range docPaths {
+		if p.re.MatchString(escaped) {
+			return p.template
+		}
+	}
+	if strings.HasPrefix(escaped, "/api/") {
+		return ""
+	}
+	return "/"
+}
+
+// checkDocumented checks an answer against openapi.json: the route's
+// operation documents its status, and a JSON body conforms to the schema
+// documented for it. Answers of methods a route does not serve, and of
+// /api paths that are no route, must be the guard's, the session check's
+// or the router's, with an Error body. Redirects of the router to a
+// cleaned path (an unescaped .. in the path) are not the API's.
+func checkDocumented(t *testing.T, r response) {
+	t.Helper()
+	req := r.Request
+	what := fmt.Sprintf("%s %s: %d", req.Method, req.URL.RequestURI(), r.StatusCode)
+	if r.StatusCode == http.StatusMovedPermanently || r.StatusCode == http.StatusTemporaryRedirect {
+		return
+	}
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	p := documentedPath(t, req.URL.EscapedPath())
+	method := strings.ToLower(req.Method)
+	if method == "head" {
+		method = "get"
+	}
+	op, _ := resolvePointer(openAPIDoc(t), "#/paths/"+pointerEscape(p)+"/"+method)
+	if p == "" || op == nil {
+		switch r.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusMisdirectedRequest:
+		default:
+			t.Errorf("openapi.json: %s, but the document has no %s %s", what, strings.ToUpper(method), p)
+		}
+		if isJSON {
+			conformsAt(t, what, "#/components/schemas/Error", r.body)
+		}
+		return
+	}
+	code := fmt.Sprint(r.StatusCode)
+	at := "#/paths/" + pointerEscape(p) + "/" + method + "/responses/" + code
+	answer, ok := resolvePointer(openAPIDoc(t), at)
+	if !ok {
+		t.Errorf("openapi.json does not document the answer %s of %s %s (body %.200s)", code, strings.ToUpper(method), p, r.body)
+		return
+	}
+	if ref, ok := answer.(map[string]any)["$ref"].(string); ok {
+		at = ref
+	}
+	if !isJSON {
+		return
+	}
+	if _, ok := resolvePointer(openAPIDoc(t), at+"/content/application~1json/schema"); !ok {
+		t.Errorf("openapi.json documents no JSON body for %s %s %s, but the server answered one: %.200s", strings.ToUpper(method), p, code, r.body)
+		return
+	}
+	conformsAt(t, what, at+"/content/application~1json/schema", r.body)
+}
+
+// pointerEscape escapes a JSON pointer token.
+func pointerEscape(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// conformsAt checks a JSON document against the schema at a pointer of
+// openapi.json.
+func conformsAt(t *testing.T, what, pointer string, data []byte) {
+	t.Helper()
+	s, err := compiledAt(pointer)
+	if err != nil {
+		t.Errorf("%s: schema %s: %v", what, pointer, err)
+		return
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Errorf("%s: body is not JSON: %v\n%.300s", what, err, data)
+		return
+	}
+	if err := s.Validate(v); err != nil {
+		t.Errorf("%s: the answer does not conform to openapi.json (%s): %v\n%.500s", what, pointer, err, data)
 	}
 }

@@ -7,9 +7,14 @@ import (
 )
 
 // TestSettings: GET /api/settings names the main directory, the
-// repositories (personal first, trust) and the Docker Engine's version.
+// repositories (personal first, trust) and the engine's version.
 func TestSettings(t *testing.T) {
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testSettings(t, e.open(t)) })
+	}
+}
+
+func testSettings(t *testing.T, env *testEnv) {
 	c := env.login()
 	res := env.do(c, "GET", "/api/settings", nil)
 	expect(t, res, http.StatusOK)

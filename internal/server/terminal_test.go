@@ -13,56 +13,20 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/moby/moby/api/pkg/stdcopy"
-	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/engine"
 )
 
 // runningLab installs examples/hello-flag as a lab of its own (see copyLab)
-// and starts it; it is stopped at the end of the test. It returns the lab's
-// repository and name and the id of its target container.
-func (env *testEnv) runningLab(prefix string) (repo, name, containerID string) {
+// and starts it outside the server; it is stopped at the end of the test.
+// It returns the lab's repository and name and its default instance.
+func (env *testEnv) runningLab(prefix string) (repo, name string, ref engine.Ref) {
 	env.t.Helper()
 	repo, name = uniqueName(prefix), "hello"
 	env.copyLab("hello-flag", repo, name)
-	env.cleanupLab(repo, name)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	l, err := env.catalog.Load(ctx, repo+"/"+name)
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	if err := env.engine.Up(ctx, l, engine.UpOptions{Trusted: true}); err != nil {
-		env.t.Fatalf("up %s: %v", l.ID(), err)
-	}
-	id, err := env.engine.ServiceContainer(ctx, engine.RefOf(l), "target")
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	return repo, name, id
-}
-
-// containerExec runs argv in a container (no TTY) and returns its output.
-func (env *testEnv) containerExec(id string, argv ...string) string {
-	env.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d := env.docker()
-	created, err := d.ExecCreate(ctx, id, client.ExecCreateOptions{Cmd: argv, AttachStdout: true, AttachStderr: true})
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	att, err := d.ExecAttach(ctx, created.ID, client.ExecAttachOptions{})
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	defer att.Close()
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, att.Reader); err != nil {
-		env.t.Fatal(err)
-	}
-	return out.String()
+	ref = env.up(repo, name, "")
+	env.imageFiles(ref, "target")
+	return repo, name, ref
 }
 
 // wsTerm is a terminal WebSocket as the browser uses it.
@@ -191,10 +155,10 @@ func (w *wsTerm) waitClosed(timeout time.Duration) ([]termMessage, websocket.Sta
 	return append([]termMessage(nil), w.texts...), w.status
 }
 
-// psLines lists the container's processes except PID 1 and ps.
-func (env *testEnv) psLines(id string) []string {
+// psLines lists the container's processes except PID 1 and ps (Docker).
+func (env *testEnv) psLines(ref engine.Ref, service string) []string {
 	var out []string
-	for _, line := range strings.Split(env.containerExec(id, "ps", "-o", "pid,stat,args"), "\n") {
+	for _, line := range strings.Split(env.exec(ref, service, "ps", "-o", "pid,stat,args"), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 || f[0] == "PID" || f[0] == "1" || f[2] == "ps" {
 			continue
@@ -216,17 +180,39 @@ func shellLines(ps []string) []string {
 	return out
 }
 
+// terminalProcesses lists what runs of the terminals in a service: on
+// Docker the shells and sleeps of ps, on the fake its open sessions.
+func (env *testEnv) terminalProcesses(ref engine.Ref, service string) []string {
+	if env.fake == nil {
+		return shellLines(env.psLines(ref, service))
+	}
+	var out []string
+	for _, s := range env.fake.Sessions() {
+		if s.Ref == ref && s.Service == service {
+			out = append(out, fmt.Sprintf("%s %v", s.ID, s.Cmd))
+		}
+	}
+	return out
+}
+
 func TestTerminal(t *testing.T) {
 	// Not parallel: concurrent network creation races in Docker 20.10.
-	env := newEnv(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { testTerminal(t, e.open(t)) })
+	}
+}
+
+func testTerminal(t *testing.T, env *testEnv) {
 	c := env.login()
-	repo, name, id := env.runningLab("term-")
+	repo, name, ref := env.runningLab("term-")
+	// Raw bytes for the colour test, in a file both engines' shells cat.
+	env.putFile(ref, "target", "/tmp/colours", []byte("\x1b[31mred\x1b[0m\n"), 0o644)
 
 	t.Run("echo, resize and exit code", func(t *testing.T) {
 		w := env.openTerminal(c, termURL(repo, name, "target", "cols=100&rows=30"))
 		// The marker only appears once the shell ran the line (the echo
-		// of the typed line shows the expression, not its value).
-		w.send("echo hello-$((40000+2))-mark; stty size; echo $TERM\r")
+		// of the typed line shows the format, not its result).
+		w.send("printf 'hello-%s-mark\\n' 40002; stty size; echo $TERM\r")
 		w.waitFor("hello-40002-mark\r\n", 15*time.Second)
 		w.waitFor("30 100\r\n", 5*time.Second)
 		w.waitFor("xterm-256color\r\n", 5*time.Second)
@@ -234,7 +220,7 @@ func TestTerminal(t *testing.T) {
 		w.send("stty size\r")
 		w.waitFor("40 120\r\n", 5*time.Second)
 		// Colours pass as raw bytes.
-		w.send(`printf '\033[31mred\033[0m\n'` + "\r")
+		w.send("cat /tmp/colours\r")
 		w.waitFor("\x1b[31mred\x1b[0m", 5*time.Second)
 		w.send("exit 3\r")
 		texts, status := w.waitClosed(15 * time.Second)
@@ -247,7 +233,7 @@ func TestTerminal(t *testing.T) {
 	})
 
 	t.Run("cmd runs the given argv", func(t *testing.T) {
-		q := url.Values{"cmd": {"sh", "-c", "echo cmd-$((6*7)); exit 4"}}
+		q := url.Values{"cmd": {"sh", "-c", "n=42; echo cmd-$n; exit 4"}}
 		w := env.openTerminal(c, termURL(repo, name, "target", q.Encode()))
 		w.waitFor("cmd-42", 15*time.Second)
 		texts, _ := w.waitClosed(15 * time.Second)
@@ -265,37 +251,47 @@ func TestTerminal(t *testing.T) {
 			env.openTerminal(other, termURL(repo, name, "target", "")),
 		}
 		for i, w := range terms {
-			w.send(fmt.Sprintf("echo only-$((%d+1000))-here\r", i))
+			w.send(fmt.Sprintf("printf 'only-%%s-here\\n' %d\r", i+1000))
 		}
 		for i, w := range terms {
 			w.waitFor(fmt.Sprintf("only-%d-here\r\n", i+1000), 15*time.Second)
 		}
-		time.Sleep(300 * time.Millisecond)
+		// Once a terminal has closed, all its output has arrived (the
+		// server sends the exit frame after the last output).
+		for _, w := range terms {
+			w.send("exit\r")
+			w.waitClosed(15 * time.Second)
+		}
 		for i, w := range terms {
 			for j := range terms {
 				if j != i && strings.Contains(w.output(), fmt.Sprintf("only-%d-here", j+1000)) {
 					t.Errorf("terminal %d shows terminal %d's output:\n%q", i, j, w.output())
 				}
 			}
-			w.send("exit\r")
-			w.waitClosed(15 * time.Second)
 		}
 	})
 
 	t.Run("closing the socket ends the shell and its foreground program", func(t *testing.T) {
 		w := env.openTerminal(c, termURL(repo, name, "target", ""))
 		w.send("sleep 1000\r")
+		// Docker: the shell and the sleep in ps; the fake: the session,
+		// once the shell took the line.
+		want := 2
+		if env.fake != nil {
+			w.waitFor("sleep 1000\r\n", 15*time.Second)
+			want = 1
+		}
 		deadline := time.Now().Add(15 * time.Second)
-		for len(shellLines(env.psLines(id))) < 2 {
+		for len(env.terminalProcesses(ref, "target")) < want {
 			if time.Now().After(deadline) {
-				t.Fatalf("the shell and sleep never showed in ps:\n%s", strings.Join(env.psLines(id), "\n"))
+				t.Fatalf("the shell and sleep never showed:\n%s", strings.Join(env.terminalProcesses(ref, "target"), "\n"))
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		w.conn.Close(websocket.StatusNormalClosure, "tab closed")
 		deadline = time.Now().Add(10 * time.Second)
 		for {
-			left := shellLines(env.psLines(id))
+			left := env.terminalProcesses(ref, "target")
 			if len(left) == 0 {
 				break
 			}
@@ -304,8 +300,10 @@ func TestTerminal(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		if ps := env.psLines(id); strings.Contains(strings.Join(ps, "\n"), " Z ") {
-			t.Errorf("zombies left:\n%s", strings.Join(ps, "\n"))
+		if env.fake == nil {
+			if ps := env.psLines(ref, "target"); strings.Contains(strings.Join(ps, "\n"), " Z ") {
+				t.Errorf("zombies left:\n%s", strings.Join(ps, "\n"))
+			}
 		}
 	})
 
@@ -315,15 +313,11 @@ func TestTerminal(t *testing.T) {
 
 	t.Run("stopping the lab ends its terminals", func(t *testing.T) {
 		w := env.openTerminal(c, termURL(repo, name, "target", ""))
-		w.send("echo $((1+1))-ready\r")
-		w.waitFor("2-ready", 15*time.Second)
+		w.send("printf '%s-ready\\n' 2\r")
+		w.waitFor("2-ready\r\n", 15*time.Second)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		l, err := env.catalog.Load(ctx, repo+"/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := env.engine.Down(ctx, engine.RefOf(l), l, engine.DownOptions{}); err != nil {
+		if err := env.eng.Down(ctx, ref, env.target(repo, name).Lab, engine.DownOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		texts, status := w.waitClosed(20 * time.Second)
