@@ -896,18 +896,7 @@ func TestExampleLabsChecks(t *testing.T) {
 			if len(problems) != 0 {
 				t.Errorf("problems: %v", problems)
 			}
-			var kinds []CheckKind
-			names := map[string]bool{}
-			for _, c := range l.Checks {
-				kinds = append(kinds, c.Kind)
-				names[c.Name] = true
-				if _, ok := l.Service(c.Service); !ok {
-					t.Errorf("check %q runs in unknown service %q", c.Name, c.Service)
-				}
-			}
-			if len(l.Checks) != tc.checks || !slices.Equal(kinds, tc.checkKinds) || len(names) != len(l.Checks) {
-				t.Errorf("checks = %+v", l.Checks)
-			}
+			checkExampleChecks(t, l, tc.checks, tc.checkKinds)
 			if l.Solve == nil {
 				t.Fatal("no solution")
 			}
@@ -925,6 +914,25 @@ func TestExampleLabsChecks(t *testing.T) {
 				t.Error("the example does not plant its flag")
 			}
 		})
+	}
+}
+
+// checkExampleChecks checks the checks of an example lab: count of them,
+// of the kinds given in order, with distinct names, each in a service of
+// the lab.
+func checkExampleChecks(t *testing.T, l *Lab, count int, kinds []CheckKind) {
+	t.Helper()
+	var got []CheckKind
+	names := map[string]bool{}
+	for _, c := range l.Checks {
+		got = append(got, c.Kind)
+		names[c.Name] = true
+		if _, ok := l.Service(c.Service); !ok {
+			t.Errorf("check %q runs in unknown service %q", c.Name, c.Service)
+		}
+	}
+	if len(l.Checks) != count || !slices.Equal(got, kinds) || len(names) != len(l.Checks) {
+		t.Errorf("checks = %+v", l.Checks)
 	}
 }
 

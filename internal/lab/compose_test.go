@@ -683,13 +683,7 @@ func TestRisks(t *testing.T) {
 				t.Fatalf("Risks = %q, want %d matching %q", got, len(tt.want), tt.want)
 			}
 			for _, w := range tt.want {
-				found := false
-				for _, g := range got {
-					if strings.Contains(g, w) {
-						found = true
-					}
-				}
-				if !found {
+				if !slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, w) }) {
 					t.Errorf("Risks = %q, want one containing %q", got, w)
 				}
 			}

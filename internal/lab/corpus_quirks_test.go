@@ -22,45 +22,53 @@ func TestCorpusLabsHaveIdentity(t *testing.T) {
 			continue
 		}
 		t.Run(e.Name(), func(t *testing.T) {
-			l, problems := mustLoad(t, labDir)
-			noErrors(t, problems)
-			if l.Repo != "dsp-projects" || l.Name != e.Name() || l.ID() != "dsp-projects/"+e.Name() {
-				t.Errorf("identity = %q %q %q", l.Repo, l.Name, l.ID())
-			}
-			if l.Title != e.Name() {
-				t.Errorf("Title = %q, want the folder name %q", l.Title, e.Name())
-			}
-			if l.TextFormat != TextHTML {
-				t.Errorf("TextFormat = %q, want html", l.TextFormat)
-			}
-			if l.Project == nil {
-				t.Fatal("Project is nil")
-			}
-			if len(l.Project.Services) != len(l.Services()) {
-				t.Errorf("project has %d services, lab lists %d", len(l.Project.Services), len(l.Services()))
-			}
-			// Every subnet the engine sees has its host bits cleared.
-			for name, n := range l.Project.Networks {
-				for _, pool := range n.Ipam.Config {
-					if pool == nil || pool.Subnet == "" {
-						continue
-					}
-					prefix, err := netip.ParsePrefix(pool.Subnet)
-					if err != nil || prefix.Masked() != prefix {
-						t.Errorf("network %s: subnet %s is not a normalised CIDR", name, pool.Subnet)
-					}
-				}
-			}
-			// The images are listed without duplicates.
-			imgs := l.Images()
-			seen := map[string]bool{}
-			for _, i := range imgs {
-				if seen[i] {
-					t.Errorf("image %s listed twice", i)
-				}
-				seen[i] = true
-			}
+			checkCorpusLab(t, labDir, e.Name())
 		})
+	}
+}
+
+// checkCorpusLab checks that the corpus lab in labDir, the folder named folder,
+// loads without errors, with its identity, its services, normalised
+// subnets and images listed once.
+func checkCorpusLab(t *testing.T, labDir, folder string) {
+	t.Helper()
+	l, problems := mustLoad(t, labDir)
+	noErrors(t, problems)
+	if l.Repo != "dsp-projects" || l.Name != folder || l.ID() != "dsp-projects/"+folder {
+		t.Errorf("identity = %q %q %q", l.Repo, l.Name, l.ID())
+	}
+	if l.Title != folder {
+		t.Errorf("Title = %q, want the folder name %q", l.Title, folder)
+	}
+	if l.TextFormat != TextHTML {
+		t.Errorf("TextFormat = %q, want html", l.TextFormat)
+	}
+	if l.Project == nil {
+		t.Fatal("Project is nil")
+	}
+	if len(l.Project.Services) != len(l.Services()) {
+		t.Errorf("project has %d services, lab lists %d", len(l.Project.Services), len(l.Services()))
+	}
+	// Every subnet the engine sees has its host bits cleared.
+	for name, n := range l.Project.Networks {
+		for _, pool := range n.Ipam.Config {
+			if pool == nil || pool.Subnet == "" {
+				continue
+			}
+			prefix, err := netip.ParsePrefix(pool.Subnet)
+			if err != nil || prefix.Masked() != prefix {
+				t.Errorf("network %s: subnet %s is not a normalised CIDR", name, pool.Subnet)
+			}
+		}
+	}
+	// The images are listed without duplicates.
+	imgs := l.Images()
+	seen := map[string]bool{}
+	for _, i := range imgs {
+		if seen[i] {
+			t.Errorf("image %s listed twice", i)
+		}
+		seen[i] = true
 	}
 }
 
@@ -68,103 +76,15 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 	l, problems := mustLoad(t, corpusLab(t, "Bypass The Firewall"))
 
 	t.Run("identity and story", func(t *testing.T) {
-		if l.Format != FormatUpstream {
-			t.Errorf("Format = %s", l.Format)
-		}
-		if l.Name != "Bypass The Firewall" || l.ID() != "dsp-projects/Bypass The Firewall" {
-			t.Errorf("name %q id %q", l.Name, l.ID())
-		}
-		if l.TextFormat != TextHTML {
-			t.Errorf("TextFormat = %q, want html", l.TextFormat)
-		}
-		if !strings.HasPrefix(l.Goal, "<p>Find the secret by using the Kali machine") {
-			t.Errorf("Goal is not the upstream HTML: %.80q", l.Goal)
-		}
-		if !strings.Contains(l.Goal, "<strong>/history/log.pcap</strong>") {
-			t.Errorf("Goal lost its HTML markup: %.200q", l.Goal)
-		}
-		if !strings.HasPrefix(l.Solution, "<p>The web address is 192.168.1.3.") {
-			t.Errorf("Solution = %.80q", l.Solution)
-		}
-		if l.Description != "Your goal is to access at a private website in an internal network, bypassing the firewall rules" {
-			t.Errorf("Description = %q", l.Description)
-		}
-		if l.Author != "giper" {
-			t.Errorf("Author = %q", l.Author)
-		}
-		if len(l.Labels) != 1 || l.Labels[0].Name != "Firewall" || l.Labels[0].Color != "#d9952e" {
-			t.Errorf("Labels = %+v", l.Labels)
-		}
-		if filepath.Base(l.ComposeFile) != "docker-compose.yml" {
-			t.Errorf("ComposeFile = %s", l.ComposeFile)
-		}
+		checkBypassIdentity(t, l)
 	})
 
 	t.Run("subnets normalised", func(t *testing.T) {
-		for name, tc := range map[string]struct{ subnet, written string }{
-			"internal_network": {"192.168.1.0/24", "192.168.1.1/24"},
-			"external_network": {"192.168.2.0/24", "192.168.2.1/24"},
-		} {
-			n, ok := networkNamed(l, name)
-			if !ok {
-				t.Fatalf("network %s missing from %+v", name, l.Networks())
-			}
-			if n.Subnet != tc.subnet || n.Written != tc.written {
-				t.Errorf("network %s: Subnet %q Written %q, want %q %q", name, n.Subnet, n.Written, tc.subnet, tc.written)
-			}
-			pn, ok := l.Project.Networks[name]
-			if !ok {
-				t.Fatalf("project lacks network %s", name)
-			}
-			if len(pn.Ipam.Config) != 1 || pn.Ipam.Config[0].Subnet != tc.subnet {
-				t.Errorf("project network %s subnet = %+v, want %s", name, pn.Ipam.Config, tc.subnet)
-			}
-		}
-		// The static addresses are kept as written.
-		router, ok := l.Service("router")
-		if !ok {
-			t.Fatal("no router")
-		}
-		wantNets := []ServiceNetwork{{Name: "external_network", IP: "192.168.2.2"}, {Name: "internal_network", IP: "192.168.1.2"}}
-		if !slices.Equal(router.Networks, wantNets) {
-			t.Errorf("router networks = %+v, want %+v", router.Networks, wantNets)
-		}
+		checkBypassSubnets(t, l)
 	})
 
 	t.Run("router firewall actions", func(t *testing.T) {
-		acts := actionsOf(l, "router")
-		wantRules := []string{
-			"-F",
-			"-P INPUT DROP",
-			"-P FORWARD DROP",
-			"-A FORWARD -i 192.168.1.2 -p ALL -j ACCEPT",
-			"-A FORWARD -s 192.168.2.50 -j ACCEPT",
-		}
-		if len(acts) != len(wantRules) {
-			t.Fatalf("router has %d actions, want %d: %+v", len(acts), len(wantRules), acts)
-		}
-		for i, a := range acts {
-			if a.Name != "firewall" || a.Command != "/firewall.sh" {
-				t.Errorf("action %d = %s %q", i, a.Name, a.Command)
-			}
-			if a.Priority != i+1 {
-				t.Errorf("action %d priority = %d, want %d (file order)", i, a.Priority, i+1)
-			}
-			if len(a.Args) != 1 || a.Args[0].Name != "rule" || a.Args[0].Value != wantRules[i] || a.Args[0].Type != "text" {
-				t.Errorf("action %d args = %+v, want one rule %q", i, a.Args, wantRules[i])
-				continue
-			}
-			// The rule reaches the wrapper as ONE argument, dashes and
-			// spaces intact.
-			argv, err := a.Argv()
-			if err != nil {
-				t.Fatalf("Argv: %v", err)
-			}
-			wantArgv := []string{"/firewall.sh", "--rule", wantRules[i]}
-			if !slices.Equal(argv, wantArgv) {
-				t.Errorf("argv = %q, want %q", argv, wantArgv)
-			}
-		}
+		checkBypassRouterActions(t, l)
 	})
 
 	t.Run("shell", func(t *testing.T) {
@@ -180,21 +100,7 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 	})
 
 	t.Run("files to copy", func(t *testing.T) {
-		dataDir := filepath.Join(corpusDir(t), ".data")
-		if len(l.Files) != 5 {
-			t.Fatalf("Files = %+v, want 5", l.Files)
-		}
-		first := l.Files[0]
-		if first.Service != "website" || first.Source != filepath.Join(dataDir, "linode_vim") || first.Target != "/usr/bin/vim" || first.AfterActions {
-			t.Errorf("first file = %+v", first)
-		}
-		for _, f := range l.Files {
-			if filepath.Dir(f.Source) != dataDir {
-				t.Errorf("file source %s is not in %s", f.Source, dataDir)
-			}
-			// The corpus ships without .data: a warning, not an error.
-			expectProblem(t, problems, want{sev: SeverityWarning, file: f.Source, msg: []string{"missing", "website", f.Target}})
-		}
+		checkBypassFiles(t, l, problems)
 	})
 
 	t.Run("risks", func(t *testing.T) {
@@ -208,6 +114,135 @@ func TestCorpusBypassTheFirewall(t *testing.T) {
 	t.Run("obsolete version warning", func(t *testing.T) {
 		expectProblem(t, problems, want{sev: SeverityWarning, file: l.ComposeFile, line: 1, field: "version", msg: []string{"obsolete"}})
 	})
+}
+
+// checkBypassIdentity checks the identity and story of Bypass The Firewall.
+func checkBypassIdentity(t *testing.T, l *Lab) {
+	t.Helper()
+	if l.Format != FormatUpstream {
+		t.Errorf("Format = %s", l.Format)
+	}
+	if l.Name != "Bypass The Firewall" || l.ID() != "dsp-projects/Bypass The Firewall" {
+		t.Errorf("name %q id %q", l.Name, l.ID())
+	}
+	if l.TextFormat != TextHTML {
+		t.Errorf("TextFormat = %q, want html", l.TextFormat)
+	}
+	if !strings.HasPrefix(l.Goal, "<p>Find the secret by using the Kali machine") {
+		t.Errorf("Goal is not the upstream HTML: %.80q", l.Goal)
+	}
+	if !strings.Contains(l.Goal, "<strong>/history/log.pcap</strong>") {
+		t.Errorf("Goal lost its HTML markup: %.200q", l.Goal)
+	}
+	if !strings.HasPrefix(l.Solution, "<p>The web address is 192.168.1.3.") {
+		t.Errorf("Solution = %.80q", l.Solution)
+	}
+	if l.Description != "Your goal is to access at a private website in an internal network, bypassing the firewall rules" {
+		t.Errorf("Description = %q", l.Description)
+	}
+	if l.Author != "giper" {
+		t.Errorf("Author = %q", l.Author)
+	}
+	if len(l.Labels) != 1 || l.Labels[0].Name != "Firewall" || l.Labels[0].Color != "#d9952e" {
+		t.Errorf("Labels = %+v", l.Labels)
+	}
+	if filepath.Base(l.ComposeFile) != "docker-compose.yml" {
+		t.Errorf("ComposeFile = %s", l.ComposeFile)
+	}
+}
+
+// checkBypassSubnets checks that the networks of Bypass The Firewall have
+// their subnets normalised, and its router its static addresses.
+func checkBypassSubnets(t *testing.T, l *Lab) {
+	t.Helper()
+	for name, tc := range map[string]struct{ subnet, written string }{
+		"internal_network": {"192.168.1.0/24", "192.168.1.1/24"},
+		"external_network": {"192.168.2.0/24", "192.168.2.1/24"},
+	} {
+		n, ok := networkNamed(l, name)
+		if !ok {
+			t.Fatalf("network %s missing from %+v", name, l.Networks())
+		}
+		if n.Subnet != tc.subnet || n.Written != tc.written {
+			t.Errorf("network %s: Subnet %q Written %q, want %q %q", name, n.Subnet, n.Written, tc.subnet, tc.written)
+		}
+		pn, ok := l.Project.Networks[name]
+		if !ok {
+			t.Fatalf("project lacks network %s", name)
+		}
+		if len(pn.Ipam.Config) != 1 || pn.Ipam.Config[0].Subnet != tc.subnet {
+			t.Errorf("project network %s subnet = %+v, want %s", name, pn.Ipam.Config, tc.subnet)
+		}
+	}
+	// The static addresses are kept as written.
+	router, ok := l.Service("router")
+	if !ok {
+		t.Fatal("no router")
+	}
+	wantNets := []ServiceNetwork{{Name: "external_network", IP: "192.168.2.2"}, {Name: "internal_network", IP: "192.168.1.2"}}
+	if !slices.Equal(router.Networks, wantNets) {
+		t.Errorf("router networks = %+v, want %+v", router.Networks, wantNets)
+	}
+}
+
+// checkBypassRouterActions checks the firewall actions of the router of
+// Bypass The Firewall: in file order, each rule one argument.
+func checkBypassRouterActions(t *testing.T, l *Lab) {
+	t.Helper()
+	acts := actionsOf(l, "router")
+	wantRules := []string{
+		"-F",
+		"-P INPUT DROP",
+		"-P FORWARD DROP",
+		"-A FORWARD -i 192.168.1.2 -p ALL -j ACCEPT",
+		"-A FORWARD -s 192.168.2.50 -j ACCEPT",
+	}
+	if len(acts) != len(wantRules) {
+		t.Fatalf("router has %d actions, want %d: %+v", len(acts), len(wantRules), acts)
+	}
+	for i, a := range acts {
+		if a.Name != "firewall" || a.Command != "/firewall.sh" {
+			t.Errorf("action %d = %s %q", i, a.Name, a.Command)
+		}
+		if a.Priority != i+1 {
+			t.Errorf("action %d priority = %d, want %d (file order)", i, a.Priority, i+1)
+		}
+		if len(a.Args) != 1 || a.Args[0].Name != "rule" || a.Args[0].Value != wantRules[i] || a.Args[0].Type != "text" {
+			t.Errorf("action %d args = %+v, want one rule %q", i, a.Args, wantRules[i])
+			continue
+		}
+		// The rule reaches the wrapper as ONE argument, dashes and
+		// spaces intact.
+		argv, err := a.Argv()
+		if err != nil {
+			t.Fatalf("Argv: %v", err)
+		}
+		wantArgv := []string{"/firewall.sh", "--rule", wantRules[i]}
+		if !slices.Equal(argv, wantArgv) {
+			t.Errorf("argv = %q, want %q", argv, wantArgv)
+		}
+	}
+}
+
+// checkBypassFiles checks the files Bypass The Firewall copies from .data
+// (missing there: a warning each).
+func checkBypassFiles(t *testing.T, l *Lab, problems Problems) {
+	t.Helper()
+	dataDir := filepath.Join(corpusDir(t), ".data")
+	if len(l.Files) != 5 {
+		t.Fatalf("Files = %+v, want 5", l.Files)
+	}
+	first := l.Files[0]
+	if first.Service != "website" || first.Source != filepath.Join(dataDir, "linode_vim") || first.Target != "/usr/bin/vim" || first.AfterActions {
+		t.Errorf("first file = %+v", first)
+	}
+	for _, f := range l.Files {
+		if filepath.Dir(f.Source) != dataDir {
+			t.Errorf("file source %s is not in %s", f.Source, dataDir)
+		}
+		// The corpus ships without .data: a warning, not an error.
+		expectProblem(t, problems, want{sev: SeverityWarning, file: f.Source, msg: []string{"missing", "website", f.Target}})
+	}
 }
 
 func TestCorpusWebGoatDropsUnusedNetworks(t *testing.T) {

@@ -80,18 +80,7 @@ services:
 	}
 
 	t.Run("story", func(t *testing.T) {
-		if l.Format != FormatNative || l.TextFormat != TextMarkdown {
-			t.Errorf("format %s text %s", l.Format, l.TextFormat)
-		}
-		if l.Title != "Hello Flag" || l.Author != "dsp examples" {
-			t.Errorf("title %q author %q", l.Title, l.Author)
-		}
-		if l.Description != "Log in over telnet and read the flag." {
-			t.Errorf("Description = %q", l.Description)
-		}
-		if l.Goal != "Read **the flag**.\n" || l.Solution != "Use `telnet`.\n" || l.Readme != "# Hello\n\nA readme.\n" {
-			t.Errorf("goal %q solution %q readme %q", l.Goal, l.Solution, l.Readme)
-		}
+		checkNativeStory(t, l)
 	})
 
 	t.Run("labels", func(t *testing.T) {
@@ -125,45 +114,7 @@ services:
 	})
 
 	t.Run("actions", func(t *testing.T) {
-		if len(l.Actions) != 3 {
-			t.Fatalf("actions = %+v", l.Actions)
-		}
-		add, setup, ctf := l.Actions[0], l.Actions[1], l.Actions[2]
-		if add.Service != "target" || add.Name != "adduser" || add.Priority != 1 || add.Command != "" {
-			t.Errorf("adduser = %+v", add)
-		}
-		// File order, not alphabetical.
-		if got := argNames(add); !slices.Equal(got, []string{"password", "name"}) {
-			t.Errorf("adduser args = %q", got)
-		}
-		if setup.Command != "/setup.sh" || setup.Priority != 3 || !setup.Background {
-			t.Errorf("setup = %+v", setup)
-		}
-		type arg struct{ name, value, typ string }
-		var got []arg
-		for _, a := range setup.Args {
-			got = append(got, arg{a.Name, a.Value, a.Type})
-		}
-		want := []arg{
-			{"zeta", "1", "text"},
-			{"verbose", "true", "boolean"},
-			{"quiet", "false", "boolean"},
-			{"alpha", "", "text"},
-			{"port", "8080", "text"},
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("setup args = %+v, want %+v", got, want)
-		}
-		argv, err := setup.Argv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wantArgv := []string{"/setup.sh", "--zeta", "1", "--verbose", "--alpha", "", "--port", "8080"}; !slices.Equal(argv, wantArgv) {
-			t.Errorf("argv = %q, want %q", argv, wantArgv)
-		}
-		if ctf.Name != "ctf" || ctf.Priority != 2 {
-			t.Errorf("ctf = %+v", ctf)
-		}
+		checkNativeActions(t, l)
 	})
 
 	t.Run("files", func(t *testing.T) {
@@ -175,6 +126,67 @@ services:
 			t.Errorf("Files = %+v, want %+v", l.Files, want)
 		}
 	})
+}
+
+// checkNativeStory checks the story of TestNativeLab's lab.
+func checkNativeStory(t *testing.T, l *Lab) {
+	t.Helper()
+	if l.Format != FormatNative || l.TextFormat != TextMarkdown {
+		t.Errorf("format %s text %s", l.Format, l.TextFormat)
+	}
+	if l.Title != "Hello Flag" || l.Author != "dsp examples" {
+		t.Errorf("title %q author %q", l.Title, l.Author)
+	}
+	if l.Description != "Log in over telnet and read the flag." {
+		t.Errorf("Description = %q", l.Description)
+	}
+	if l.Goal != "Read **the flag**.\n" || l.Solution != "Use `telnet`.\n" || l.Readme != "# Hello\n\nA readme.\n" {
+		t.Errorf("goal %q solution %q readme %q", l.Goal, l.Solution, l.Readme)
+	}
+}
+
+// checkNativeActions checks the actions of TestNativeLab's lab.
+func checkNativeActions(t *testing.T, l *Lab) {
+	t.Helper()
+	if len(l.Actions) != 3 {
+		t.Fatalf("actions = %+v", l.Actions)
+	}
+	add, setup, ctf := l.Actions[0], l.Actions[1], l.Actions[2]
+	if add.Service != "target" || add.Name != "adduser" || add.Priority != 1 || add.Command != "" {
+		t.Errorf("adduser = %+v", add)
+	}
+	// File order, not alphabetical.
+	if got := argNames(add); !slices.Equal(got, []string{"password", "name"}) {
+		t.Errorf("adduser args = %q", got)
+	}
+	if setup.Command != "/setup.sh" || setup.Priority != 3 || !setup.Background {
+		t.Errorf("setup = %+v", setup)
+	}
+	type arg struct{ name, value, typ string }
+	var got []arg
+	for _, a := range setup.Args {
+		got = append(got, arg{a.Name, a.Value, a.Type})
+	}
+	want := []arg{
+		{"zeta", "1", "text"},
+		{"verbose", "true", "boolean"},
+		{"quiet", "false", "boolean"},
+		{"alpha", "", "text"},
+		{"port", "8080", "text"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("setup args = %+v, want %+v", got, want)
+	}
+	argv, err := setup.Argv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantArgv := []string{"/setup.sh", "--zeta", "1", "--verbose", "--alpha", "", "--port", "8080"}; !slices.Equal(argv, wantArgv) {
+		t.Errorf("argv = %q, want %q", argv, wantArgv)
+	}
+	if ctf.Name != "ctf" || ctf.Priority != 2 {
+		t.Errorf("ctf = %+v", ctf)
+	}
 }
 
 func TestNativeStopTimeoutZero(t *testing.T) {
@@ -659,35 +671,7 @@ func TestExampleLabs(t *testing.T) {
 		t.Skip("examples not found")
 	}
 	t.Run("hello-flag", func(t *testing.T) {
-		l, problems := mustLoad(t, filepath.Join(examples, "hello-flag"))
-		if len(problems) != 0 {
-			t.Errorf("problems: %v", problems)
-		}
-		if l.Format != FormatNative || l.Title != "Hello Flag" || l.Repo != "examples" {
-			t.Errorf("%s %q %q", l.Format, l.Title, l.Repo)
-		}
-		if l.StopTimeout == nil || *l.StopTimeout != time.Second {
-			t.Errorf("StopTimeout = %v", l.StopTimeout)
-		}
-		var names []string
-		for _, lb := range l.Labels {
-			if lb.Color == "" {
-				t.Errorf("label %s has no colour from labels.json", lb.Name)
-			}
-			names = append(names, lb.Name)
-		}
-		if !slices.Equal(names, []string{"CTF", "Linux", "Login"}) {
-			t.Errorf("labels = %q", names)
-		}
-		if len(l.Actions) != 3 || len(l.Files) != 2 || !l.Files[1].AfterActions {
-			t.Errorf("actions %d files %+v", len(l.Actions), l.Files)
-		}
-		if l.Goal == "" || l.Solution == "" || l.Readme == "" {
-			t.Error("side files not read")
-		}
-		if len(l.Risks()) != 0 {
-			t.Errorf("Risks = %v (NET_ADMIN only)", l.Risks())
-		}
+		checkExampleHelloFlag(t, filepath.Join(examples, "hello-flag"))
 	})
 	t.Run("routed-network", func(t *testing.T) {
 		l, problems := mustLoad(t, filepath.Join(examples, "routed-network"))
@@ -706,6 +690,40 @@ func TestExampleLabs(t *testing.T) {
 			t.Errorf("Images = %q, want one shared image", l.Images())
 		}
 	})
+}
+
+// checkExampleHelloFlag checks the example lab hello-flag, in dir.
+func checkExampleHelloFlag(t *testing.T, dir string) {
+	t.Helper()
+	l, problems := mustLoad(t, dir)
+	if len(problems) != 0 {
+		t.Errorf("problems: %v", problems)
+	}
+	if l.Format != FormatNative || l.Title != "Hello Flag" || l.Repo != "examples" {
+		t.Errorf("%s %q %q", l.Format, l.Title, l.Repo)
+	}
+	if l.StopTimeout == nil || *l.StopTimeout != time.Second {
+		t.Errorf("StopTimeout = %v", l.StopTimeout)
+	}
+	var names []string
+	for _, lb := range l.Labels {
+		if lb.Color == "" {
+			t.Errorf("label %s has no colour from labels.json", lb.Name)
+		}
+		names = append(names, lb.Name)
+	}
+	if !slices.Equal(names, []string{"CTF", "Linux", "Login"}) {
+		t.Errorf("labels = %q", names)
+	}
+	if len(l.Actions) != 3 || len(l.Files) != 2 || !l.Files[1].AfterActions {
+		t.Errorf("actions %d files %+v", len(l.Actions), l.Files)
+	}
+	if l.Goal == "" || l.Solution == "" || l.Readme == "" {
+		t.Error("side files not read")
+	}
+	if len(l.Risks()) != 0 {
+		t.Errorf("Risks = %v (NET_ADMIN only)", l.Risks())
+	}
 }
 
 func TestProblemAndInvalidErrorText(t *testing.T) {
