@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"sort"
@@ -436,18 +437,26 @@ func documentedPath(t *testing.T, escaped string) string {
 	return "/"
 }
 
-// checkDocumented checks an answer against openapi.json: the route's
+// checkDocumented reports, as errors of t, what answerProblems finds.
+func checkDocumented(t *testing.T, r response) {
+	t.Helper()
+	for _, p := range answerProblems(t, r) {
+		t.Errorf("openapi.json: %s", p)
+	}
+}
+
+// answerProblems checks an answer against openapi.json: the route's
 // operation documents its status, and a JSON body conforms to the schema
 // documented for it. Answers of methods a route does not serve, and of
 // /api paths that are no route, must be the guard's, the session check's
 // or the router's, with an Error body. Redirects of the router to a
 // cleaned path (an unescaped .. in the path) are not the API's.
-func checkDocumented(t *testing.T, r response) {
+func answerProblems(t *testing.T, r response) []string {
 	t.Helper()
 	req := r.Request
 	what := fmt.Sprintf("%s %s: %d", req.Method, req.URL.RequestURI(), r.StatusCode)
 	if r.StatusCode == http.StatusMovedPermanently || r.StatusCode == http.StatusTemporaryRedirect {
-		return
+		return nil
 	}
 	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
 	p := documentedPath(t, req.URL.EscapedPath())
@@ -457,56 +466,88 @@ func checkDocumented(t *testing.T, r response) {
 	}
 	op, _ := resolvePointer(openAPIDoc(t), "#/paths/"+pointerEscape(p)+"/"+method)
 	if p == "" || op == nil {
+		var out []string
 		switch r.StatusCode {
 		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusMisdirectedRequest:
 		default:
-			t.Errorf("openapi.json: %s, but the document has no %s %s", what, strings.ToUpper(method), p)
+			out = append(out, fmt.Sprintf("%s, but the document has no %s %s", what, strings.ToUpper(method), p))
 		}
 		if isJSON {
-			conformsAt(t, what, "#/components/schemas/Error", r.body)
+			out = append(out, schemaProblems(what, "#/components/schemas/Error", r.body)...)
 		}
-		return
+		return out
 	}
 	code := fmt.Sprint(r.StatusCode)
 	at := "#/paths/" + pointerEscape(p) + "/" + method + "/responses/" + code
 	answer, ok := resolvePointer(openAPIDoc(t), at)
 	if !ok {
-		t.Errorf("openapi.json does not document the answer %s of %s %s (body %.200s)", code, strings.ToUpper(method), p, r.body)
-		return
+		return []string{fmt.Sprintf("%s: the document has no answer %s for %s %s (body %.200s)", what, code, strings.ToUpper(method), p, r.body)}
 	}
 	if ref, ok := answer.(map[string]any)["$ref"].(string); ok {
 		at = ref
 	}
 	if !isJSON {
-		return
+		return nil
 	}
 	if _, ok := resolvePointer(openAPIDoc(t), at+"/content/application~1json/schema"); !ok {
-		t.Errorf("openapi.json documents no JSON body for %s %s %s, but the server answered one: %.200s", strings.ToUpper(method), p, code, r.body)
-		return
+		return []string{fmt.Sprintf("%s: the document has no JSON body for %s %s %s, the server answered one: %.200s", what, strings.ToUpper(method), p, code, r.body)}
 	}
-	conformsAt(t, what, at+"/content/application~1json/schema", r.body)
+	return schemaProblems(what, at+"/content/application~1json/schema", r.body)
+}
+
+// schemaProblems checks a JSON document against the schema at a pointer of
+// openapi.json.
+func schemaProblems(what, pointer string, data []byte) []string {
+	s, err := compiledAt(pointer)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: schema %s: %v", what, pointer, err)}
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return []string{fmt.Sprintf("%s: body is not JSON: %v\n%.300s", what, err, data)}
+	}
+	if err := s.Validate(v); err != nil {
+		return []string{fmt.Sprintf("%s: the answer does not conform to %s: %v\n%.500s", what, pointer, err, data)}
+	}
+	return nil
+}
+
+// TestAnswerChecks: the check every test's answers go through finds an
+// undocumented status, a body that breaks its schema, and an unknown
+// route answering what only a route may answer; it accepts documented
+// answers.
+func TestAnswerChecks(t *testing.T) {
+	answer := func(method, target string, status int, body string) response {
+		req := httptest.NewRequest(method, target, nil)
+		h := http.Header{}
+		if body != "" {
+			h.Set("Content-Type", "application/json")
+		}
+		return response{Response: &http.Response{Request: req, StatusCode: status, Header: h}, body: []byte(body)}
+	}
+	for _, tc := range []struct {
+		r    response
+		fine bool
+	}{
+		{answer("GET", "/api/labs/examples/hello%20flag/status", 404, `{"error":"no lab"}`), true},
+		{answer("GET", "/api/labs/examples/a%2Fb", 400, `{"error":"lab: bad","field":"lab"}`), true},
+		{answer("POST", "/api/labs/r/l/up?instance=x", 202, `{"operation":"op-1","kind":"up","lab":"r/l","instance":"x"}`), true},
+		{answer("GET", "/labs/anything", 200, ""), true},
+		{answer("PUT", "/", 405, `{"error":"no"}`), true},
+		{answer("GET", "/api/nope", 404, `{"error":"no API route"}`), true},
+		{answer("GET", "/api/labs/r/l/status", 418, `{"error":"teapot"}`), false},
+		{answer("GET", "/api/labs/r/l/status", 404, `{"error":"x","extra":1}`), false},
+		{answer("POST", "/api/labs/r/l/up", 202, `{"operation":"op-1","kind":"fly","lab":"r/l","instance":"default"}`), false},
+		{answer("GET", "/api/nope", 200, `{}`), false},
+	} {
+		problems := answerProblems(t, tc.r)
+		if tc.fine != (len(problems) == 0) {
+			t.Errorf("%s %s %d %s: problems %v", tc.r.Request.Method, tc.r.Request.URL, tc.r.StatusCode, tc.r.body, problems)
+		}
+	}
 }
 
 // pointerEscape escapes a JSON pointer token.
 func pointerEscape(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
-
-// conformsAt checks a JSON document against the schema at a pointer of
-// openapi.json.
-func conformsAt(t *testing.T, what, pointer string, data []byte) {
-	t.Helper()
-	s, err := compiledAt(pointer)
-	if err != nil {
-		t.Errorf("%s: schema %s: %v", what, pointer, err)
-		return
-	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Errorf("%s: body is not JSON: %v\n%.300s", what, err, data)
-		return
-	}
-	if err := s.Validate(v); err != nil {
-		t.Errorf("%s: the answer does not conform to openapi.json (%s): %v\n%.500s", what, pointer, err, data)
-	}
 }
