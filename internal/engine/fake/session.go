@@ -164,7 +164,7 @@ func (ld *lineDiscipline) readLine(in *pipeBuffer) (string, bool) {
 	for {
 		b, err := in.ReadByte()
 		if err != nil {
-			return "", false
+			return string(line), len(line) > 0 // a last line without its newline still runs
 		}
 		cr := ld.lastCR
 		ld.lastCR = b == '\r'
