@@ -173,7 +173,9 @@ func testLabBusyElsewhere(t *testing.T, env *testEnv) {
 		}
 	}
 	done := make(chan error, 1)
-	go func() { done <- other.Up(ctx, ref, env.target(repo, name).Lab, engine.UpOptions{Trusted: true, Progress: progress}) }()
+	go func() {
+		done <- other.Up(ctx, ref, env.target(repo, name).Lab, engine.UpOptions{Trusted: true, Progress: progress})
+	}()
 	select {
 	case <-reached:
 	case err := <-done:
