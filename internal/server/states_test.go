@@ -172,10 +172,9 @@ func testLabBusyElsewhere(t *testing.T, env *testEnv) {
 			once.Do(func() { close(reached) })
 		}
 	}
+	l := env.target(repo, name).Lab
 	done := make(chan error, 1)
-	go func() {
-		done <- other.Up(ctx, ref, env.target(repo, name).Lab, engine.UpOptions{Trusted: true, Progress: progress})
-	}()
+	go func() { done <- other.Up(ctx, ref, l, engine.UpOptions{Trusted: true, Progress: progress}) }()
 	select {
 	case <-reached:
 	case err := <-done:
@@ -211,4 +210,38 @@ func testLabBusyElsewhere(t *testing.T, env *testEnv) {
 		t.Errorf("status after the outside start gave up: %s", st.State)
 	}
 	events.expectLast(t, "after the outside start gave up", id, "stopped", 5*time.Second)
+}
+
+// TestEventStreamSubscription: each open /api/events stream is one
+// subscription to the App's events, ended when the client goes away.
+func TestEventStreamSubscription(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	if n := env.app.Events().Subscribers(); n != 0 {
+		t.Fatalf("%d subscribers before any stream", n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", env.ts.URL+"/api/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&http.Client{Jar: c.Jar}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("GET /api/events: %d, Cache-Control %q", res.StatusCode, res.Header.Get("Cache-Control"))
+	}
+	poll(t, "one subscriber for the open stream", 5*time.Second, func() bool { return env.app.Events().Subscribers() == 1 })
+	s := env.events(c)
+	poll(t, "two subscribers for two streams", 5*time.Second, func() bool { return env.app.Events().Subscribers() == 2 })
+	cancel()
+	poll(t, "the closed stream's subscription ended", 5*time.Second, func() bool { return env.app.Events().Subscribers() == 1 })
+	// The other stream still gets events.
+	env.start(c, "POST", labURL("examples", "hello-flag", "down"), nil)
+	s.wait("operation event of a down", 5*time.Second, func(ev sseEvent) bool { return ev.Name == "operation" && ev.Data["kind"] == "down" })
+	// Without a session there is no stream.
+	expectError(t, env.do(env.client(), "GET", "/api/events", nil), http.StatusUnauthorized, "")
 }
