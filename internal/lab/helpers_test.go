@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 )
 
 // writeTree writes files (slash-separated paths relative to dir → content)
@@ -225,4 +227,11 @@ func networkNamed(l *Lab, name string) (Network, bool) {
 		}
 	}
 	return Network{}, false
+}
+
+func TestMain(m *testing.M) {
+	// compose-go logs warnings (the obsolete version key) through logrus;
+	// dsp reports them itself as problems.
+	logrus.SetOutput(io.Discard)
+	os.Exit(m.Run())
 }

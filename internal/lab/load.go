@@ -98,6 +98,7 @@ func readLab(ctx context.Context, l *Lab, sink *problemSink) {
 		l.Project = project
 		l.writtenSubnets = writtenSubnets(doc)
 		nameBuiltImages(l)
+		checkPolicy(l, doc, sink)
 	}
 
 	repoLabels := loadLabels(filepath.Join(l.RepoDir, labelsFile), &problemSink{})

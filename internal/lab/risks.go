@@ -1,90 +1,103 @@
 package lab
 
 import (
-	"fmt"
-	"slices"
+	"path/filepath"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/dsp-lab/dsp/internal/policy"
+	"github.com/dsp-lab/dsp/internal/safepath"
 )
 
 // Risk is something a lab asks for that gives its containers power over
-// the host. A lab from a repository the user has not trusted may not start
-// while it has risks.
+// the host (a key of the policy that needs a trusted repository). A lab
+// from a repository the user has not trusted may not start while it has
+// risks.
 type Risk struct {
-	Service string `json:"service"`
+	Service string `json:"service,omitempty"` // "" for a top-level network, volume, config or secret
+	Field   string `json:"field"`             // where: services.web.privileged
 	What    string `json:"what"`
 }
 
-func (r Risk) String() string { return fmt.Sprintf("service %s: %s", r.Service, r.What) }
+func (r Risk) String() string {
+	if r.Service == "" {
+		return r.What
+	}
+	return "service " + r.Service + ": " + r.What
+}
 
-// capabilities that reach beyond the container's own namespaces.
-var dangerousCaps = []string{"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "DAC_READ_SEARCH", "MKNOD", "BPF", "PERFMON", "SYSLOG"}
-
-// Risks lists what the lab asks for that needs the user's consent:
-// privileged mode, host namespaces, devices, powerful capabilities and
-// disabled confinement.
+// Risks lists what the lab asks for that needs the user's consent, by the
+// policy (internal/policy): privileged mode, host namespaces, devices,
+// powerful capabilities, disabled confinement, networks and volumes
+// outside the lab…
 func (l *Lab) Risks() []Risk {
+	var out []Risk
+	for _, f := range l.policyFindings() {
+		if f.Access == policy.Trusted {
+			out = append(out, Risk{Service: f.Service, Field: f.Field(), What: f.What})
+		}
+	}
+	return out
+}
+
+// policyFindings applies the policy to the lab's project.
+func (l *Lab) policyFindings() []policy.Finding {
 	if l.Project == nil {
 		return nil
 	}
-	var out []Risk
-	for _, name := range serviceNames(l.Project) {
-		for _, what := range serviceRisks(l.Project.Services[name]) {
-			out = append(out, Risk{Service: name, What: what})
-		}
+	found, err := policy.Check(l.Project, policy.Options{Confined: l.confined})
+	if err != nil {
+		return []policy.Finding{{Access: policy.Refused, What: err.Error()}}
 	}
-	return out
+	return found
 }
 
-// serviceRisks lists what one service asks for, as Risk.What says it.
-func serviceRisks(s types.ServiceConfig) []string {
-	var out []string
-	add := func(format string, args ...any) {
-		out = append(out, fmt.Sprintf(format, args...))
-	}
-	if s.Privileged {
-		add("runs privileged (full access to the host's devices and kernel)")
-	}
-	for _, c := range s.CapAdd {
-		c = strings.TrimPrefix(strings.ToUpper(c), "CAP_")
-		if slices.Contains(dangerousCaps, c) {
-			add("adds capability %s", c)
-		}
-	}
-	for field, mode := range map[string]string{"network_mode": s.NetworkMode, "pid": s.Pid, "ipc": s.Ipc, "userns_mode": s.UserNSMode, "uts": s.Uts, "cgroup": s.Cgroup} {
-		if mode == "host" {
-			add("shares the host's %s namespace (%s: host)", strings.TrimSuffix(field, "_mode"), field)
-		}
-	}
-	for _, d := range s.Devices {
-		add("uses host device %s", d.Source)
-	}
-	if s.Build != nil {
-		out = append(out, buildRisks(s.Build)...)
-	}
-	for _, opt := range s.SecurityOpt {
-		if strings.Contains(opt, "unconfined") || strings.HasPrefix(opt, "label:disable") || strings.HasPrefix(opt, "label=disable") {
-			add("disables confinement (security_opt %s)", opt)
-		}
-	}
-	return out
+// confined accepts a host path inside the lab folder (symbolic links
+// resolved).
+func (l *Lab) confined(path string) error {
+	_, err := safepath.Within(l.Dir, path)
+	return err
 }
 
-// buildRisks lists what a service's image build asks for.
-func buildRisks(b *types.BuildConfig) []string {
-	var out []string
-	if b.Privileged {
-		out = append(out, "builds its image privileged")
+// checkPolicy reports what the policy refuses as errors that name the
+// file, line and key, and makes the host paths the policy let through
+// absolute, so that Compose and the engine read them from the lab folder.
+func checkPolicy(l *Lab, doc *yamlDoc, sink *problemSink) {
+	for _, f := range l.policyFindings() {
+		if f.Access == policy.Refused {
+			sink.errorf(l.ComposeFile, doc.line(f.Path...), f.Field(), "%s", f.What)
+		}
 	}
-	if b.Network == "host" {
-		out = append(out, "builds its image on the host's network")
+	absoluteHostPaths(l)
+}
+
+// absoluteHostPaths rewrites the host paths Compose passes on unresolved
+// (a local volume's bind device, a seccomp profile) from the lab folder.
+func absoluteHostPaths(l *Lab) {
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(l.Dir, p)
 	}
-	for _, e := range b.Entitlements {
-		out = append(out, fmt.Sprintf("builds its image with entitlement %s", e))
+	for name, v := range l.Project.Volumes {
+		if d, ok := v.DriverOpts["device"]; ok && (v.Driver == "" || v.Driver == "local") {
+			opts := map[string]string{}
+			for k, val := range v.DriverOpts {
+				opts[k] = val
+			}
+			opts["device"] = abs(d)
+			v.DriverOpts = opts
+			l.Project.Volumes[name] = v
+		}
 	}
-	for _, k := range b.SSH {
-		out = append(out, fmt.Sprintf("gives its image build the SSH agent or key %s", k.ID))
+	for name, s := range l.Project.Services {
+		for i, opt := range s.SecurityOpt {
+			for _, prefix := range []string{"seccomp=", "seccomp:"} {
+				if profile, ok := strings.CutPrefix(opt, prefix); ok && profile != "unconfined" && profile != "builtin" {
+					s.SecurityOpt[i] = prefix + abs(profile)
+				}
+			}
+		}
+		l.Project.Services[name] = s
 	}
-	return out
 }

@@ -44,6 +44,15 @@ func checkNamespace(kind string) func(c *site, v any) {
 	}
 }
 
+func checkDevices(c *site, v any) {
+	list, _ := v.([]any)
+	for _, d := range list {
+		if m, ok := d.(map[string]any); ok {
+			c.trusted("uses host device %v", m["source"])
+		}
+	}
+}
+
 func checkLogDriver(c *site, v any) {
 	switch d, _ := v.(string); d {
 	case "", "json-file", "local", "none":

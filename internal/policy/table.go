@@ -42,7 +42,7 @@ var containerTable = join(
 		{Name: "configs", Access: Allowed, Each: fileReference},
 		{Name: "credential_spec", Access: Refused, Why: "a Windows credential spec reads a host file or the host's registry"},
 		{Name: "device_cgroup_rules", Access: Trusted, Why: "lets its containers use host devices (device cgroup rules)"},
-		{Name: "devices", Access: Trusted, Why: "uses host devices"},
+		{Name: "devices", Access: Allowed, Why: "trusted only: uses host devices", Check: checkDevices},
 		{Name: "env_file", Access: Allowed, Why: "files inside the lab folder only", Each: allow("path", "required", "format")},
 		{Name: "gpus", Access: Trusted, Why: "uses the host's GPUs"},
 		{Name: "ipc", Access: Allowed, Why: "host, container:…: trusted only", Check: checkNamespace("ipc")},
