@@ -11,10 +11,19 @@
 // (echo, cat, test, sleep, sh -c, redirections…; see Process.Default), or
 // by a handler the test installs (WithExec). Nothing touches the host.
 //
-// Tests steer it with knobs: Hold (a start or stop waits while tests look at
-// a busy instance), FailNext and InterruptNext (a start fails, or stops
-// half-way, at a chosen step), SetServiceState and SetHealth (a container
-// dies, a healthcheck fails), AppendLog, ReadFile and WriteFile, Sessions.
+// Tests steer it with options (WithImages, WithPullable, WithNetwork,
+// WithExec, WithDial) and knobs: Hold and WaitHeld (a start or stop waits
+// while tests look at a busy instance), FailNext and InterruptNext (a start
+// fails, or stops half-way, at a chosen step), FailBuild, AddImage,
+// SetServiceState and SetHealth (a container dies, a healthcheck fails),
+// AppendLog, ReadFile and WriteFile, Sessions (the interactive processes
+// that still run) and WaitListeners (Events listens).
+//
+// Where it differs from Docker on purpose: the fake has none of an
+// image's programs or folders, so in wrapper actions a program it does not
+// know succeeds without doing anything, the built-in ctf action and the
+// lab's files make the folders they need, and actions of one priority run
+// one after the other (in the lab's order) rather than in parallel.
 package fake
 
 import (
@@ -46,6 +55,7 @@ type Engine struct {
 	networks  []hostNetwork    // networks that are not labs', holding subnets
 	sessions  map[*session]struct{}
 	subs      map[*subscriber]struct{}
+	subsWake  chan struct{} // closed and replaced when an Events call begins or ends
 	logWake   chan struct{} // closed and replaced when a log line is added
 	nextPort  uint16
 	seq       uint64
@@ -82,9 +92,9 @@ func WithPullable(refs ...string) Option {
 }
 
 // WithNetwork adds a network that belongs to no lab (another project's, or
-// one made with `docker network create`), holding subnet: a start whose
-// fixed subnet overlaps it is refused with a *engine.SubnetInUseError naming
-// it, and dynamic subnets avoid it.
+// one made with `docker network create`), holding subnet (a CIDR prefix;
+// anything else panics): a start whose fixed subnet overlaps it is refused
+// with a *engine.SubnetInUseError naming it, and dynamic subnets avoid it.
 func WithNetwork(name, subnet string) Option {
 	return func(e *Engine) {
 		e.networks = append(e.networks, hostNetwork{name: name, subnet: netip.MustParsePrefix(subnet).Masked()})
@@ -117,6 +127,7 @@ func New(opts ...Option) *Engine {
 		buildErrs: map[string]error{},
 		sessions:  map[*session]struct{}{},
 		subs:      map[*subscriber]struct{}{},
+		subsWake:  make(chan struct{}),
 		logWake:   make(chan struct{}),
 		nextPort:  firstEphemeralPort,
 		created:   time.Now(),

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/containerd/errdefs"
 	"github.com/sirupsen/logrus"
@@ -417,22 +416,19 @@ func TestServiceStateAndEvents(t *testing.T) {
 	defer cancel()
 	changes := make(chan engine.Ref, 100)
 	go e.Events(ctx, func(got engine.Ref) { changes <- got })
+	if err := e.WaitListeners(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	sess, err := e.Attach(context.Background(), r, "web", engine.AttachOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	// Change the state until the subscriber hears of it: Events gives no
-	// sign that it listens.
-	for heard := false; !heard; {
-		if err := e.SetServiceState(r, "web", "exited"); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case got := <-changes:
-			heard = got == r
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err := e.SetServiceState(r, "web", "exited"); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != r {
+		t.Errorf("change of %s, want %s", got, r)
 	}
 	st, _ := e.Status(context.Background(), r, l)
 	web, _ := st.Service("web")

@@ -244,10 +244,12 @@ func (e *Engine) Events(ctx context.Context, onChange func(engine.Ref)) {
 	sub := &subscriber{wake: make(chan struct{}, 1)}
 	e.mu.Lock()
 	e.subs[sub] = struct{}{}
+	e.wakeListenersLocked()
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
 		delete(e.subs, sub)
+		e.wakeListenersLocked()
 		e.mu.Unlock()
 	}()
 	for {
@@ -265,6 +267,29 @@ func (e *Engine) Events(ctx context.Context, onChange func(engine.Ref)) {
 				return
 			}
 			onChange(ref)
+		}
+	}
+}
+
+func (e *Engine) wakeListenersLocked() {
+	close(e.subsWake)
+	e.subsWake = make(chan struct{})
+}
+
+// WaitListeners waits until at least n Events calls listen (so that a test
+// knows the changes it makes next are reported), or ctx ends.
+func (e *Engine) WaitListeners(ctx context.Context, n int) error {
+	for {
+		e.mu.Lock()
+		listening, wake := len(e.subs), e.subsWake
+		e.mu.Unlock()
+		if listening >= n {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return fmt.Errorf("fake: waiting for %d Events listener(s), %d listen: %w", n, listening, ctx.Err())
 		}
 	}
 }
