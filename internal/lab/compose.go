@@ -2,7 +2,9 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -52,6 +54,10 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 	if doc.root == nil || doc.root.Kind != yaml.MappingNode {
 		sink.errorf(file, 1, "", "the compose file must be a mapping with a services section")
 		return nil, doc
+	}
+	if err := doc.bounded(); err != nil {
+		sink.errorf(file, 1, "", "%v", err)
+		return nil, nil
 	}
 	if !checkReferencedFiles(dir, file, doc, sink) {
 		return nil, doc
@@ -122,21 +128,123 @@ func loadCompose(ctx context.Context, dir, file string, sink *problemSink) (*typ
 	return project, doc
 }
 
-// checkReferencedFiles rejects include and extends entries that point
-// outside the lab folder, before compose-go reads them.
+// checkReferencedFiles checks, before compose-go reads them, the files a
+// compose file makes it read: include and extends files, and theirs in
+// turn. Each must be inside the lab folder, within the size bound, and
+// its YAML aliases must not expand without bound.
 func checkReferencedFiles(dir, file string, doc *yamlDoc, sink *problemSink) bool {
-	c := &fileChecker{dir: dir, file: file, doc: doc, sink: sink, ok: true}
+	c := &fileChecker{dir: dir, file: file, doc: doc, sink: sink, ok: true, seen: map[string]bool{file: true}}
+	c.references(file, doc, 0)
+	return c.ok
+}
+
+// maxIncludeDepth bounds how deep includes and extends may nest.
+const maxIncludeDepth = 8
+
+// references checks the include and extends entries of one compose file.
+func (c *fileChecker) references(file string, doc *yamlDoc, depth int) {
+	from := refSite{file: file, doc: doc, base: filepath.Dir(file), depth: depth}
 	if inc := doc.node("include"); inc != nil {
 		for i, item := range inc.Content {
-			c.include(fmt.Sprint(i), item)
+			c.include(from, fmt.Sprint(i), item)
 		}
 	}
 	for _, svc := range mapKeys(doc.node("services")) {
 		if f := doc.node("services", svc, "extends", "file"); f != nil {
-			c.reference([]string{"services", svc, "extends", "file"}, f.Value)
+			c.compose(from, []string{"services", svc, "extends", "file"}, f.Value)
 		}
 	}
-	return c.ok
+}
+
+// refSite is the compose file a reference is written in.
+type refSite struct {
+	file  string
+	doc   *yamlDoc
+	base  string // relative references start here
+	depth int
+}
+
+// include checks the include entry idx: a path, or a mapping whose path,
+// env_file and project_directory are each a path or a list of them.
+func (c *fileChecker) include(from refSite, idx string, item *yaml.Node) {
+	switch item.Kind {
+	case yaml.ScalarNode:
+		c.compose(from, []string{"include", idx}, item.Value)
+	case yaml.MappingNode:
+		for _, key := range []string{"path", "env_file", "project_directory"} {
+			n := child(item, key)
+			if n == nil {
+				continue
+			}
+			check := func(from refSite, field []string, p string) { c.reference(from, field, p) }
+			if key == "path" {
+				check = c.compose
+			}
+			if n.Kind == yaml.ScalarNode {
+				check(from, []string{"include", idx, key}, n.Value)
+			}
+			for j, s := range n.Content {
+				check(from, []string{"include", idx, key, fmt.Sprint(j)}, s.Value)
+			}
+		}
+	}
+}
+
+// reference checks a file reference that compose-go has not read yet: a
+// plain path that stays inside the lab folder. It returns the absolute
+// path, or "" after reporting the problem.
+func (c *fileChecker) reference(from refSite, field []string, p string) string {
+	where, line := strings.Join(field, "."), from.doc.line(field...)
+	if strings.Contains(p, "$") || strings.Contains(p, "://") {
+		c.fail(from.file, line, where, fmt.Sprintf("file reference %q must be a plain relative path inside the lab folder", p))
+		return ""
+	}
+	rel := p
+	if base, err := filepath.Rel(c.dir, from.base); err == nil && !filepath.IsAbs(p) {
+		rel = filepath.Join(base, p)
+	}
+	abs, err := safepath.Relative(c.dir, rel)
+	if err != nil {
+		c.fail(from.file, line, where, err.Error())
+		return ""
+	}
+	return abs
+}
+
+// compose checks a reference to another compose file, then that file and
+// what it references in turn.
+func (c *fileChecker) compose(from refSite, field []string, p string) {
+	abs := c.reference(from, field, p)
+	if abs == "" || c.seen[abs] {
+		return
+	}
+	c.seen[abs] = true
+	where, line := strings.Join(field, "."), from.doc.line(field...)
+	if from.depth >= maxIncludeDepth {
+		c.fail(from.file, line, where, fmt.Sprintf("includes and extends nest deeper than %d files", maxIncludeDepth))
+		return
+	}
+	data, err := readConfined(abs)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			c.fail(from.file, line, where, fmt.Sprintf("%s: %v", p, err))
+		}
+		return // a missing file is compose-go's to report
+	}
+	doc, err := parseYAMLDoc(data)
+	if err != nil {
+		return // compose-go reports the syntax error with its position
+	}
+	if err := doc.bounded(); err != nil {
+		c.fail(from.file, line, where, fmt.Sprintf("%s: %v", p, err))
+		return
+	}
+	c.references(abs, doc, from.depth+1)
+}
+
+func (c *fileChecker) fail(file string, line int, field, msg string) {
+	c.sink.errorf(file, line, field, "%s", msg)
+	c.ok = false
 }
 
 // checkProjectPaths keeps every host path the project uses inside the lab
@@ -167,42 +275,7 @@ type fileChecker struct {
 	doc       *yamlDoc
 	sink      *problemSink
 	ok        bool
-}
-
-// reference checks a file reference that compose-go has not read yet: a
-// plain relative path inside the lab folder.
-func (c *fileChecker) reference(field []string, p string) {
-	if strings.Contains(p, "$") || strings.Contains(p, "://") {
-		c.sink.errorf(c.file, c.doc.line(field...), strings.Join(field, "."), "file reference %q must be a plain relative path inside the lab folder", p)
-		c.ok = false
-		return
-	}
-	if _, err := safepath.Relative(c.dir, p); err != nil {
-		c.sink.errorf(c.file, c.doc.line(field...), strings.Join(field, "."), "%v", err)
-		c.ok = false
-	}
-}
-
-// include checks the include entry idx: a path, or a mapping whose path,
-// env_file and project_directory are each a path or a list of them.
-func (c *fileChecker) include(idx string, item *yaml.Node) {
-	switch item.Kind {
-	case yaml.ScalarNode:
-		c.reference([]string{"include", idx}, item.Value)
-	case yaml.MappingNode:
-		for _, key := range []string{"path", "env_file", "project_directory"} {
-			n := child(item, key)
-			if n == nil {
-				continue
-			}
-			if n.Kind == yaml.ScalarNode {
-				c.reference([]string{"include", idx, key}, n.Value)
-			}
-			for j, s := range n.Content {
-				c.reference([]string{"include", idx, key, fmt.Sprint(j)}, s.Value)
-			}
-		}
-	}
+	seen      map[string]bool // compose files checked already
 }
 
 // within checks that a host path of the project is inside root.

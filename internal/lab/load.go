@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -208,14 +209,26 @@ func readConfined(file string) ([]byte, error) {
 	if _, err := safepath.Within(filepath.Dir(file), file); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(file), err)
 	}
-	st, err := os.Stat(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > maxDefinitionSize {
-		return nil, fmt.Errorf("%s is %d MiB; a lab definition file may be at most %d MiB", filepath.Base(file), st.Size()>>20, maxDefinitionSize>>20)
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", filepath.Base(file))
 	}
-	return os.ReadFile(file)
+	// Read one byte more than allowed: a file that grows while it is read
+	// is bounded too.
+	data, err := io.ReadAll(io.LimitReader(f, maxDefinitionSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxDefinitionSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB, the most a lab definition file may be", filepath.Base(file), maxDefinitionSize>>20)
+	}
+	return data, nil
 }
 
 // maxDefinitionSize bounds the lab files dsp reads into memory.

@@ -330,7 +330,7 @@ func readSideFile(dir, name string) string {
 	}
 	for _, e := range entries {
 		if strings.EqualFold(e.Name(), name) && e.Type().IsRegular() {
-			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			data, err := readConfined(filepath.Join(dir, e.Name()))
 			if err == nil {
 				return string(data)
 			}

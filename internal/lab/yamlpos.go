@@ -2,6 +2,7 @@ package lab
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,6 +26,61 @@ func parseYAMLDoc(data []byte) (*yamlDoc, error) {
 		d.root = doc.Content[0]
 	}
 	return d, nil
+}
+
+// maxYAMLNodes bounds the nodes a YAML file may stand for with its
+// aliases followed: a few hundred bytes of nested aliases (a "billion
+// laughs") would make the compose loader build gigabytes.
+const maxYAMLNodes = 100_000
+
+// ExpansionError refuses a YAML file whose aliases expand too far.
+type ExpansionError struct{ Nodes int }
+
+func (e *ExpansionError) Error() string {
+	return fmt.Sprintf("its aliases expand to more than %d YAML nodes: refused (a YAML alias bomb?)", e.Nodes)
+}
+
+// InvalidParameter classifies the error (errdefs).
+func (e *ExpansionError) InvalidParameter() {}
+
+// bounded reports an *ExpansionError when the document, its aliases
+// followed, has more than maxYAMLNodes nodes. It counts each node once
+// and each alias as the size of what it stands for, so it never expands
+// anything itself.
+func (d *yamlDoc) bounded() error {
+	if d == nil || d.root == nil {
+		return nil
+	}
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if n == nil {
+			return 0
+		}
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		if depth > 1000 {
+			return maxYAMLNodes + 1 // nesting (or an alias cycle) this deep is no lab
+		}
+		sizes[n] = maxYAMLNodes + 1 // a cycle counts as too large
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			total = size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			if total > maxYAMLNodes {
+				break
+			}
+			total += size(c, depth+1)
+		}
+		sizes[n] = total
+		return total
+	}
+	if n := size(d.root, 0); n > maxYAMLNodes {
+		return &ExpansionError{Nodes: maxYAMLNodes}
+	}
+	return nil
 }
 
 // node returns the node at the dotted path, or nil.
