@@ -70,6 +70,8 @@ func Run(t *testing.T, h Harness) {
 		{"InstancesSideBySide", s.testInstancesSideBySide},
 		{"FixedSubnetClash", s.testFixedSubnetClash},
 		{"Busy", s.testBusy},
+		{"FailingAction", s.testFailingAction},
+		{"LabFiles", s.testLabFiles},
 		{"MissingImages", s.testMissingImages},
 		{"Untrusted", s.testUntrusted},
 		{"Flags", s.testFlags},

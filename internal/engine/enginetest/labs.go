@@ -277,6 +277,64 @@ func checkBusy(t *testing.T, err error, op string) {
 	}
 }
 
+// testFailingAction: an action that fails names its service, priority,
+// exit code and output, and the start is rolled back.
+func (s *suite) testFailingAction(t *testing.T) {
+	e := s.engine(t)
+	l := s.lab(t, "contract-failing", `x-dsp: {title: Contract failing}
+services:
+  a:
+    image: IMAGE
+    command: [sleep, infinity]
+    x-dsp:
+      actions:
+        - {name: exec, priority: 1, args: {command: "echo first > /tmp/first"}}
+        - {name: exec, priority: 2, args: {command: "echo broken-on-purpose; exit 3"}}
+        - {name: exec, priority: 3, args: {command: "echo never > /tmp/never"}}
+`)
+	r := ref(t, l)
+	cleanup(t, e, r, l)
+	rec := &recorder{}
+	err := e.Up(ctxFor(t, 3*time.Minute), r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
+	var ae *engine.ActionError
+	if !errors.As(err, &ae) || ae.Service != "a" || ae.Action != "exec" || ae.Priority != 2 || ae.ExitCode != 3 || !strings.Contains(err.Error(), "broken-on-purpose") {
+		t.Fatalf("up: %v, want a *engine.ActionError for a's priority 2 exec, code 3, with its output", err)
+	}
+	rec.expect(t, engine.StepAction, engine.StatusError, "a/exec")
+	rec.expect(t, engine.StepRollback, engine.StatusDone, "")
+	assertStopped(t, e, r, l)
+}
+
+// testLabFiles: the lab's files are copied before or after the actions.
+func (s *suite) testLabFiles(t *testing.T) {
+	e := s.engine(t)
+	l := s.h.WriteLab(t, "contract-labfiles", map[string]string{
+		"compose.yaml": strings.ReplaceAll(`x-dsp: {title: Contract lab files}
+services:
+  a:
+    image: IMAGE
+    command: [sleep, infinity]
+    x-dsp:
+      actions:
+        - {name: exec, priority: 1, args: {command: "cat /etc/motd > /tmp/seen; test ! -e /tmp/after.txt"}}
+      files:
+        - {source: files/motd, target: /etc/motd}
+        - {source: files/after.txt, target: /tmp/after.txt, after_actions: true}
+`, "IMAGE", s.h.Image),
+		"files/motd":      "welcome to the lab\n",
+		"files/after.txt": "copied last\n",
+	})
+	r := ref(t, l)
+	rec := &recorder{}
+	up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
+	rec.expect(t, engine.StepFiles, engine.StatusDone, "a:/etc/motd", "a:/tmp/after.txt")
+	for path, want := range map[string]string{"/tmp/seen": "welcome to the lab\n", "/tmp/after.txt": "copied last\n"} {
+		if _, out := exec(t, e, r, "a", "cat", path); out != want {
+			t.Errorf("%s reads %q, want %q", path, out, want)
+		}
+	}
+}
+
 // testMissingImages: images that are not present (and not built) are
 // named in one error, and nothing is created.
 func (s *suite) testMissingImages(t *testing.T) {
