@@ -139,16 +139,33 @@ func (a *App) load(ctx context.Context, dir string) (*Target, error) {
 // so a link elsewhere that leads into an untrusted repository does not
 // make its labs trusted.
 func (a *App) trusted(dir string) bool {
+	rel, ok := a.relToHome(dir)
+	if !ok {
+		return true
+	}
+	repo, _, _ := strings.Cut(rel, string(filepath.Separator))
+	return a.catalog.IsTrusted(repo)
+}
+
+// inHome reports whether a folder (symbolic links resolved) is in the main
+// directory.
+func (a *App) inHome(dir string) bool {
+	_, ok := a.relToHome(dir)
+	return ok
+}
+
+// relToHome returns the path of dir inside the main directory, false when
+// it is not inside.
+func (a *App) relToHome(dir string) (string, bool) {
 	home := a.catalog.Home
 	if real, err := filepath.EvalSymlinks(home); err == nil {
 		home = real
 	}
 	rel, err := filepath.Rel(home, dir)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return true
+		return "", false
 	}
-	repo, _, _ := strings.Cut(rel, string(filepath.Separator))
-	return a.catalog.IsTrusted(repo)
+	return rel, true
 }
 
 // Repos lists the repositories of the main directory.

@@ -14,7 +14,10 @@ type UpOptions struct {
 	// TrustOnce accepts this once what the lab asks for, even when its
 	// repository is not trusted.
 	TrustOnce bool
-	Progress  engine.Progress
+	// ExposeOnce offers the lab's published ports to the network for this
+	// start, even when the user did not expose the lab.
+	ExposeOnce bool
+	Progress   engine.Progress
 }
 
 // Up starts an instance of a lab and returns its status.
@@ -26,10 +29,53 @@ func (a *App) Up(ctx context.Context, t *Target, ref engine.Ref, opts UpOptions)
 	if err != nil {
 		return nil, err
 	}
-	if err := eng.Up(ctx, ref, t.Lab, engine.UpOptions{Trusted: t.Trusted || opts.TrustOnce, Progress: opts.Progress}); err != nil {
+	up := engine.UpOptions{
+		Trusted:  t.Trusted || opts.TrustOnce,
+		Expose:   a.Exposed(t) || opts.ExposeOnce,
+		Limits:   a.Limits(t),
+		Progress: opts.Progress,
+	}
+	if err := eng.Up(ctx, ref, t.Lab, up); err != nil {
 		return nil, fmt.Errorf("start %s: %w", ref, err)
 	}
 	return eng.Status(ctx, ref, t.Lab)
+}
+
+// Exposed reports whether the user offers the lab's published ports to
+// the network (dsp lab expose, dsp repo expose). A lab outside the main
+// directory never is, unless a start asks for it.
+func (a *App) Exposed(t *Target) bool {
+	return a.inHome(t.Dir) && a.catalog.IsExposed(t.Repo, t.Name)
+}
+
+// SetExposed offers the ports of a lab (or of every lab of a repository,
+// lab "") to the network, or takes them back to this machine.
+func (a *App) SetExposed(repo, lab string, exposed bool) error {
+	return a.catalog.SetExposed(repo, lab, exposed)
+}
+
+// Limits are what bounds each container of the lab: the lab's own
+// x-dsp.limits, within the limits the user set for every lab.
+func (a *App) Limits(t *Target) engine.Limits {
+	user := a.catalog.Limits()
+	out := engine.Limits{Memory: user.Memory, CPUs: user.CPUs, Pids: user.Pids}
+	if l := t.Lab.Limits; l != nil {
+		out.Memory = tighter(out.Memory, l.Memory)
+		out.CPUs = tighter(out.CPUs, l.CPUs)
+		out.Pids = tighter(out.Pids, l.Pids)
+	}
+	return out
+}
+
+// tighter returns the smaller of two limits, where zero is no limit.
+func tighter[T int64 | float64](a, b T) T {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	return min(a, b)
 }
 
 // Down stops an instance and removes everything it created. An invalid lab
@@ -116,7 +162,7 @@ func (a *App) Catalogue(ctx context.Context) (*report.Catalogue, []error, error)
 // be reached the details are still made (state unknown) and a warning
 // says why.
 func (a *App) Details(ctx context.Context, t *Target, ref engine.Ref) (*report.Details, []error) {
-	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Instance: ref.Instance}
+	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Exposed: a.Exposed(t), Limits: a.Limits(t), Instance: ref.Instance}
 	var warnings []error
 	if eng, err := a.Engine(ctx); err != nil {
 		warnings = append(warnings, err)

@@ -61,6 +61,18 @@ type configStamp struct {
 type config struct {
 	PersonalRepo string   `json:"personalRepo"`
 	TrustedRepos []string `json:"trustedRepos"`
+	// Exposed lists the repositories (REPO) and labs (REPO/LAB) whose
+	// published ports are offered to the network, not only to this machine.
+	Exposed []string `json:"exposed,omitempty"`
+	// Limits bound every container of every lab (a lab may ask for less).
+	Limits Limits `json:"limits,omitzero"`
+}
+
+// Limits bound what one container of a lab may use; zero is no limit.
+type Limits struct {
+	Memory int64   `json:"memory,omitempty"` // bytes
+	CPUs   float64 `json:"cpus,omitempty"`
+	Pids   int64   `json:"pids,omitempty"`
 }
 
 // Repo is a lab repository.
@@ -343,16 +355,75 @@ func (c *Catalog) SetTrusted(repo string, trusted bool) error {
 	if !slices.Contains(names, repo) {
 		return &NotFoundError{Kind: "repository", Name: repo, Where: c.Home}
 	}
+	return c.update(func(cfg *config) {
+		if trusted {
+			cfg.TrustedRepos = appendUnique(cfg.TrustedRepos, repo)
+		} else {
+			cfg.TrustedRepos = slices.DeleteFunc(cfg.TrustedRepos, func(s string) bool { return s == repo })
+		}
+	})
+}
+
+// IsExposed reports whether the user chose to offer the published ports of
+// a lab (or of every lab of its repository) to the network.
+func (c *Catalog) IsExposed(repo, lab string) bool {
+	exposed := c.current().Exposed
+	return slices.Contains(exposed, repo) || slices.Contains(exposed, repo+"/"+lab)
+}
+
+// SetExposed offers the ports of a repository's labs (lab "") or of one
+// lab to the network, or takes them back to this machine.
+func (c *Catalog) SetExposed(repo, lab string, exposed bool) error {
+	id := repo
+	if lab != "" {
+		dir, err := c.Resolve(repo + "/" + lab)
+		if err != nil {
+			return err
+		}
+		repo, lab = filepath.Base(filepath.Dir(dir)), filepath.Base(dir)
+		id = repo + "/" + lab
+	} else if names, err := c.repoNames(); err != nil {
+		return err
+	} else if !slices.Contains(names, repo) {
+		return &NotFoundError{Kind: "repository", Name: repo, Where: c.Home}
+	}
+	return c.update(func(cfg *config) {
+		cfg.Exposed = slices.DeleteFunc(cfg.Exposed, func(s string) bool { return s == id })
+		if exposed {
+			cfg.Exposed = append(cfg.Exposed, id)
+		}
+	})
+}
+
+// Limits returns the limits the user set for every container.
+func (c *Catalog) Limits() Limits { return c.current().Limits }
+
+// SetLimits sets the limits of every container of every lab.
+func (c *Catalog) SetLimits(l Limits) error {
+	if l.Memory < 0 || l.CPUs < 0 || l.Pids < 0 {
+		return &LimitsError{Limits: l}
+	}
+	return c.update(func(cfg *config) { cfg.Limits = l })
+}
+
+// LimitsError refuses negative limits.
+type LimitsError struct{ Limits Limits }
+
+func (e *LimitsError) Error() string {
+	return fmt.Sprintf("limits must not be negative (memory %d, cpus %g, pids %d)", e.Limits.Memory, e.Limits.CPUs, e.Limits.Pids)
+}
+
+// InvalidParameter classifies the error (errdefs).
+func (e *LimitsError) InvalidParameter() {}
+
+// update changes the config as it is on disk now and saves it.
+func (c *Catalog) update(change func(*config)) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.reloadConfig(); err != nil {
 		return err
 	}
-	if trusted {
-		c.config.TrustedRepos = appendUnique(c.config.TrustedRepos, repo)
-	} else {
-		c.config.TrustedRepos = slices.DeleteFunc(c.config.TrustedRepos, func(s string) bool { return s == repo })
-	}
+	change(&c.config)
 	return c.saveConfig()
 }
 

@@ -61,6 +61,9 @@ type Lab struct {
 	Solve  *Solve  `json:"solve,omitempty"`
 	// Flag is set when each instance gets its own random flag.
 	Flag *FlagSpec `json:"flag,omitempty"`
+	// Limits bound each container of the lab that sets none of its own
+	// (x-dsp.limits).
+	Limits *Limits `json:"limits,omitempty"`
 
 	// Project is the compose model, normalised so that today's engines accept
 	// it (subnets with host bits cleared, unused networks dropped). dsp never

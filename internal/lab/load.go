@@ -119,6 +119,7 @@ func readLab(ctx context.Context, l *Lab, sink *problemSink) {
 	if project != nil && doc != nil {
 		loadNativeServices(l, doc, sink)
 		loadChecks(l, doc, sink)
+		loadLimits(l, doc, sink)
 	}
 	if l.Title == "" {
 		l.Title = l.Name

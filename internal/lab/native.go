@@ -17,7 +17,7 @@ import (
 const extensionKey = "x-dsp"
 
 var (
-	labKeys     = []string{"title", "description", "author", "goal", "solution", "labels", "stop_timeout", "checks", "solve", "flag"}
+	labKeys     = []string{"title", "description", "author", "goal", "solution", "labels", "stop_timeout", "checks", "solve", "flag", "limits"}
 	serviceKeys = []string{"shell", "actions", "files"}
 	actionKeys  = []string{"name", "command", "priority", "args", "background"}
 	fileKeys    = []string{"source", "target", "after_actions"}

@@ -149,6 +149,12 @@ type Details struct {
 	Images   []string     `json:"images"`
 	Risks    []lab.Risk   `json:"risks"`
 	Trusted  bool         `json:"trusted"`
+	// Exposed says the lab's published ports are offered to the network;
+	// otherwise they bind 127.0.0.1.
+	Exposed bool `json:"exposed"`
+	// AppliedLimits bound each container that sets none of its own (a
+	// pids limit always applies).
+	AppliedLimits engine.Limits `json:"appliedLimits"`
 	// Instance is the instance State and Status describe.
 	Instance string         `json:"instance"`
 	State    string         `json:"state"`
@@ -169,6 +175,8 @@ type DetailsInput struct {
 	Problems lab.Problems
 	LoadErr  error
 	Trusted  bool
+	Exposed  bool
+	Limits   engine.Limits
 	Instance string
 	// Status is the instance's status; nil when the engine cannot be
 	// reached (the state is then unknown).
@@ -183,13 +191,16 @@ func BuildDetails(in DetailsInput) *Details {
 	l := in.Lab
 	d := &Details{
 		Lab: l, ID: l.ID(), Services: l.Services(), Networks: l.Networks(), Problems: in.Problems,
-		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted,
+		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted, Exposed: in.Exposed, AppliedLimits: in.Limits,
 		Instance: in.Instance, State: StateUnknown, Status: in.Status,
 		Instances: InstancesOf(in.Instances, l.Repo, l.Name),
 		Valid:     in.LoadErr == nil, Errors: ErrorLines(in.LoadErr), LastTest: in.LastTest,
 	}
 	if d.Images == nil {
 		d.Images = []string{}
+	}
+	if d.AppliedLimits.Pids == 0 {
+		d.AppliedLimits.Pids = engine.DefaultPidsLimit
 	}
 	if d.Risks == nil {
 		d.Risks = []lab.Risk{}

@@ -194,6 +194,28 @@ func TestUpProgressInOrder(t *testing.T) {
 	}
 }
 
+// testExposedPorts starts the lab again, exposed: its ports are where its
+// compose file says.
+func testExposedPorts(t *testing.T, e *fake.Engine, r engine.Ref, l *lab.Lab) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.Down(ctx, r, l, engine.DownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Up(ctx, r, l, engine.UpOptions{Trusted: true, Expose: true}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := e.Status(ctx, r, l)
+	web, _ := st.Service("web")
+	var ips []string
+	for _, p := range web.Ports {
+		ips = append(ips, fmt.Sprintf("%d@%s", p.Container, p.HostIP))
+	}
+	if got := strings.Join(ips, " "); got != "23@127.0.0.1 80@0.0.0.0 80@::" {
+		t.Errorf("exposed ports = %s", got)
+	}
+}
+
 func TestAddressesAndPorts(t *testing.T) {
 	e := newEngine()
 	l := newLab(t, twoServices)
@@ -211,14 +233,15 @@ func TestAddressesAndPorts(t *testing.T) {
 	if fmt.Sprint(db.Networks) != "[{back 10.250.0.2} {lan 10.9.0.2}]" || fmt.Sprint(web.Networks) != "[{lan 10.9.0.5}]" {
 		t.Errorf("addresses: db %v, web %v", db.Networks, web.Networks)
 	}
+	// Published ports bind loopback unless the lab is exposed.
 	want := []engine.PublishedPort{
 		{Container: 23, Host: 32768, HostIP: "127.0.0.1", Protocol: "tcp"},
-		{Container: 80, Host: 8080, HostIP: "0.0.0.0", Protocol: "tcp"},
-		{Container: 80, Host: 8080, HostIP: "::", Protocol: "tcp"},
+		{Container: 80, Host: 8080, HostIP: "127.0.0.1", Protocol: "tcp"},
 	}
 	if !slices.Equal(web.Ports, want) {
 		t.Errorf("ports = %+v, want %+v", web.Ports, want)
 	}
+	testExposedPorts(t, e, r, l)
 	if !strings.HasPrefix(web.Container, st.Project+"-web-1") || len(web.ContainerID) != 64 || web.Status == "" {
 		t.Errorf("container %q id %q status %q", web.Container, web.ContainerID, web.Status)
 	}

@@ -47,7 +47,7 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 		e.remove(ref, l, progress)
 	}
 
-	s := &starter{e: e, ref: ref, progress: progress, fail: fail}
+	s := &starter{e: e, ref: ref, expose: opts.Expose, progress: progress, fail: fail}
 	if err := s.preflight(l, opts); err != nil {
 		progress.Emit(engine.StepCheck, "", engine.StatusError, err.Error())
 		return err
@@ -79,6 +79,7 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 type starter struct {
 	e        *Engine
 	ref      engine.Ref
+	expose   bool // publish ports where the lab says, not on loopback
 	progress engine.Progress
 	fail     *failure // what FailNext or InterruptNext asked, until it happens
 }
@@ -399,7 +400,7 @@ func (s *starter) createContainers(ctx context.Context, l *lab.Lab) error {
 		if err := s.inject(engine.StepContainer); err != nil {
 			return s.stepFailed(engine.StepContainer, svc.Name, err)
 		}
-		if err := s.e.createContainer(s.ref, l, svc); err != nil {
+		if err := s.e.createContainer(s.ref, l, svc, s.expose); err != nil {
 			return s.stepFailed(engine.StepContainer, svc.Name, err)
 		}
 		s.progress.Emit(engine.StepContainer, svc.Name, engine.StatusDone, "Created")
@@ -414,7 +415,7 @@ func (s *starter) createContainers(ctx context.Context, l *lab.Lab) error {
 
 // createContainer creates and starts a service's container: its
 // addresses, published ports, environment and files.
-func (e *Engine) createContainer(ref engine.Ref, l *lab.Lab, svc lab.Service) error {
+func (e *Engine) createContainer(ref engine.Ref, l *lab.Lab, svc lab.Service, expose bool) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	in := e.instances[ref]
@@ -431,7 +432,7 @@ func (e *Engine) createContainer(ref engine.Ref, l *lab.Lab, svc lab.Service) er
 		}
 		c.networks = append(c.networks, addr)
 	}
-	ports, err := e.publishLocked(svc)
+	ports, err := e.publishLocked(svc, expose)
 	if err != nil {
 		return err
 	}
@@ -478,17 +479,17 @@ const (
 
 // publishLocked gives a service's published ports their host ports: the
 // one the compose file names (the first free of a range), else the next
-// ephemeral port; on 0.0.0.0 and :: when no host IP is named, as Docker
-// does.
-func (e *Engine) publishLocked(svc lab.Service) ([]engine.PublishedPort, error) {
+// ephemeral port; on loopback unless the lab is exposed (engine.PublishedOn),
+// and then on 0.0.0.0 and :: when no host IP is named, as Docker does.
+func (e *Engine) publishLocked(svc lab.Service, expose bool) ([]engine.PublishedPort, error) {
 	out := []engine.PublishedPort{}
 	for _, p := range svc.Ports {
 		proto := p.Protocol
 		if proto == "" {
 			proto = "tcp"
 		}
-		ips := []string{p.HostIP}
-		if p.HostIP == "" {
+		ips := []string{engine.PublishedOn(p.HostIP, expose)}
+		if ips[0] == "" {
 			ips = []string{"0.0.0.0", "::"}
 		}
 		port, err := e.hostPortLocked(p.Host, ips, proto, out)

@@ -13,9 +13,6 @@ import (
 // what its lab asked (read back into ServiceStatus.Notes).
 const LabelNotes = "io.dsp.notes"
 
-// loopback is where published ports bind unless a lab is exposed.
-const loopback = "127.0.0.1"
-
 // privilegedEmulated is the note on a service whose privileged mode is
 // emulated.
 const privilegedEmulated = "privileged mode emulated: every capability the host allows, seccomp, AppArmor and /proc, /sys masks unconfined (this engine cannot run privileged containers: the kernel's capability bounding set lacks some capabilities)"
@@ -28,39 +25,15 @@ const privilegedEmulated = "privileged mode emulated: every capability the host 
 func applyDefaults(p *types.Project, opts engine.UpOptions, bounded []string, progress engine.Progress) {
 	for _, name := range sortedKeys(p.Services) {
 		s := p.Services[name]
-		if !opts.Expose {
-			for i := range s.Ports {
-				s.Ports[i].HostIP = loopback
-			}
+		for i := range s.Ports {
+			s.Ports[i].HostIP = engine.PublishedOn(s.Ports[i].HostIP, opts.Expose)
 		}
-		applyLimits(&s, opts.Limits)
+		engine.ApplyLimits(&s, opts.Limits)
 		if s.Privileged && bounded != nil {
 			emulatePrivileged(&s, bounded)
 			progress.Emit(engine.StepContainer, name, engine.StatusInfo, privilegedEmulated)
 		}
 		p.Services[name] = s
-	}
-}
-
-// applyLimits gives a container the lab's limits where it sets none of its
-// own, and always a pids limit.
-func applyLimits(s *types.ServiceConfig, limits engine.Limits) {
-	var own *types.Resource
-	if s.Deploy != nil {
-		own = s.Deploy.Resources.Limits
-	}
-	pids := limits.Pids
-	if pids == 0 {
-		pids = engine.DefaultPidsLimit
-	}
-	if s.PidsLimit == 0 && (own == nil || own.Pids == 0) {
-		s.PidsLimit = pids
-	}
-	if limits.Memory > 0 && s.MemLimit == 0 && (own == nil || own.MemoryBytes == 0) {
-		s.MemLimit = types.UnitBytes(limits.Memory)
-	}
-	if limits.CPUs > 0 && s.CPUS == 0 && (own == nil || own.NanoCPUs == 0) {
-		s.CPUS = float32(limits.CPUs)
 	}
 }
 
