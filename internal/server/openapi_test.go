@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -307,13 +308,86 @@ func resolvePointer(doc any, ref string) (any, bool) {
 	return cur, true
 }
 
-var (
-	schemaOnce     sync.Once
-	schemaCompiler *jsonschema.Compiler
-	schemaErr      error
-	schemaMu       sync.Mutex
-	schemaCache    = map[string]*jsonschema.Schema{}
-)
+// schemaSet compiles the schemas of one version of openapi.json.
+type schemaSet struct {
+	name  string // the resource's name
+	doc   func() ([]byte, error)
+	once  sync.Once
+	c     *jsonschema.Compiler
+	err   error
+	mu    sync.Mutex
+	cache map[string]*jsonschema.Schema
+}
+
+// compile compiles the schema at a JSON pointer of the document.
+func (set *schemaSet) compile(pointer string) (*jsonschema.Schema, error) {
+	set.once.Do(func() {
+		data, err := set.doc()
+		if err != nil {
+			set.err = err
+			return
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			set.err = err
+			return
+		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		if err := c.AddResource(set.name, doc); err != nil {
+			set.err = err
+			return
+		}
+		set.c, set.cache = c, map[string]*jsonschema.Schema{}
+	})
+	if set.err != nil {
+		return nil, set.err
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if s, ok := set.cache[pointer]; ok {
+		return s, nil
+	}
+	s, err := set.c.Compile(set.name + pointer)
+	if err != nil {
+		return nil, err
+	}
+	set.cache[pointer] = s
+	return s, nil
+}
+
+// documented are the schemas of openapi.json as it is.
+var documented = &schemaSet{name: "openapi.json", doc: func() ([]byte, error) { return openAPI, nil }}
+
+// strict are the schemas of openapi.json where an object may have only the
+// properties the document names: what the server answers beyond them is
+// missing from the documentation (and from the web UI's generated types).
+var strict = &schemaSet{name: "strict.json", doc: func() ([]byte, error) {
+	var doc any
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		return nil, err
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if _, ok := v["properties"]; ok {
+				if _, set := v["additionalProperties"]; !set {
+					v["additionalProperties"] = false
+				}
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(doc)
+	return json.Marshal(doc)
+}}
 
 // compiledSchema compiles #/components/schemas/<name> of the embedded
 // document.
@@ -323,36 +397,7 @@ func compiledSchema(name string) (*jsonschema.Schema, error) {
 
 // compiledAt compiles the schema at a JSON pointer of the embedded
 // document.
-func compiledAt(pointer string) (*jsonschema.Schema, error) {
-	schemaOnce.Do(func() {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(openAPI))
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		if err := c.AddResource("openapi.json", doc); err != nil {
-			schemaErr = err
-			return
-		}
-		schemaCompiler = c
-	})
-	if schemaErr != nil {
-		return nil, schemaErr
-	}
-	schemaMu.Lock()
-	defer schemaMu.Unlock()
-	if s, ok := schemaCache[pointer]; ok {
-		return s, nil
-	}
-	s, err := schemaCompiler.Compile("openapi.json" + pointer)
-	if err != nil {
-		return nil, err
-	}
-	schemaCache[pointer] = s
-	return s, nil
-}
+func compiledAt(pointer string) (*jsonschema.Schema, error) { return documented.compile(pointer) }
 
 // conforms checks a JSON document against a schema of openapi.json: the
 // documentation and the server must agree.
@@ -453,6 +498,12 @@ func checkDocumented(t *testing.T, r response) {
 // cleaned path (an unescaped .. in the path) are not the API's.
 func answerProblems(t *testing.T, r response) []string {
 	t.Helper()
+	return answerProblemsIn(t, documented, r)
+}
+
+// answerProblemsIn is answerProblems with the schemas of set.
+func answerProblemsIn(t *testing.T, set *schemaSet, r response) []string {
+	t.Helper()
 	req := r.Request
 	what := fmt.Sprintf("%s %s: %d", req.Method, req.URL.RequestURI(), r.StatusCode)
 	if r.StatusCode == http.StatusMovedPermanently || r.StatusCode == http.StatusTemporaryRedirect {
@@ -473,7 +524,7 @@ func answerProblems(t *testing.T, r response) []string {
 			out = append(out, fmt.Sprintf("%s, but the document has no %s %s", what, strings.ToUpper(method), p))
 		}
 		if isJSON {
-			out = append(out, schemaProblems(what, "#/components/schemas/Error", r.body)...)
+			out = append(out, schemaProblems(set, what, "#/components/schemas/Error", r.body)...)
 		}
 		return out
 	}
@@ -492,13 +543,13 @@ func answerProblems(t *testing.T, r response) []string {
 	if _, ok := resolvePointer(openAPIDoc(t), at+"/content/application~1json/schema"); !ok {
 		return []string{fmt.Sprintf("%s: the document has no JSON body for %s %s %s, the server answered one: %.200s", what, strings.ToUpper(method), p, code, r.body)}
 	}
-	return schemaProblems(what, at+"/content/application~1json/schema", r.body)
+	return schemaProblems(set, what, at+"/content/application~1json/schema", r.body)
 }
 
 // schemaProblems checks a JSON document against the schema at a pointer of
 // openapi.json.
-func schemaProblems(what, pointer string, data []byte) []string {
-	s, err := compiledAt(pointer)
+func schemaProblems(set *schemaSet, what, pointer string, data []byte) []string {
+	s, err := set.compile(pointer)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: schema %s: %v", what, pointer, err)}
 	}
@@ -550,4 +601,72 @@ func TestAnswerChecks(t *testing.T) {
 // pointerEscape escapes a JSON pointer token.
 func pointerEscape(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// TestAnswersDocumentEveryField: what the API answers has no property
+// openapi.json leaves out — the web UI's types are generated from the
+// document, so a field it lacks does not exist for the UI. A tour of the
+// API on the fake engine: the catalogue, the details of valid, invalid
+// and risky labs (a risk of a service and one of a network outside the
+// lab), status, instances, images, settings, a start, checks and their
+// report, a flag, an upload, a failed pull, and the events of all that.
+func TestAnswersDocumentEveryField(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	events := env.events(c)
+	repo := uniqueName("strict-")
+	env.writeLab(repo, "risky", map[string]string{
+		"compose.yaml": "services:\n  a:\n    image: " + baseImage + "\n    privileged: true\n    networks: [outer]\nnetworks:\n  outer:\n    external: true\n",
+	})
+	env.writeLab(repo, "invalid", map[string]string{
+		"compose.yaml": "x-dsp:\n  title: Bad\n  frobnicate: 1\nservices:\n  a:\n    image: " + baseImage + "\n    networks:\n      lan:\n        ipv4_address: 10.99.1.300\nnetworks:\n  lan:\n    ipam:\n      config:\n        - subnet: 10.99.1.0/24\n",
+	})
+	env.cleanupLab("examples", "hello-flag")
+
+	env.catalogue(c)
+	for _, p := range []string{labURL(repo, "risky"), labURL(repo, "invalid"), labURL("examples", "routed-network"), labURL("examples", "hello-flag", "images"), "/api/images", "/api/settings"} {
+		expect(t, env.do(c, "GET", p, nil), http.StatusOK)
+	}
+	up := env.start(c, "POST", labURL("examples", "hello-flag", "up"), nil)
+	env.waitOperation(c, up.Operation, time.Minute)
+	checks := env.start(c, "POST", labURL("examples", "hello-flag", "checks"), nil)
+	env.waitOperation(c, checks.Operation, time.Minute)
+	env.details(c, "examples", "hello-flag", "")
+	env.status(c, "examples", "hello-flag", "")
+	env.instances(c, "examples", "hello-flag")
+	env.catalogue(c)
+	env.submitFlag(c, "examples", "hello-flag", "FLAG{guess}")
+	expect(t, env.upload(c, filesURL("examples", "hello-flag", "target", "/tmp"), []uploadFile{{"a.txt", []byte("a")}}), http.StatusOK)
+	pull := env.start(c, "POST", "/api/images/pull", map[string]string{"image": "registry.invalid/dsp-srvtest/strict:1"})
+	env.waitOperation(c, pull.Operation, time.Minute)
+	down := env.start(c, "POST", labURL("examples", "hello-flag", "down"), nil)
+	env.waitOperation(c, down.Operation, time.Minute)
+	events.wait("state event (stopped)", 5*time.Second, stateEvent("examples/hello-flag", "stopped"))
+
+	env.mu.Lock()
+	answers := append([]response(nil), env.answers...)
+	env.mu.Unlock()
+	seen := map[string]bool{}
+	for _, r := range answers {
+		for _, p := range answerProblemsIn(t, strict, r) {
+			// One report per kind of answer and problem.
+			key := r.Request.Method + " " + documentedPath(t, r.Request.URL.EscapedPath()) + " " + p[strings.Index(p, ": ")+2:]
+			if i := strings.Index(key, "\n"); i > 0 {
+				key = key[:i]
+			}
+			if !seen[key] {
+				seen[key] = true
+				t.Errorf("undocumented: %s", p)
+			}
+		}
+	}
+	for _, ev := range events.seen {
+		for _, p := range schemaProblems(strict, ev.Name+" event", "#/components/schemas/"+eventSchemas[ev.Name], []byte(ev.Raw)) {
+			key := ev.Name + p[:min(len(p), 120)]
+			if !seen[key] {
+				seen[key] = true
+				t.Errorf("undocumented: %s", p)
+			}
+		}
+	}
 }
