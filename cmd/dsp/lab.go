@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	units "github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/dsp-lab/dsp/internal/app"
@@ -30,6 +31,8 @@ func newLabCommand(c *cli) *cobra.Command {
 		newLabTestCommand(c),
 		newLabCheckCommand(c),
 		newLabSubmitCommand(c),
+		newLabExposeCommand(c, true),
+		newLabExposeCommand(c, false),
 	)
 	return cmd
 }
@@ -186,6 +189,7 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 	printActions(out, l.Actions)
 	printFiles(out, l.Files)
 	printChecks(out, l)
+	printHostAccess(out, d)
 	if len(d.Risks) > 0 {
 		fmt.Fprintf(out, "\nAsks for (needs a trusted repository; trusted: %s):\n", yesNo(d.Trusted))
 		for _, r := range d.Risks {
@@ -198,6 +202,26 @@ func printLab(out io.Writer, d *report.Details, solution bool) {
 			fmt.Fprintf(out, "  %s\n", e)
 		}
 	}
+}
+
+// printHostAccess says where the lab's ports are published and what bounds
+// its containers.
+func printHostAccess(out io.Writer, d *report.Details) {
+	fmt.Fprintln(out, "\nOn this machine:")
+	if d.Exposed {
+		fmt.Fprintln(out, "  ports: exposed to the network (as the compose file publishes them; dsp lab unexpose to keep them on 127.0.0.1)")
+	} else {
+		fmt.Fprintf(out, "  ports: on 127.0.0.1 only (dsp lab expose %s, or up --expose, to offer them to the network)\n", quoteArg(d.ID))
+	}
+	lim := d.AppliedLimits
+	parts := []string{fmt.Sprintf("%d processes", lim.Pids)}
+	if lim.Memory > 0 {
+		parts = append(parts, units.BytesSize(float64(lim.Memory))+" of memory")
+	}
+	if lim.CPUs > 0 {
+		parts = append(parts, fmt.Sprintf("%g CPUs", lim.CPUs))
+	}
+	fmt.Fprintf(out, "  each container that sets no limit of its own: at most %s\n", strings.Join(parts, ", "))
 }
 
 // printServices prints a lab's services as a table, always (with its
@@ -337,7 +361,7 @@ func newLabValidateCommand(c *cli) *cobra.Command {
 }
 
 func newLabUpCommand(c *cli) *cobra.Command {
-	var trust, plain bool
+	var trust, expose, plain bool
 	var instance instanceFlag
 	cmd := &cobra.Command{
 		Use:   "up REPO/LAB|PATH",
@@ -355,7 +379,7 @@ func newLabUpCommand(c *cli) *cobra.Command {
 				return err
 			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
-			st, err := a.Up(ctx, t, ref, app.UpOptions{TrustOnce: trust, Progress: r.Event})
+			st, err := a.Up(ctx, t, ref, app.UpOptions{TrustOnce: trust, ExposeOnce: expose, Progress: r.Event})
 			r.Close()
 			if err != nil {
 				return err
@@ -365,9 +389,41 @@ func newLabUpCommand(c *cli) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for (privileged, host namespaces, …) even if its repository is not trusted")
+	cmd.Flags().BoolVar(&expose, "expose", false, "offer the lab's published ports to the network this once (by default they bind 127.0.0.1)")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
 	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
+}
+
+func newLabExposeCommand(c *cli, expose bool) *cobra.Command {
+	use, short := "expose REPO/LAB", "Offer a lab's published ports to the network from its next start on (by default they bind 127.0.0.1)"
+	if !expose {
+		use, short = "unexpose REPO/LAB", "Keep a lab's published ports on 127.0.0.1 from its next start on"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, t, err := c.target(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.SetExposed(t.Repo, t.Name, expose); err != nil {
+				return err
+			}
+			if expose {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: its ports are offered to the network from its next start on\n", t.ID())
+			} else if a.Exposed(t) {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: still exposed, because its repository is (dsp repo unexpose %s)\n", t.ID(), quoteArg(t.Repo))
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: its ports stay on 127.0.0.1 from its next start on\n", t.ID())
+			}
+			return nil
+		},
+	}
 }
 
 func newLabDownCommand(c *cli) *cobra.Command {

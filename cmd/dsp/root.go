@@ -30,7 +30,7 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&c.home, "home", "", "main directory holding the lab repositories (default $"+app.HomeEnv+", else ~/dsp)")
-	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c))
+	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c), newLimitsCommand(c), newPolicyCommand())
 	return root
 }
 
@@ -180,8 +180,36 @@ func newRepoCommand(c *cli) *cobra.Command {
 			return c.setTrusted(cmd, args[0], false)
 		},
 	}
-	cmd.AddCommand(list, trust, untrust)
+	cmd.AddCommand(list, trust, untrust, newRepoExposeCommand(c, true), newRepoExposeCommand(c, false))
 	return cmd
+}
+
+func newRepoExposeCommand(c *cli, expose bool) *cobra.Command {
+	use, short := "expose REPO", "Offer the published ports of every lab of REPO to the network from their next start on"
+	if !expose {
+		use, short = "unexpose REPO", "Keep the published ports of the labs of REPO on 127.0.0.1"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := c.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.SetExposed(args[0], "", expose); err != nil {
+				return err
+			}
+			word := "offered to the network"
+			if !expose {
+				word = "kept on 127.0.0.1 (labs exposed one by one stay exposed)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "the ports of the labs of %s are %s from their next start on\n", args[0], word)
+			return nil
+		},
+	}
 }
 
 func (c *cli) setTrusted(cmd *cobra.Command, repo string, trusted bool) error {

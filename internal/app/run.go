@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/report"
 )
@@ -65,6 +66,17 @@ func (a *App) Limits(t *Target) engine.Limits {
 		out.Pids = tighter(out.Pids, l.Pids)
 	}
 	return out
+}
+
+// UserLimits are the limits the user set for every container.
+func (a *App) UserLimits() engine.Limits {
+	l := a.catalog.Limits()
+	return engine.Limits{Memory: l.Memory, CPUs: l.CPUs, Pids: l.Pids}
+}
+
+// SetUserLimits sets the limits of every container of every lab.
+func (a *App) SetUserLimits(l engine.Limits) error {
+	return a.catalog.SetLimits(catalog.Limits{Memory: l.Memory, CPUs: l.CPUs, Pids: l.Pids})
 }
 
 // tighter returns the smaller of two limits, where zero is no limit.

@@ -78,6 +78,30 @@ func (s *Server) handleLabInstances(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"instances": list})
 }
 
+// handleLabExposure offers a lab's published ports to the network, or
+// keeps them on 127.0.0.1, from its next start on: {"exposed": true}.
+func (s *Server) handleLabExposure(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := s.target(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Exposed *bool `json:"exposed"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if body.Exposed == nil {
+		writeError(w, http.StatusBadRequest, "exposed", "say whether the lab is exposed: {\"exposed\": true}")
+		return
+	}
+	if err := s.app.SetExposed(t.Repo, t.Name, *body.Exposed); err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"exposed": s.app.Exposed(t)})
+}
+
 func (s *Server) handleLabImages(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.target(w, r)
 	if !ok {

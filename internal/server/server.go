@@ -92,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/labs/{repo}/{lab}", s.handleLab)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/status", s.handleLabStatus)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/instances", s.handleLabInstances)
+	api.HandleFunc("PUT /api/labs/{repo}/{lab}/exposure", s.handleLabExposure)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/images", s.handleLabImages)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/up", s.handleLabUp)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/down", s.handleLabDown)

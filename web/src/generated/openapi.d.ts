@@ -699,6 +699,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/labs/{repo}/{lab}/exposure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Expose a lab's ports to the network, or keep them on this machine
+         * @description From the lab's next start on, its published ports bind where its compose file says (exposed) or 127.0.0.1 (the default). A lab whose repository is exposed (dsp repo expose) stays exposed.
+         */
+        put: operations["setLabExposure"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -855,8 +886,11 @@ export interface components {
         };
         /** @description Something the lab asks for that needs the repository to be trusted (lab.Risk). */
         Risk: {
-            service: string;
+            /** @description The service that asks for it; absent for a top-level network, volume, config or secret. */
+            service?: string;
             what: string;
+            /** @description Where the lab asks for it, as a dotted path in the compose project (services.web.privileged). */
+            field: string;
         };
         /** @description Everything about one lab (report.Details): the lab model (lab.Lab) plus what it needs, what it asks for and its state; the same document as `dsp lab show --json`. `status` is absent when Docker cannot be reached. An invalid lab is answered with `valid: false` and its `errors`. */
         Details: {
@@ -909,6 +943,12 @@ export interface components {
             instance: components["schemas"]["InstanceName"];
             /** @description Every instance of this lab that is not stopped, sorted by name (the default one included when it runs); empty when none runs or Docker cannot be reached. */
             instances: components["schemas"]["LabInstance"][];
+            /** @description The lab's published ports are offered to the network (PUT …/exposure); otherwise they bind 127.0.0.1. */
+            exposed: boolean;
+            /** @description What bounds each container of the lab that sets no limit of its own: the lab's x-dsp.limits within the user's (dsp limits); a process limit always applies. */
+            appliedLimits: components["schemas"]["Limits"];
+            /** @description The lab's own x-dsp.limits, when it has some. */
+            limits?: components["schemas"]["Limits"];
         };
         NetworkAddr: {
             name: string;
@@ -933,6 +973,8 @@ export interface components {
             health?: string;
             networks: components["schemas"]["NetworkAddr"][];
             ports: components["schemas"]["PublishedPort"][];
+            /** @description How the service runs where that differs from what its lab asked (privileged mode emulated on an engine that cannot run privileged containers). */
+            notes?: string[];
         };
         NetworkStatus: {
             name: string;
@@ -1219,6 +1261,14 @@ export interface components {
             lab: string;
             /** @description The instance the operation works on (`test` for POST /test). */
             instance: components["schemas"]["InstanceName"];
+        };
+        /** @description What bounds one container; an absent or zero value is no limit. */
+        Limits: {
+            /** @description Bytes. */
+            memory?: number;
+            cpus?: number;
+            /** @description Processes (and threads). */
+            pids?: number;
         };
     };
     responses: {
@@ -2592,6 +2642,62 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setLabExposure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    exposed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether the lab is exposed now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exposed: boolean;
+                    };
+                };
+            };
+            /** @description Bad body (field `exposed`) or path value. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
         };
     };
 }
