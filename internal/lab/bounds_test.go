@@ -125,3 +125,24 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	}
 	return dir
 }
+
+func TestHookAndJobBindsAreConfined(t *testing.T) {
+	for field, compose := range map[string]string{
+		"services.s.pre_start.0.volumes.0": "services:\n  s:\n    image: dsp/busybox\n    pre_start:\n      - {image: dsp/busybox, command: [id], volumes: ['/:/host']}\n",
+		"jobs.j.volumes.0":                 "services:\n  s: {image: dsp/busybox}\njobs:\n  j: {image: dsp/busybox, triggers: {manual: true}, volumes: ['/etc:/host-etc']}\n",
+	} {
+		dir := writeFiles(t, map[string]string{"compose.yaml": "x-dsp: {title: hooks}\n" + compose})
+		_, problems, err := Load(context.Background(), dir)
+		if err == nil {
+			t.Errorf("%s: a bind of a host folder loads", field)
+			continue
+		}
+		found := false
+		for _, p := range problems.Errors() {
+			found = found || (p.Field == field && strings.Contains(p.Message, "outside"))
+		}
+		if !found {
+			t.Errorf("%s: no error names it: %v", field, problems)
+		}
+	}
+}

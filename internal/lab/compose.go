@@ -255,6 +255,13 @@ func checkProjectPaths(dir, file string, p *types.Project, doc *yamlDoc, sink *p
 	for _, name := range serviceNames(p) {
 		c.service(name, p.Services[name])
 	}
+	for _, name := range sortedKeys(p.Jobs) {
+		job := p.Jobs[name]
+		c.container([]string{"jobs", name}, job.ContainerSpec)
+		if job.Build != nil {
+			c.build([]string{"jobs", name, "build"}, job.Build)
+		}
+	}
 	for name, cf := range p.Configs {
 		if cf.File != "" {
 			c.within(dir, []string{"configs", name, "file"}, cf.File)
@@ -289,19 +296,30 @@ func (c *fileChecker) within(root string, field []string, path string) {
 // service checks the host paths of a service: its bind mounts, env and
 // label files, and its build.
 func (c *fileChecker) service(name string, s types.ServiceConfig) {
+	field := []string{"services", name}
+	c.container(field, s.ContainerSpec)
+	for i, hook := range s.PreStart {
+		c.container(append(field, "pre_start", fmt.Sprint(i)), hook.ContainerSpec)
+	}
+	if s.Build != nil {
+		c.build(append(field, "build"), s.Build)
+	}
+}
+
+// container checks the host paths of what runs a container (a service, a
+// job, a pre_start hook): its bind mounts, env and label files.
+func (c *fileChecker) container(field []string, s types.ContainerSpec) {
+	at := func(key string, i int) []string { return append(append([]string(nil), field...), key, fmt.Sprint(i)) }
 	for i, v := range s.Volumes {
 		if v.Type == types.VolumeTypeBind {
-			c.within(c.dir, []string{"services", name, "volumes", fmt.Sprint(i)}, v.Source)
+			c.within(c.dir, at("volumes", i), v.Source)
 		}
 	}
 	for i, e := range s.EnvFiles {
-		c.within(c.dir, []string{"services", name, "env_file", fmt.Sprint(i)}, e.Path)
+		c.within(c.dir, at("env_file", i), e.Path)
 	}
 	for i, l := range s.LabelFiles {
-		c.within(c.dir, []string{"services", name, "label_file", fmt.Sprint(i)}, l)
-	}
-	if s.Build != nil {
-		c.build([]string{"services", name, "build"}, s.Build)
+		c.within(c.dir, at("label_file", i), l)
 	}
 }
 
