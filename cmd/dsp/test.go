@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dsp-lab/dsp/internal/app"
+	"github.com/dsp-lab/dsp/internal/atomicfile"
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/labtest"
 )
@@ -60,20 +61,8 @@ func writeAtomically(file string, write func(io.Writer) error) error {
 	if resolved, err := filepath.EvalSymlinks(file); err == nil {
 		file = resolved
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".dsp-report-*")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", file, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("report %s: %w", file, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report %s: %w", file, err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
-		return fmt.Errorf("report %s: %w", file, err)
+	if err := atomicfile.WriteFunc(file, 0o644, write); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

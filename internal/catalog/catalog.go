@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dsp-lab/dsp/internal/atomicfile"
 	"github.com/dsp-lab/dsp/internal/lab"
 	"github.com/dsp-lab/dsp/internal/safepath"
 )
@@ -159,11 +160,33 @@ func CreateRepo(dir string) error {
 }
 
 // InstallSeed copies a repository from an fs.FS (the bundled examples)
-// into dir, which must not exist yet.
+// into dir, which must not exist yet. The copy is made beside dir and
+// renamed into place: a failure (a full disk) leaves no half repository.
 func InstallSeed(seed fs.FS, dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("install examples: %s already exists", dir)
 	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("install examples: %w", err)
+	}
+	if err := copySeed(seed, tmp); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("install examples into %s: %w", dir, err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("install examples into %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("install examples into %s: %w", dir, err)
+	}
+	return nil
+}
+
+// copySeed copies the files of seed into the folder dir.
+func copySeed(seed fs.FS, dir string) error {
 	return fs.WalkDir(seed, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -248,20 +271,8 @@ func (c *Catalog) saveConfig() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.StateDir(), "config-*.json")
-	if err != nil {
-		return fmt.Errorf("write config: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write config: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write config: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), c.configPath()); err != nil {
-		return fmt.Errorf("write config: %w", err)
+	if err := atomicfile.Write(c.configPath(), append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save the settings: %w", err)
 	}
 	c.configAt = configStamp{}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dsp-lab/dsp/internal/atomicfile"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -33,19 +34,7 @@ func (s Store) Save(r *Report) error {
 	if err != nil {
 		return fmt.Errorf("encode the report of %s: %w", r.ID(), err)
 	}
-	tmp, err := os.CreateTemp(s.Dir, ".report-*")
-	if err != nil {
-		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
-	}
-	if err := os.Rename(tmp.Name(), s.file(r.Repo, r.Lab)); err != nil {
+	if err := atomicfile.Write(s.file(r.Repo, r.Lab), data, 0o600); err != nil {
 		return fmt.Errorf("save the report of %s: %w", r.ID(), err)
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dsp-lab/dsp/internal/atomicfile"
 )
 
 const (
@@ -41,7 +43,7 @@ func newAuth(stateDir string) (a *auth, created bool, err error) {
 	case err == nil:
 	case errors.Is(err, os.ErrNotExist):
 		data = []byte(randomString(18))
-		if err := os.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+		if err := atomicfile.Write(path, append(data, '\n'), 0o600); err != nil {
 			return nil, false, fmt.Errorf("create admin secret %s: %w", path, err)
 		}
 		created = true
