@@ -5,7 +5,7 @@ BIN       ?= bin/dsp
 GOFLAGS   ?=
 TESTFLAGS ?=
 
-.PHONY: all web build images setup lint test test-labs run clean
+.PHONY: all web build images setup lint test test-labs test-faults fuzz run clean
 
 all: build
 
@@ -37,6 +37,23 @@ test: setup lint images
 	$(GO) test $(GOFLAGS) -count=1 -timeout 30m $(TESTFLAGS) ./...
 	cd web && DSP_BIN=$(abspath $(BIN)) npm run test:e2e
 	$(MAKE) test-labs
+	$(MAKE) fuzz
+	$(MAKE) test-faults
+
+# The faults the machine can throw at dsp: the Docker Engine restarted in
+# the middle of a start, a full disk during a save. They restart dockerd
+# (every container stops), so they run alone, last.
+test-faults: build
+	$(GO) test -tags faults -count=1 -v ./internal/faults/
+
+# A short run of every fuzz target (FUZZTIME each); longer runs find more.
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/archive/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadCompose$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/lab/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadNetworkJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/lab/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseLabels$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/wrapper/
+	$(GO) test -run '^$$' -fuzz '^FuzzArgvValue$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/wrapper/
 
 # Labs as code: every example lab is started, checked, solved and torn down
 # by dsp itself, as a lab repository's CI does (reports in test-results/).
