@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // filesURL is the files route of a service for a container path.
@@ -210,5 +211,69 @@ func testFiles(t *testing.T, env *testEnv) {
 		// A name used as a file and a folder.
 		files := []uploadFile{{"d", []byte("x")}, {"d/e", []byte("y")}}
 		expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), files), http.StatusBadRequest, "file")
+	})
+}
+
+// TestUploadsAtOnce: at most four uploads are in progress at once (each
+// spools to a temporary file); a fifth is 429 with Retry-After, and once
+// they end uploads are accepted again.
+func TestUploadsAtOnce(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	repo, name, _ := env.runningLab("uploads-")
+	target := filesURL(repo, name, "target", "/tmp")
+
+	// Four uploads whose bodies never end.
+	var writers []*io.PipeWriter
+	done := make(chan int, 4)
+	for range 4 {
+		pr, pw := io.Pipe()
+		writers = append(writers, pw)
+		t.Cleanup(func() { pw.CloseWithError(errors.New("the test ended")) })
+		mw := multipart.NewWriter(pw)
+		req, err := http.NewRequest("POST", env.ts.URL+target, pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("X-DSP-Request", "1")
+		// More than the client's buffer, so that the request reaches
+		// the server, which then waits for the rest.
+		go func() {
+			if part, err := mw.CreateFormFile("file", "slow.bin"); err == nil {
+				_, _ = part.Write(randomBytes(64 << 10))
+			}
+		}()
+		go func() {
+			res, err := c.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			res.Body.Close()
+			done <- res.StatusCode
+		}()
+	}
+	// A fifth is refused once the four hold the server's upload slots.
+	var refused response
+	poll(t, "an upload refused while four are in progress", 10*time.Second, func() bool {
+		refused = env.upload(c, target, []uploadFile{{"quick.txt", []byte("quick")}})
+		return refused.StatusCode == http.StatusTooManyRequests
+	})
+	e := expectError(t, refused, http.StatusTooManyRequests, "")
+	if refused.Header.Get("Retry-After") == "" || !strings.Contains(e.Error, "uploads are in progress") {
+		t.Errorf("429: Retry-After %q, error %q", refused.Header.Get("Retry-After"), e.Error)
+	}
+	for _, pw := range writers {
+		pw.CloseWithError(errors.New("the browser went away"))
+	}
+	for range 4 {
+		if status := <-done; status == http.StatusOK {
+			t.Errorf("an upload whose body broke off was accepted")
+		}
+	}
+	// A slot is free once a handler has returned, just after its answer.
+	poll(t, "an upload accepted once the others ended", 10*time.Second, func() bool {
+		return env.upload(c, target, []uploadFile{{"after.txt", []byte("after")}}).StatusCode == http.StatusOK
 	})
 }
