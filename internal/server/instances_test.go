@@ -39,7 +39,7 @@ func (env *testEnv) instances(c *http.Client, repo, name string) []report.Instan
 	return li.Instances
 }
 
-// labDetails decodes GET /api/labs/{repo}/{lab}[?instance=].
+// labDetailsAnswer decodes GET /api/labs/{repo}/{lab}[?instance=].
 type labDetailsAnswer struct {
 	report.Details
 	Operation string `json:"operation"`
