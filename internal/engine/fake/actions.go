@@ -93,7 +93,7 @@ func (s *starter) runAction(ctx context.Context, a lab.Action) error {
 	if err := a.Validate(); err != nil {
 		return s.stepFailed(engine.StepAction, target, err)
 	}
-	s.progress.Emit(engine.StepAction, target, engine.StatusWorking, describeAction(a.Action))
+	s.progress.Emit(engine.StepAction, target, engine.StatusWorking, engine.DescribeAction(a.Action))
 	if err := s.inject(engine.StepAction); err != nil {
 		return s.stepFailed(engine.StepAction, target, err)
 	}
@@ -148,35 +148,4 @@ func actionArgv(a wrapper.Action) ([]string, error) {
 		a.Command = a.Name
 	}
 	return a.Argv()
-}
-
-// describeAction says what an action runs with, hiding values that give
-// the lab away, as the real engine does.
-func describeAction(a wrapper.Action) string {
-	var parts []string
-	for _, arg := range a.Args {
-		value := arg.Value
-		if secretArg(a.Name, arg.Name) {
-			value = "•••"
-		}
-		parts = append(parts, arg.Name+"="+value)
-	}
-	if len(parts) == 0 {
-		return "running"
-	}
-	return "running with " + strings.Join(parts, " ")
-}
-
-// secretArg reports whether an argument's value must not be shown.
-func secretArg(action, arg string) bool {
-	name := strings.ToLower(arg)
-	if action == wrapper.BuiltinCTF && name == "ctf" {
-		return true
-	}
-	for _, word := range []string{"pass", "secret", "flag", "ctf", "token", "key"} {
-		if strings.Contains(name, word) {
-			return true
-		}
-	}
-	return false
 }

@@ -47,7 +47,7 @@ func (e *Engine) remove(ref engine.Ref, l *lab.Lab, progress engine.Progress) {
 		c := in.containers[name]
 		running := c.state == engine.ServiceRunning
 		e.mu.Unlock()
-		if running && serviceStopTimeout(l, name) > 0 {
+		if running && engine.StopTimeout(l, name) > 0 {
 			progress.Emit(engine.StepContainer, name, engine.StatusWorking, "stopping")
 		}
 		e.mu.Lock()
@@ -74,22 +74,4 @@ func (e *Engine) remove(ref engine.Ref, l *lab.Lab, progress engine.Progress) {
 		delete(e.instances, ref)
 		e.notifyLocked(ref)
 	}
-}
-
-// stopTimeout is the lab's grace period.
-func stopTimeout(l *lab.Lab) time.Duration {
-	if l != nil && l.StopTimeout != nil {
-		return *l.StopTimeout
-	}
-	return engine.DefaultStopTimeout
-}
-
-// serviceStopTimeout prefers the service's stop_grace_period.
-func serviceStopTimeout(l *lab.Lab, service string) time.Duration {
-	if l != nil {
-		if s, ok := l.Service(service); ok && s.StopTimeout != nil {
-			return *s.StopTimeout
-		}
-	}
-	return stopTimeout(l)
 }

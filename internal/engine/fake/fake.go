@@ -28,16 +28,13 @@ package fake
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // Engine is an in-memory engine.Engine. It is safe for concurrent use. Its
@@ -144,30 +141,7 @@ func (e *Engine) Close() error { return nil }
 
 // Project is the compose project name the fake gives an instance, shaped
 // like the real engine's: dsp_REPO_LAB[_INSTANCE]_HASH.
-func (e *Engine) Project(ref engine.Ref) string {
-	ref = normalizeRef(ref)
-	key := "fake\x00" + ref.Repo + "\x00" + ref.Lab + "\x00" + ref.Instance
-	if ref.Owner != "" {
-		key += "\x00" + ref.Owner
-	}
-	sum := sha256.Sum256([]byte(key))
-	name := "dsp_"
-	if ref.Owner != "" {
-		name += ref.Owner + "_"
-	}
-	name += trim(lab.Slug(ref.Repo), 20) + "_" + trim(lab.Slug(ref.Lab), 30)
-	if ref.Instance != engine.DefaultInstance {
-		name += "_" + ref.Instance
-	}
-	return name + "_" + hex.EncodeToString(sum[:3])
-}
-
-func trim(s string, n int) string {
-	if len(s) > n {
-		return strings.Trim(s[:n], "-")
-	}
-	return s
-}
+func (e *Engine) Project(ref engine.Ref) string { return engine.ProjectName("fake", normalizeRef(ref)) }
 
 // normalizeRef fills in the default instance, so that Ref{…, Instance: ""}
 // and NewRef's value name the same instance.

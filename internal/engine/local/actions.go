@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
@@ -81,7 +80,7 @@ func (e *Engine) runAction(ctx context.Context, l *lab.Lab, a lab.Action, contai
 		progress.Emit(engine.StepAction, target, engine.StatusError, err.Error())
 		return &engine.StepError{Step: engine.StepAction, Target: target, Err: err}
 	}
-	progress.Emit(engine.StepAction, target, engine.StatusWorking, describeAction(action))
+	progress.Emit(engine.StepAction, target, engine.StatusWorking, engine.DescribeAction(action))
 
 	builtin := wrapper.IsBuiltin(a.Name)
 	if builtin && action.Command == "" {
@@ -234,23 +233,6 @@ func (c *imageLabels) get(ctx context.Context, image string) (wrapper.ImageInfo,
 	return info, nil
 }
 
-// describeAction says what an action runs with, hiding values that give
-// the lab away (flags, passwords): progress is shown to students.
-func describeAction(a wrapper.Action) string {
-	var parts []string
-	for _, arg := range a.Args {
-		value := arg.Value
-		if secretArg(a.Name, arg.Name) {
-			value = "•••"
-		}
-		parts = append(parts, arg.Name+"="+value)
-	}
-	if len(parts) == 0 {
-		return "running"
-	}
-	return "running with " + strings.Join(parts, " ")
-}
-
 // tailBuffer keeps the last max bytes written.
 type tailBuffer struct {
 	mu  sync.Mutex
@@ -283,18 +265,4 @@ func (m multiWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
-}
-
-// secretArg reports whether an argument's value must not be shown.
-func secretArg(action, arg string) bool {
-	name := strings.ToLower(arg)
-	if action == wrapper.BuiltinCTF && name == "ctf" {
-		return true
-	}
-	for _, word := range []string{"pass", "secret", "flag", "ctf", "token", "key"} {
-		if strings.Contains(name, word) {
-			return true
-		}
-	}
-	return false
 }

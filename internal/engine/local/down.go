@@ -46,7 +46,7 @@ func (e *Engine) remove(ctx context.Context, ref engine.Ref, l *lab.Lab, progres
 	}
 	err = parallel(res.Items, func(c container.Summary) error {
 		service := c.Labels[api.ServiceLabel]
-		grace := serviceStopTimeout(l, service)
+		grace := engine.StopTimeout(l, service)
 		if grace > 0 && (c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused) {
 			progress.Emit(engine.StepContainer, service, engine.StatusWorking, "stopping")
 			timeout := int(grace.Seconds())
@@ -111,22 +111,4 @@ func parallel[T any](items []T, fn func(T) error) error {
 		}
 	}
 	return nil
-}
-
-// stopTimeout is the lab's grace period.
-func stopTimeout(l *lab.Lab) time.Duration {
-	if l != nil && l.StopTimeout != nil {
-		return *l.StopTimeout
-	}
-	return engine.DefaultStopTimeout
-}
-
-// serviceStopTimeout prefers the service's stop_grace_period.
-func serviceStopTimeout(l *lab.Lab, service string) time.Duration {
-	if l != nil {
-		if s, ok := l.Service(service); ok && s.StopTimeout != nil {
-			return *s.StopTimeout
-		}
-	}
-	return stopTimeout(l)
 }

@@ -7,8 +7,6 @@ package local
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +19,6 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/engine"
-	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // Labels put on every container, network and volume a lab creates. State
@@ -108,22 +105,7 @@ func (e *Engine) compose(events api.EventProcessor) (api.Compose, error) {
 // Project is the compose project name of the instance: readable, and unique
 // even when two repositories (or two main directories) hold labs of the same
 // name or names that slug alike ("My Lab" and "my-lab").
-func (e *Engine) Project(r engine.Ref) string {
-	key := e.namespace + "\x00" + r.Repo + "\x00" + r.Lab + "\x00" + r.Instance
-	if r.Owner != "" {
-		key += "\x00" + r.Owner
-	}
-	sum := sha256.Sum256([]byte(key))
-	name := "dsp_"
-	if r.Owner != "" {
-		name += r.Owner + "_"
-	}
-	name += trim(lab.Slug(r.Repo), 20) + "_" + trim(lab.Slug(r.Lab), 30)
-	if r.Instance != engine.DefaultInstance {
-		name += "_" + r.Instance
-	}
-	return name + "_" + hex.EncodeToString(sum[:3])
-}
+func (e *Engine) Project(r engine.Ref) string { return engine.ProjectName(e.namespace, r) }
 
 func (e *Engine) labels(r engine.Ref, dir string) map[string]string {
 	labels := map[string]string{
@@ -149,13 +131,6 @@ func refOf(labels map[string]string) engine.Ref {
 		instance = engine.DefaultInstance
 	}
 	return engine.Ref{Owner: labels[LabelOwner], Repo: labels[LabelRepo], Lab: labels[LabelLab], Instance: instance}
-}
-
-func trim(s string, n int) string {
-	if len(s) > n {
-		return strings.Trim(s[:n], "-")
-	}
-	return s
 }
 
 func projectFilter(project string) client.Filters {

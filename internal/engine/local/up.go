@@ -102,7 +102,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []
 // a dynamically chosen subnet was taken meanwhile by another start, it
 // removes what it made and tries again with other subnets.
 func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, opts engine.UpOptions, progress engine.Progress) error {
-	timeout := stopTimeout(l)
+	timeout := engine.StopTimeout(l, "")
 	for attempt := 1; ; attempt++ {
 		project := e.runProject(l, ref)
 		applyDefaults(project, opts, boundedCapabilities(), progress)
