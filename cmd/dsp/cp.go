@@ -31,15 +31,11 @@ for a service (shell: false) forbids copies too.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			srcService, srcPath, srcIn := containerSpec(t.Lab, args[1])
 			dstService, dstPath, dstIn := containerSpec(t.Lab, args[2])
 			if srcIn == dstIn {

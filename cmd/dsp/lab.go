@@ -135,15 +135,11 @@ func newLabShowCommand(c *cli) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			doc, warnings := a.Details(ctx, t, ref)
 			printWarnings(cmd, warnings)
 			if asJSON {
@@ -369,15 +365,11 @@ func newLabUpCommand(c *cli) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			st, err := a.Up(ctx, t, ref, app.UpOptions{TrustOnce: trust, ExposeOnce: expose, Progress: r.Event})
 			r.Close()
@@ -435,15 +427,11 @@ func newLabDownCommand(c *cli) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			err = a.Down(ctx, t, ref, r.Event)
 			r.Close()
@@ -464,15 +452,11 @@ func newLabStatusCommand(c *cli) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			st, err := a.Status(ctx, t, ref)
 			if err != nil {
 				return err
@@ -539,15 +523,11 @@ func newLabLogsCommand(c *cli) *cobra.Command {
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, _, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			opts := engine.LogsOptions{Follow: follow, Tail: tail}
 			if len(args) == 2 {
 				opts.Services = []string{args[1]}

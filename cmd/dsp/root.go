@@ -88,6 +88,21 @@ func (c *cli) target(ctx context.Context, arg string) (*app.App, *app.Target, er
 	return a, t, nil
 }
 
+// instance opens the application and resolves a lab argument and the
+// instance its --instance flag names; the caller closes the application.
+func (c *cli) instance(ctx context.Context, arg string, f instanceFlag) (*app.App, *app.Target, engine.Ref, error) {
+	a, t, err := c.target(ctx, arg)
+	if err != nil {
+		return nil, nil, engine.Ref{}, err
+	}
+	ref, err := f.ref(t)
+	if err != nil {
+		a.Close()
+		return nil, nil, engine.Ref{}, err
+	}
+	return a, t, ref, nil
+}
+
 // instanceFlag is the --instance flag of the commands that work on a lab
 // instance.
 type instanceFlag struct{ name string }

@@ -41,15 +41,11 @@ the process in the container. A lab may forbid the shell for a service
 			// The terminal closing (SIGHUP) must end the exec too.
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGHUP)
 			defer stop()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			svc, err := a.Service(ctx, t, ref, args[1])
 			if err != nil {
 				return err

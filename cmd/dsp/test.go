@@ -116,15 +116,11 @@ func newLabCheckCommand(c *cli) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			rep, err := a.Check(ctx, t, ref, r.Event)
 			r.Close()
@@ -152,15 +148,11 @@ func newLabSubmitCommand(c *cli) *cobra.Command {
 				}
 				flag = string(data)
 			}
-			a, t, err := c.target(ctx, args[0])
+			a, t, ref, err := c.instance(ctx, args[0], instance)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ref, err := instance.ref(t)
-			if err != nil {
-				return err
-			}
 			ok, err := a.SubmitFlag(ctx, t, ref, flag)
 			if err != nil {
 				return err

@@ -223,7 +223,7 @@ services:
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	go io.Copy(io.Discard, sess)
+	go func() { _, _ = io.Copy(io.Discard, sess) }()
 	if code, err := sess.Wait(ctx); err != nil || code != 3 {
 		t.Errorf("a process in the service exited %d, %v; want 3", code, err)
 	}

@@ -43,6 +43,9 @@ func (a *App) StartBuild(ctx context.Context, t *Target) (*Operation, error) {
 	if err := t.Runnable(); err != nil {
 		return nil, err
 	}
+	if _, err := a.Engine(ctx); err != nil {
+		return nil, err
+	}
 	ref, err := t.Ref("")
 	if err != nil {
 		return nil, err
@@ -76,18 +79,37 @@ func (a *App) StartChecks(ctx context.Context, t *Target, ref engine.Ref) (*Oper
 	if len(t.Checks) == 0 {
 		return nil, &ErrNoChecks{Lab: t.ID(), File: t.ComposeFile}
 	}
+	if running := a.ops.running(ref); running != nil {
+		return nil, &BusyError{Running: running.View()}
+	}
 	st, err := a.free(ctx, t, ref)
 	if err != nil {
 		return nil, err
 	}
 	if !st.State.Live() {
-		return nil, &engine.NotRunningError{Ref: ref}
+		return nil, &StateError{Ref: ref, State: st.State, Need: "running", Doing: "run its checks"}
 	}
 	return a.ops.start(OpChecks, &ref, "", func(ctx context.Context, progress engine.Progress) error {
 		rep, err := a.Check(ctx, t, ref, progress)
 		return reportOutcome(rep, err)
 	})
 }
+
+// StateError refuses an operation on an instance that is not in the state
+// it needs.
+type StateError struct {
+	Ref   engine.Ref
+	State engine.State
+	Need  string // the state needed, for people: "running"
+	Doing string // what could not be done: "run its checks"
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("lab %s is %s: start it before you %s", e.Ref, e.State, e.Doing)
+}
+
+// FailedPrecondition classifies the error (errdefs).
+func (e *StateError) FailedPrecondition() {}
 
 // reportOutcome is the error of an operation that ran a test or checks.
 func reportOutcome(rep *labtest.Report, keepErr error) error {

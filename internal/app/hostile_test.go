@@ -131,61 +131,81 @@ func TestHostileLabs(t *testing.T) {
 
 	t.Run("untrusted", func(t *testing.T) {
 		for _, h := range hostileLabs {
-			err := up(ctx, a, h.name)
-			if err == nil {
-				t.Errorf("%s: an untrusted lab started", h.name)
-				down(ctx, t, a, h.name)
-				continue
-			}
-			if !strings.Contains(err.Error(), h.refused) {
-				t.Errorf("%s: the refusal does not name %q: %v", h.name, h.refused, err)
-			}
+			checkUntrusted(ctx, t, a, h)
 			assertNothingOnHost(t, eng, docker, h.name, markers)
 		}
 	})
 	// A lab that publishes a port on every address of the host runs
 	// untrusted (it asks for nothing), with the port on loopback.
 	writeLab(t, filepath.Join(home, "strangers"), "open-port", map[string]string{"compose.yaml": "services:\n  s:\n" + box + "    ports: ['0.0.0.0::80', '::81']\n"})
-	t.Run("ports", func(t *testing.T) {
-		if err := up(ctx, a, "open-port"); err != nil {
-			t.Fatal(err)
-		}
-		defer down(ctx, t, a, "open-port")
-		lt, _ := a.Lab(ctx, "strangers/open-port")
-		ref, _ := lt.Ref("")
-		st, err := a.Status(ctx, lt, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, svc := range st.Services {
-			if len(svc.Ports) == 0 {
-				t.Errorf("service %s publishes nothing", svc.Name)
-			}
-			for _, p := range svc.Ports {
-				if p.HostIP != "127.0.0.1" {
-					t.Errorf("port %d of an unexposed lab is published on %q", p.Container, p.HostIP)
-				}
-			}
-		}
-	})
+	t.Run("ports", func(t *testing.T) { checkLoopbackPorts(ctx, t, a, "open-port") })
 	if err := a.SetTrusted("strangers", true); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("trusted", func(t *testing.T) {
 		for _, h := range hostileLabs {
-			err := up(ctx, a, h.name)
-			switch {
-			case h.always && err == nil:
-				t.Errorf("%s: started once trusted, but the policy refuses it always", h.name)
-			case h.always && !strings.Contains(err.Error(), h.refused):
-				t.Errorf("%s: the refusal does not name %q: %v", h.name, h.refused, err)
-			case !h.always && err != nil && !h.engineMayRefuse:
-				t.Errorf("%s: does not start once trusted: %v", h.name, err)
-			}
+			checkTrusted(ctx, t, a, h)
 			down(ctx, t, a, h.name)
 			assertNothingOnHost(t, eng, docker, h.name, markers)
 		}
 	})
+}
+
+// checkUntrusted starts a hostile lab of an untrusted repository: it must
+// be refused, naming what it asks for.
+func checkUntrusted(ctx context.Context, t *testing.T, a *app.App, h hostileLab) {
+	t.Helper()
+	err := up(ctx, a, h.name)
+	if err == nil {
+		t.Errorf("%s: an untrusted lab started", h.name)
+		down(ctx, t, a, h.name)
+		return
+	}
+	if !strings.Contains(err.Error(), h.refused) {
+		t.Errorf("%s: the refusal does not name %q: %v", h.name, h.refused, err)
+	}
+}
+
+// checkTrusted starts a hostile lab once its repository is trusted: it
+// starts, unless the policy refuses it always (or this machine cannot run
+// it).
+func checkTrusted(ctx context.Context, t *testing.T, a *app.App, h hostileLab) {
+	t.Helper()
+	err := up(ctx, a, h.name)
+	switch {
+	case h.always && err == nil:
+		t.Errorf("%s: started once trusted, but the policy refuses it always", h.name)
+	case h.always && !strings.Contains(err.Error(), h.refused):
+		t.Errorf("%s: the refusal does not name %q: %v", h.name, h.refused, err)
+	case !h.always && err != nil && !h.engineMayRefuse:
+		t.Errorf("%s: does not start once trusted: %v", h.name, err)
+	}
+}
+
+// checkLoopbackPorts starts a lab that publishes ports on every address:
+// unexposed, they bind loopback.
+func checkLoopbackPorts(ctx context.Context, t *testing.T, a *app.App, name string) {
+	t.Helper()
+	if err := up(ctx, a, name); err != nil {
+		t.Fatal(err)
+	}
+	defer down(ctx, t, a, name)
+	lt, _ := a.Lab(ctx, "strangers/"+name)
+	ref, _ := lt.Ref("")
+	st, err := a.Status(ctx, lt, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range st.Services {
+		if len(svc.Ports) == 0 {
+			t.Errorf("service %s publishes nothing", svc.Name)
+		}
+		for _, p := range svc.Ports {
+			if p.HostIP != "127.0.0.1" {
+				t.Errorf("port %d of an unexposed lab is published on %q", p.Container, p.HostIP)
+			}
+		}
+	}
 }
 
 func up(ctx context.Context, a *app.App, name string) error {

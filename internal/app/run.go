@@ -60,7 +60,7 @@ func (a *App) SetExposed(repo, lab string, exposed bool) error {
 func (a *App) Limits(t *Target) engine.Limits {
 	user := a.catalog.Limits()
 	out := engine.Limits{Memory: user.Memory, CPUs: user.CPUs, Pids: user.Pids}
-	if l := t.Lab.Limits; l != nil {
+	if l := t.Limits; l != nil {
 		out.Memory = tighter(out.Memory, l.Memory)
 		out.CPUs = tighter(out.CPUs, l.CPUs)
 		out.Pids = tighter(out.Pids, l.Pids)

@@ -35,7 +35,7 @@ type Service struct {
 // the one permission rule for terminals and files: the lab has the
 // service, allows a shell in it, and the service's container runs.
 func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name string) (*Service, error) {
-	svc, ok := t.Lab.Service(name)
+	svc, ok := t.Service(name)
 	if !ok {
 		return nil, &engine.NoServiceError{Lab: t.ID(), Service: name, Services: t.ServiceNames()}
 	}

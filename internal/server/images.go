@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 )
 
@@ -50,7 +51,11 @@ func (s *Server) handleImageRemove(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
 	if err := s.app.RemoveImage(ctx, ref); err != nil {
-		writeError(w, statusFor(err), "ref", "%v", err)
+		if cerrdefs.IsInvalidArgument(err) || cerrdefs.IsNotFound(err) || cerrdefs.IsConflict(err) {
+			writeError(w, statusFor(err), "ref", "%v", err)
+			return
+		}
+		writeErr(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
