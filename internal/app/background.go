@@ -87,7 +87,7 @@ func (a *App) StartChecks(ctx context.Context, t *Target, ref engine.Ref) (*Oper
 		return nil, err
 	}
 	if !st.State.Live() {
-		return nil, &StateError{Ref: ref, State: st.State, Need: "running", Doing: "run its checks"}
+		return nil, &StateError{Ref: ref, State: st.State, Doing: "running its checks"}
 	}
 	return a.ops.start(OpChecks, &ref, "", func(ctx context.Context, progress engine.Progress) error {
 		rep, err := a.Check(ctx, t, ref, progress)
@@ -95,17 +95,15 @@ func (a *App) StartChecks(ctx context.Context, t *Target, ref engine.Ref) (*Oper
 	})
 }
 
-// StateError refuses an operation on an instance that is not in the state
-// it needs.
+// StateError refuses an operation that needs a running instance.
 type StateError struct {
 	Ref   engine.Ref
 	State engine.State
-	Need  string // the state needed, for people: "running"
-	Doing string // what could not be done: "run its checks"
+	Doing string // what could not be done: "running its checks"
 }
 
 func (e *StateError) Error() string {
-	return fmt.Sprintf("lab %s is %s: start it before you %s", e.Ref, e.State, e.Doing)
+	return fmt.Sprintf("lab %s is not running (it is %s): start it before %s", e.Ref, e.State, e.Doing)
 }
 
 // FailedPrecondition classifies the error (errdefs).

@@ -1366,6 +1366,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The Docker Engine cannot be reached. */
+        EngineUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
@@ -1659,6 +1668,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     listLabInstances: {
@@ -1704,6 +1714,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     getLabImages: {
@@ -1741,6 +1752,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     startLab: {
@@ -1796,6 +1808,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     stopLab: {
@@ -1851,6 +1864,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     buildLab: {
@@ -1900,6 +1914,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     testLab: {
@@ -1957,6 +1972,7 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     checkLab: {
@@ -2020,6 +2036,7 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     submitFlag: {
@@ -2089,6 +2106,7 @@ export interface operations {
             421: components["responses"]["Misdirected"];
             429: components["responses"]["TooManyFlags"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     openTerminal: {
@@ -2176,6 +2194,7 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     downloadFile: {
@@ -2265,6 +2284,7 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     uploadFiles: {
@@ -2368,7 +2388,19 @@ export interface operations {
                 };
             };
             421: components["responses"]["Misdirected"];
+            /** @description Four uploads are in progress already; try again when one ends (`Retry-After`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     getOperation: {
@@ -2432,6 +2464,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     removeImage: {
@@ -2487,6 +2520,7 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     pullImage: {
@@ -2529,6 +2563,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
     getSettings: {
