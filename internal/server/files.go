@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -150,14 +151,10 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	select {
-	case s.uploads <- struct{}{}:
-		defer func() { <-s.uploads }()
-	default:
-		w.Header().Set("Retry-After", "5")
-		writeError(w, http.StatusTooManyRequests, "", "%d uploads are in progress: try again when one ends", maxUploads)
+	if !s.reserveUpload(w) {
 		return
 	}
+	defer s.releaseUpload()
 	ctx := r.Context()
 	service := svc.Name
 	st, resolved, err := svc.Stat(ctx, p)
@@ -175,112 +172,23 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Content-Type", "bad multipart body: %v", err)
 		return
 	}
-	spool, err := os.CreateTemp("", "dsp-upload-*.tar")
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+	spool, ok := uploadTemp(w, "dsp-upload-*.tar")
+	if !ok {
 		return
 	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-	part, err := os.CreateTemp("", "dsp-upload-part-*")
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+	defer removeTemp(spool)
+	part, ok := uploadTemp(w, "dsp-upload-part-*")
+	if !ok {
 		return
 	}
-	defer os.Remove(part.Name())
-	defer part.Close()
+	defer removeTemp(part)
 
-	tw := tar.NewWriter(spool)
-	now := time.Now()
-	files, dirs := map[string]bool{}, map[string]bool{}
-	n := 0
-	for {
-		mp, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			uploadReadError(w, err)
-			return
-		}
-		if mp.FormName() != "file" {
-			writeError(w, http.StatusBadRequest, "file", "unexpected form field %q: send files in fields named file", mp.FormName())
-			return
-		}
-		// Part.FileName keeps only the last element: read the raw name.
-		_, params, err := mime.ParseMediaType(mp.Header.Get("Content-Disposition"))
-		name := params["filename"]
-		if err != nil || name == "" {
-			writeError(w, http.StatusBadRequest, "file", "a file part has no filename")
-			return
-		}
-		if err := archive.RelPath(name); err != nil {
-			writeError(w, http.StatusBadRequest, "file", "file name refused: %v", err)
-			return
-		}
-		if files[name] || dirs[name] {
-			writeError(w, http.StatusBadRequest, "file", "%q is sent twice, or as both a file and a folder", name)
-			return
-		}
-		if n++; n > maxUploadFiles {
-			writeError(w, http.StatusBadRequest, "file", "more than %d files", maxUploadFiles)
-			return
-		}
-		// The folders on the way, once each.
-		elems := strings.Split(name, "/")
-		for i := 1; i < len(elems); i++ {
-			dir := strings.Join(elems[:i], "/")
-			if files[dir] {
-				writeError(w, http.StatusBadRequest, "file", "%q is sent as both a file and a folder", dir)
-				return
-			}
-			if !dirs[dir] {
-				dirs[dir] = true
-				if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: dir + "/", Mode: 0o755, ModTime: now}); err != nil {
-					writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-					return
-				}
-			}
-		}
-		files[name] = true
-		// A tar header needs the size first: the part goes to disk, then
-		// into the archive.
-		if _, err := part.Seek(0, io.SeekStart); err != nil {
-			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-			return
-		}
-		if err := part.Truncate(0); err != nil {
-			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-			return
-		}
-		size, err := io.Copy(part, mp)
-		if err != nil {
-			uploadReadError(w, err)
-			return
-		}
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: size, ModTime: now}); err != nil {
-			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-			return
-		}
-		if _, err := part.Seek(0, io.SeekStart); err != nil {
-			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-			return
-		}
-		if _, err := io.CopyN(tw, part, size); err != nil {
-			writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
-			return
-		}
-	}
-	if n == 0 {
-		writeError(w, http.StatusBadRequest, "file", "no file in the upload (send parts named file)")
-		return
-	}
-	if err := tw.Close(); err != nil {
-		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+	n, ok := packUpload(w, mr, spool, part)
+	if !ok {
 		return
 	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
+		uploadInternalError(w, err)
 		return
 	}
 	err = svc.Upload(ctx, resolved, spool)
@@ -289,6 +197,187 @@ func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("files uploaded", "lab", svc.Ref.String(), "service", service, "path", p, "files", n)
 	writeJSON(w, http.StatusOK, map[string]any{"uploaded": n, "path": p})
+}
+
+// reserveUpload takes one of the maxUploads places for an upload in
+// progress; when all are taken it answers 429 and returns false. A place
+// taken is given back by releaseUpload.
+func (s *Server) reserveUpload(w http.ResponseWriter) bool {
+	select {
+	case s.uploads <- struct{}{}:
+		return true
+	default:
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusTooManyRequests, "", "%d uploads are in progress: try again when one ends", maxUploads)
+		return false
+	}
+}
+
+// releaseUpload gives back the place taken by reserveUpload.
+func (s *Server) releaseUpload() { <-s.uploads }
+
+// uploadTemp creates a temporary file for an upload; it answers the
+// request and returns false when it cannot. removeTemp removes the file.
+func uploadTemp(w http.ResponseWriter, pattern string) (*os.File, bool) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		uploadInternalError(w, err)
+		return nil, false
+	}
+	return f, true
+}
+
+// removeTemp closes and removes a file made by uploadTemp.
+func removeTemp(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// packUpload reads the parts of an upload, checks each and packs it into
+// a tar archive written to spool; part holds one part at a time. It
+// returns the number of files, or answers the request and returns false
+// when the upload is refused or fails.
+func packUpload(w http.ResponseWriter, mr *multipart.Reader, spool, part *os.File) (int, bool) {
+	u := &uploadTar{
+		tw:    tar.NewWriter(spool),
+		part:  part,
+		now:   time.Now(),
+		files: map[string]bool{},
+		dirs:  map[string]bool{},
+	}
+	for {
+		mp, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			uploadReadError(w, err)
+			return 0, false
+		}
+		if !u.add(w, mp) {
+			return 0, false
+		}
+	}
+	if u.n == 0 {
+		writeError(w, http.StatusBadRequest, "file", "no file in the upload (send parts named file)")
+		return 0, false
+	}
+	if err := u.tw.Close(); err != nil {
+		uploadInternalError(w, err)
+		return 0, false
+	}
+	return u.n, true
+}
+
+// uploadTar is the tar archive of an upload being packed.
+type uploadTar struct {
+	tw    *tar.Writer
+	part  *os.File // a part on disk: a tar header needs the size first
+	now   time.Time
+	files map[string]bool // the files packed
+	dirs  map[string]bool // the folders packed
+	n     int             // the files admitted
+}
+
+// add checks one part and packs it, with the folders on its way. Each of
+// add's steps answers the request and returns false when it cannot go on.
+func (u *uploadTar) add(w http.ResponseWriter, mp *multipart.Part) bool {
+	name, ok := u.admit(w, mp)
+	if !ok {
+		return false
+	}
+	if !u.addDirs(w, name) {
+		return false
+	}
+	u.files[name] = true
+	return u.addFile(w, name, mp)
+}
+
+// admit checks a part's field and file name, and counts it; it returns
+// the file's relative path.
+func (u *uploadTar) admit(w http.ResponseWriter, mp *multipart.Part) (string, bool) {
+	if mp.FormName() != "file" {
+		writeError(w, http.StatusBadRequest, "file", "unexpected form field %q: send files in fields named file", mp.FormName())
+		return "", false
+	}
+	// Part.FileName keeps only the last element: read the raw name.
+	_, params, err := mime.ParseMediaType(mp.Header.Get("Content-Disposition"))
+	name := params["filename"]
+	if err != nil || name == "" {
+		writeError(w, http.StatusBadRequest, "file", "a file part has no filename")
+		return "", false
+	}
+	if err := archive.RelPath(name); err != nil {
+		writeError(w, http.StatusBadRequest, "file", "file name refused: %v", err)
+		return "", false
+	}
+	if u.files[name] || u.dirs[name] {
+		writeError(w, http.StatusBadRequest, "file", "%q is sent twice, or as both a file and a folder", name)
+		return "", false
+	}
+	if u.n++; u.n > maxUploadFiles {
+		writeError(w, http.StatusBadRequest, "file", "more than %d files", maxUploadFiles)
+		return "", false
+	}
+	return name, true
+}
+
+// addDirs packs the folders on the way to name, once each.
+func (u *uploadTar) addDirs(w http.ResponseWriter, name string) bool {
+	elems := strings.Split(name, "/")
+	for i := 1; i < len(elems); i++ {
+		dir := strings.Join(elems[:i], "/")
+		if u.files[dir] {
+			writeError(w, http.StatusBadRequest, "file", "%q is sent as both a file and a folder", dir)
+			return false
+		}
+		if u.dirs[dir] {
+			continue
+		}
+		u.dirs[dir] = true
+		if err := u.tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: dir + "/", Mode: 0o755, ModTime: u.now}); err != nil {
+			uploadInternalError(w, err)
+			return false
+		}
+	}
+	return true
+}
+
+// addFile packs the file name read from mp. A tar header needs the size
+// first: the part goes to disk, then into the archive.
+func (u *uploadTar) addFile(w http.ResponseWriter, name string, mp *multipart.Part) bool {
+	if _, err := u.part.Seek(0, io.SeekStart); err != nil {
+		uploadInternalError(w, err)
+		return false
+	}
+	if err := u.part.Truncate(0); err != nil {
+		uploadInternalError(w, err)
+		return false
+	}
+	size, err := io.Copy(u.part, mp)
+	if err != nil {
+		uploadReadError(w, err)
+		return false
+	}
+	if err := u.tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: size, ModTime: u.now}); err != nil {
+		uploadInternalError(w, err)
+		return false
+	}
+	if _, err := u.part.Seek(0, io.SeekStart); err != nil {
+		uploadInternalError(w, err)
+		return false
+	}
+	if _, err := io.CopyN(u.tw, u.part, size); err != nil {
+		uploadInternalError(w, err)
+		return false
+	}
+	return true
+}
+
+// uploadInternalError answers a failure of the server while packing an
+// upload.
+func uploadInternalError(w http.ResponseWriter, err error) {
+	writeError(w, http.StatusInternalServerError, "", "upload: %v", err)
 }
 
 // uploadReadError answers a failure to read the request body.
