@@ -170,73 +170,96 @@ func (s *Server) runTerminal(parent context.Context, conn *websocket.Conn, svc *
 		log.Info("terminal closed", "exec", sess.ID())
 	}()
 
-	// The process's output, as binary frames.
 	outDone := make(chan struct{})
-	go func() {
-		defer close(outDone)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := sess.Read(buf)
-			if n > 0 {
-				if werr := conn.Write(ctx, websocket.MessageBinary, buf[:n]); werr != nil {
-					cancel()
-					return
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	// The client's keys and resizes. When the client goes, so does the process.
-	go func() {
-		defer cancel()
-		for {
-			typ, data, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			if typ == websocket.MessageBinary {
-				if _, err := sess.Write(data); err != nil {
-					return
-				}
-				continue
-			}
-			var m termMessage
-			if json.Unmarshal(data, &m) != nil || m.Type != "resize" {
-				continue // unknown control messages are ignored
-			}
-			if m.Cols >= 1 && m.Cols <= maxTermSize && m.Rows >= 1 && m.Rows <= maxTermSize {
-				_ = sess.Resize(ctx, m.Cols, m.Rows)
-			}
-		}
-	}()
-	// A peer that vanished without closing (a laptop put to sleep) is
-	// noticed by pings.
-	go func() {
-		t := time.NewTicker(30 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				pctx, pcancel := context.WithTimeout(ctx, 20*time.Second)
-				err := conn.Ping(pctx)
-				pcancel()
-				if err != nil {
-					cancel()
-					return
-				}
-			}
-		}
-	}()
+	go pumpOutput(ctx, cancel, conn, sess, outDone)
+	go pumpInput(ctx, cancel, conn, sess)
+	go pingPeer(ctx, cancel, conn)
 
 	code, err := sess.Wait(ctx)
+	endTerminal(ctx, conn, service, outDone, code, err)
+}
+
+// pumpOutput sends the process's output to the client as binary frames
+// until the output ends; it closes done then. A client that cannot be
+// written to ends the terminal.
+func pumpOutput(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, sess engine.Session, done chan<- struct{}) {
+	defer close(done)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := sess.Read(buf)
+		if n > 0 {
+			if werr := conn.Write(ctx, websocket.MessageBinary, buf[:n]); werr != nil {
+				cancel()
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// pumpInput passes the client's keys and resizes to the process. When the
+// client goes, so does the process.
+func pumpInput(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, sess engine.Session) {
+	defer cancel()
+	for {
+		typ, data, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		if typ == websocket.MessageBinary {
+			if _, err := sess.Write(data); err != nil {
+				return
+			}
+			continue
+		}
+		resizeTerminal(ctx, sess, data)
+	}
+}
+
+// resizeTerminal applies a text frame {"type":"resize"} of a sensible
+// size; unknown control messages are ignored.
+func resizeTerminal(ctx context.Context, sess engine.Session, data []byte) {
+	var m termMessage
+	if json.Unmarshal(data, &m) != nil || m.Type != "resize" {
+		return
+	}
+	if m.Cols >= 1 && m.Cols <= maxTermSize && m.Rows >= 1 && m.Rows <= maxTermSize {
+		_ = sess.Resize(ctx, m.Cols, m.Rows)
+	}
+}
+
+// pingPeer notices, by pings, a peer that vanished without closing (a
+// laptop put to sleep), and ends the terminal then.
+func pingPeer(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pctx, pcancel := context.WithTimeout(ctx, 20*time.Second)
+			err := conn.Ping(pctx)
+			pcancel()
+			if err != nil {
+				cancel()
+				return
+			}
+		}
+	}
+}
+
+// endTerminal closes the socket once the process has ended (Wait returned
+// code and err): with the exit frame, or an error frame, after the last
+// output; at once when the terminal was ended from this side.
+func endTerminal(ctx context.Context, conn *websocket.Conn, service string, outDone <-chan struct{}, code int, err error) {
 	if ctx.Err() != nil {
 		// The client closed the socket (or the server stops): the deferred
-		// Close ends the process.
-		conn.CloseNow()
+		// Close ends the process. The socket is given up, not closed
+		// politely, so there is nothing to do with an error here.
+		_ = conn.CloseNow()
 		return
 	}
 	// Let the last output reach the client before the exit frame.
