@@ -37,7 +37,9 @@ func (env *testEnv) upload(c *http.Client, path string, files []uploadFile, head
 		if err != nil {
 			env.t.Fatal(err)
 		}
-		part.Write(f.data)
+		if _, err := part.Write(f.data); err != nil {
+			env.t.Fatal(err)
+		}
 	}
 	mw.Close()
 	req, err := http.NewRequest("POST", env.ts.URL+path, &body)

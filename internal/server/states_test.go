@@ -202,7 +202,10 @@ func testLabBusyElsewhere(t *testing.T, env *testEnv) {
 
 	cancel()
 	select {
-	case <-done:
+	case err := <-done:
+		// Cancelled, the start may end with an error or without one:
+		// either is fine, what it leaves behind is checked below.
+		t.Logf("the outside start ended after its context was cancelled: %v", err)
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the outside start did not end after its context was cancelled")
 	}
