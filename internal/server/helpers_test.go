@@ -563,20 +563,6 @@ func (env *testEnv) putFile(ref engine.Ref, service, p string, data []byte, mode
 	}
 }
 
-// serviceStatus reads a service's status from the engine.
-func (env *testEnv) serviceStatus(ref engine.Ref, service string) engine.ServiceStatus {
-	env.t.Helper()
-	st, err := env.eng.Status(context.Background(), ref, nil)
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	s, ok := st.Service(service)
-	if !ok {
-		env.t.Fatalf("%s has no service %s: %+v", ref, service, st)
-	}
-	return s
-}
-
 // waitOperation polls an operation until it is no longer running.
 func (env *testEnv) waitOperation(c *http.Client, id string, timeout time.Duration) app.OperationView {
 	env.t.Helper()
@@ -866,13 +852,6 @@ func (env *testEnv) outsideEngine() engine.Engine {
 	}
 	env.t.Cleanup(func() { e.Close() })
 	return e
-}
-
-// dockerOnly skips a test that only means something on a real engine.
-func (env *testEnv) dockerOnly(why string) {
-	if env.docker == nil {
-		env.t.Skipf("on the %s engine: %s", env.kind, why)
-	}
 }
 
 // errAny is an error for engines to fail with.
