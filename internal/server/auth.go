@@ -31,7 +31,7 @@ type auth struct {
 	mu       sync.Mutex
 	sessions map[string]time.Time // id -> expiry
 	tokens   map[string]time.Time // one-time login token -> expiry
-	limiter  *loginLimiter
+	backoff  *backoff             // failed logins per client (backoff.go)
 }
 
 // newAuth loads the admin secret from stateDir, creating it (mode 0600) on
@@ -58,7 +58,7 @@ func newAuth(stateDir string) (a *auth, created bool, err error) {
 		password: password,
 		sessions: map[string]time.Time{},
 		tokens:   map[string]time.Time{},
-		limiter:  newLoginLimiter(5, time.Minute),
+		backoff:  newBackoff(time.Now),
 	}, created, nil
 }
 
@@ -115,7 +115,8 @@ func (a *auth) end(id string) {
 	delete(a.sessions, id)
 }
 
-// loginLimiter blocks a client after too many failed logins in a window.
+// loginLimiter refuses a key (a session and a lab's flag) after too many
+// attempts in a window.
 type loginLimiter struct {
 	mu       sync.Mutex
 	max      int

@@ -116,10 +116,10 @@ func checkSessionCookie(t *testing.T, res *http.Response) {
 func TestLoginRateLimit(t *testing.T) {
 	env := newEnv(t)
 	c := env.client()
-	for i := 1; i <= 5; i++ {
+	for i := 1; i <= freeFailures; i++ {
 		expectError(t, env.do(c, "POST", "/api/login", map[string]string{"password": "wrong-" + strconv.Itoa(i)}), http.StatusUnauthorized, "password")
 	}
-	res := env.do(c, "POST", "/api/login", map[string]string{"password": "wrong-6"})
+	res := env.do(c, "POST", "/api/login", map[string]string{"password": "wrong-again"})
 	expectError(t, res, http.StatusTooManyRequests, "")
 	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
 	if err != nil || retry < 1 || retry > 60 {

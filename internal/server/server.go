@@ -169,14 +169,16 @@ func (s *Server) handleTokenLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w)
+	s.setDevice(w, r)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	client := clientIP(r)
-	if wait := s.auth.limiter.wait(client); wait > 0 {
-		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())))
-		writeError(w, http.StatusTooManyRequests, "", "too many failed logins: try again in %s", wait)
+	client := s.auth.loginClient(r)
+	if wait := s.auth.backoff.wait(client); wait > 0 {
+		seconds := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", fmt.Sprint(seconds))
+		writeError(w, http.StatusTooManyRequests, "", "too many failed logins from here: try again in %ds (or use the login URL dsp serve printed)", seconds)
 		return
 	}
 	var body struct {
@@ -186,11 +188,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.auth.checkPassword(body.Password) {
-		s.auth.limiter.fail(client)
+		s.auth.backoff.fail(client)
 		writeError(w, http.StatusUnauthorized, "password", "wrong password")
 		return
 	}
+	s.auth.backoff.succeed(client)
 	s.setSession(w)
+	s.setDevice(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
