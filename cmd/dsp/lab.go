@@ -511,6 +511,11 @@ func printStatus(out io.Writer, st *engine.Status) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.Name, state, dash(strings.Join(addrs, " ")), dash(strings.Join(ports, " ")), dash(s.Container))
 	}
 	w.Flush()
+	for _, s := range st.Services {
+		for _, n := range s.Notes {
+			fmt.Fprintf(out, "note: service %s: %s\n", s.Name, n)
+		}
+	}
 }
 
 func newLabLogsCommand(c *cli) *cobra.Command {
