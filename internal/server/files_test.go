@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dsp-lab/dsp/internal/engine"
 )
 
 // filesURL is the files route of a service for a container path.
@@ -98,122 +100,134 @@ func testFiles(t *testing.T, env *testEnv) {
 	c := env.login()
 	repo, name, ref := env.runningLab("files-")
 
-	t.Run("a file, up and down byte for byte", func(t *testing.T) {
-		data := randomBytes(300 << 10)
-		res := env.upload(c, filesURL(repo, name, "target", "/tmp"), []uploadFile{{"hello report.bin", data}})
-		expect(t, res, http.StatusOK)
-		var got struct {
-			Uploaded int    `json:"uploaded"`
-			Path     string `json:"path"`
-		}
-		res.json(t, &got)
-		if got.Uploaded != 1 || got.Path != "/tmp" {
-			t.Errorf("upload answer = %s", res.body)
-		}
-		res = env.do(c, "GET", filesURL(repo, name, "target", "/tmp/hello report.bin"), nil)
-		expect(t, res, http.StatusOK)
-		if ct := res.Header.Get("Content-Type"); ct != "application/octet-stream" {
-			t.Errorf("Content-Type = %q", ct)
-		}
-		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="hello report.bin"` {
-			t.Errorf("Content-Disposition = %q", cd)
-		}
-		if !bytes.Equal(res.body, data) {
-			t.Errorf("downloaded %d bytes that differ from the %d uploaded", len(res.body), len(data))
-		}
-	})
+	t.Run("a file, up and down byte for byte", func(t *testing.T) { testFileRoundTrip(t, env, c, repo, name) })
+	t.Run("a folder, up, and down as a tar archive", func(t *testing.T) { testFolderRoundTrip(t, env, c, repo, name, ref) })
+	t.Run("a symbolic link downloads as what it points to", func(t *testing.T) { testFileSymlink(t, env, c, repo, name) })
+	t.Run("missing paths and bad paths", func(t *testing.T) { testFilePathsRefused(t, env, c, repo, name) })
+	t.Run("traversal in file names is refused and nothing is written", func(t *testing.T) { testFileNamesRefused(t, env, c, repo, name) })
+}
 
-	t.Run("a folder, up, and down as a tar archive", func(t *testing.T) {
-		files := []uploadFile{
-			{"site/index.html", []byte("<h1>hi</h1>\n")},
-			{"site/css/a.css", []byte("body{color:red}\n")},
-			{"site/img/logo.bin", randomBytes(64 << 10)},
-			{"site/empty.txt", nil},
-		}
-		res := env.upload(c, filesURL(repo, name, "target", "/var/www/"), files)
-		expect(t, res, http.StatusOK)
-		if !strings.Contains(string(res.body), `"uploaded":4`) || !strings.Contains(string(res.body), `"path":"/var/www"`) {
-			t.Errorf("upload answer = %s", res.body)
-		}
-		res = env.do(c, "GET", filesURL(repo, name, "target", "/var/www/site"), nil)
-		expect(t, res, http.StatusOK)
-		if ct := res.Header.Get("Content-Type"); ct != "application/x-tar" {
-			t.Errorf("Content-Type = %q", ct)
-		}
-		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="site.tar"` {
-			t.Errorf("Content-Disposition = %q", cd)
-		}
-		entries := tarEntries(t, res.body)
-		want := map[string][]byte{"site/": nil, "site/css/": nil, "site/img/": nil}
-		for _, f := range files {
-			want[f.name] = f.data
-		}
-		var names, wantNames []string
-		for n := range entries {
-			names = append(names, n)
-		}
-		for n := range want {
-			wantNames = append(wantNames, n)
-		}
-		sort.Strings(names)
-		sort.Strings(wantNames)
-		if strings.Join(names, " ") != strings.Join(wantNames, " ") {
-			t.Errorf("archive entries = %v, want %v", names, wantNames)
-		}
-		for n, data := range want {
-			if !bytes.Equal(entries[n], data) {
-				t.Errorf("entry %s differs: %d bytes, want %d", n, len(entries[n]), len(data))
-			}
-		}
-		// The web server of the lab serves what was uploaded.
-		if out := env.exec(ref, "target", "cat", "/var/www/site/index.html"); out != "<h1>hi</h1>\n" {
-			t.Errorf("file in the container = %q", out)
-		}
-	})
+// testFileRoundTrip: a file, up and down byte for byte.
+func testFileRoundTrip(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	data := randomBytes(300 << 10)
+	res := env.upload(c, filesURL(repo, name, "target", "/tmp"), []uploadFile{{"hello report.bin", data}})
+	expect(t, res, http.StatusOK)
+	var got struct {
+		Uploaded int    `json:"uploaded"`
+		Path     string `json:"path"`
+	}
+	res.json(t, &got)
+	if got.Uploaded != 1 || got.Path != "/tmp" {
+		t.Errorf("upload answer = %s", res.body)
+	}
+	res = env.do(c, "GET", filesURL(repo, name, "target", "/tmp/hello report.bin"), nil)
+	expect(t, res, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "application/octet-stream" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="hello report.bin"` {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	if !bytes.Equal(res.body, data) {
+		t.Errorf("downloaded %d bytes that differ from the %d uploaded", len(res.body), len(data))
+	}
+}
 
-	t.Run("a symbolic link downloads as what it points to", func(t *testing.T) {
-		res := env.do(c, "GET", filesURL(repo, name, "target", "/bin/sh"), nil)
-		expect(t, res, http.StatusOK)
-		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="sh"` || len(res.body) < 100000 {
-			t.Errorf("download of /bin/sh: %q, %d bytes", cd, len(res.body))
+// testFolderRoundTrip: a folder, up, and down as a tar archive.
+func testFolderRoundTrip(t *testing.T, env *testEnv, c *http.Client, repo, name string, ref engine.Ref) {
+	files := []uploadFile{
+		{"site/index.html", []byte("<h1>hi</h1>\n")},
+		{"site/css/a.css", []byte("body{color:red}\n")},
+		{"site/img/logo.bin", randomBytes(64 << 10)},
+		{"site/empty.txt", nil},
+	}
+	res := env.upload(c, filesURL(repo, name, "target", "/var/www/"), files)
+	expect(t, res, http.StatusOK)
+	if !strings.Contains(string(res.body), `"uploaded":4`) || !strings.Contains(string(res.body), `"path":"/var/www"`) {
+		t.Errorf("upload answer = %s", res.body)
+	}
+	res = env.do(c, "GET", filesURL(repo, name, "target", "/var/www/site"), nil)
+	expect(t, res, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "application/x-tar" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="site.tar"` {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	entries := tarEntries(t, res.body)
+	want := map[string][]byte{"site/": nil, "site/css/": nil, "site/img/": nil}
+	for _, f := range files {
+		want[f.name] = f.data
+	}
+	var names, wantNames []string
+	for n := range entries {
+		names = append(names, n)
+	}
+	for n := range want {
+		wantNames = append(wantNames, n)
+	}
+	sort.Strings(names)
+	sort.Strings(wantNames)
+	if strings.Join(names, " ") != strings.Join(wantNames, " ") {
+		t.Errorf("archive entries = %v, want %v", names, wantNames)
+	}
+	for n, data := range want {
+		if !bytes.Equal(entries[n], data) {
+			t.Errorf("entry %s differs: %d bytes, want %d", n, len(entries[n]), len(data))
 		}
-	})
+	}
+	// The web server of the lab serves what was uploaded.
+	if out := env.exec(ref, "target", "cat", "/var/www/site/index.html"); out != "<h1>hi</h1>\n" {
+		t.Errorf("file in the container = %q", out)
+	}
+}
 
-	t.Run("missing paths and bad paths", func(t *testing.T) {
-		e := expectError(t, env.do(c, "GET", filesURL(repo, name, "target", "/no/such/file"), nil), http.StatusNotFound, "path")
-		if !strings.Contains(e.Error, "/no/such/file") || !strings.Contains(e.Error, "target") {
-			t.Errorf("404 error %q does not name the path and the service", e.Error)
-		}
-		expectError(t, env.do(c, "GET", filesURL(repo, name, "target", "etc/passwd"), nil), http.StatusBadRequest, "path")
-		expectError(t, env.do(c, "GET", labURL(repo, name, "services", "target", "files"), nil), http.StatusBadRequest, "path")
-		one := []uploadFile{{"a.txt", []byte("a")}}
-		e = expectError(t, env.upload(c, filesURL(repo, name, "target", "/no/such/folder"), one), http.StatusNotFound, "path")
-		if !strings.Contains(e.Error, "/no/such/folder") {
-			t.Errorf("404 error %q does not name the folder", e.Error)
-		}
-		expectError(t, env.upload(c, filesURL(repo, name, "target", "/etc/passwd"), one), http.StatusBadRequest, "path")
-		expectError(t, env.upload(c, filesURL(repo, name, "target", "tmp"), one), http.StatusBadRequest, "path")
-		expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), nil), http.StatusBadRequest, "file")
-		expectError(t, env.do(c, "POST", filesURL(repo, name, "target", "/tmp"), map[string]string{}), http.StatusBadRequest, "Content-Type")
-		// The CSRF header is required, as on every state change.
-		expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), one, "X-DSP-Request", ""), http.StatusForbidden, "X-DSP-Request")
-	})
+// testFileSymlink: a symbolic link downloads as what it points to.
+func testFileSymlink(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	res := env.do(c, "GET", filesURL(repo, name, "target", "/bin/sh"), nil)
+	expect(t, res, http.StatusOK)
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="sh"` || len(res.body) < 100000 {
+		t.Errorf("download of /bin/sh: %q, %d bytes", cd, len(res.body))
+	}
+}
 
-	t.Run("traversal in file names is refused and nothing is written", func(t *testing.T) {
-		for _, bad := range []string{"../evil.txt", "/evil.txt", "ok/../../evil.txt", "a//evil.txt", "./evil.txt", "a/./evil.txt", `a\evil.txt`, "evil.txt/"} {
-			files := []uploadFile{{"good-first.txt", []byte("x")}, {bad, []byte("evil")}}
-			e := expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), files), http.StatusBadRequest, "file")
-			if !strings.Contains(e.Error, "refused") {
-				t.Errorf("%q: error %q", bad, e.Error)
-			}
+// testFilePathsRefused: missing paths and bad paths.
+func testFilePathsRefused(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	e := expectError(t, env.do(c, "GET", filesURL(repo, name, "target", "/no/such/file"), nil), http.StatusNotFound, "path")
+	if !strings.Contains(e.Error, "/no/such/file") || !strings.Contains(e.Error, "target") {
+		t.Errorf("404 error %q does not name the path and the service", e.Error)
+	}
+	expectError(t, env.do(c, "GET", filesURL(repo, name, "target", "etc/passwd"), nil), http.StatusBadRequest, "path")
+	expectError(t, env.do(c, "GET", labURL(repo, name, "services", "target", "files"), nil), http.StatusBadRequest, "path")
+	one := []uploadFile{{"a.txt", []byte("a")}}
+	e = expectError(t, env.upload(c, filesURL(repo, name, "target", "/no/such/folder"), one), http.StatusNotFound, "path")
+	if !strings.Contains(e.Error, "/no/such/folder") {
+		t.Errorf("404 error %q does not name the folder", e.Error)
+	}
+	expectError(t, env.upload(c, filesURL(repo, name, "target", "/etc/passwd"), one), http.StatusBadRequest, "path")
+	expectError(t, env.upload(c, filesURL(repo, name, "target", "tmp"), one), http.StatusBadRequest, "path")
+	expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), nil), http.StatusBadRequest, "file")
+	expectError(t, env.do(c, "POST", filesURL(repo, name, "target", "/tmp"), map[string]string{}), http.StatusBadRequest, "Content-Type")
+	// The CSRF header is required, as on every state change.
+	expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), one, "X-DSP-Request", ""), http.StatusForbidden, "X-DSP-Request")
+}
+
+// testFileNamesRefused: traversal in file names is refused and nothing is
+// written.
+func testFileNamesRefused(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	for _, bad := range []string{"../evil.txt", "/evil.txt", "ok/../../evil.txt", "a//evil.txt", "./evil.txt", "a/./evil.txt", `a\evil.txt`, "evil.txt/"} {
+		files := []uploadFile{{"good-first.txt", []byte("x")}, {bad, []byte("evil")}}
+		e := expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), files), http.StatusBadRequest, "file")
+		if !strings.Contains(e.Error, "refused") {
+			t.Errorf("%q: error %q", bad, e.Error)
 		}
-		for _, p := range []string{"/tmp/good-first.txt", "/evil.txt", "/tmp/evil.txt"} {
-			expectError(t, env.do(c, "GET", filesURL(repo, name, "target", p), nil), http.StatusNotFound, "path")
-		}
-		// A name used as a file and a folder.
-		files := []uploadFile{{"d", []byte("x")}, {"d/e", []byte("y")}}
-		expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), files), http.StatusBadRequest, "file")
-	})
+	}
+	for _, p := range []string{"/tmp/good-first.txt", "/evil.txt", "/tmp/evil.txt"} {
+		expectError(t, env.do(c, "GET", filesURL(repo, name, "target", p), nil), http.StatusNotFound, "path")
+	}
+	// A name used as a file and a folder.
+	files := []uploadFile{{"d", []byte("x")}, {"d/e", []byte("y")}}
+	expectError(t, env.upload(c, filesURL(repo, name, "target", "/tmp"), files), http.StatusBadRequest, "file")
 }
 
 // TestUploadsAtOnce: at most four uploads are in progress at once (each
