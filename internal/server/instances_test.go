@@ -83,12 +83,28 @@ func testLabInstances(t *testing.T, env *testEnv) {
 	if got := env.instances(c, repo, name); len(got) != 0 {
 		t.Errorf("instances before any start: %s", summaries(got))
 	}
+	first, second := startTwoInstances(t, env, c, repo, name)
+	// Both run, side by side.
+	s1 := checkSideBySide(t, env, c, repo, name, first, second)
+	// The events named their instance.
+	checkInstanceEvents(t, events, id, first, second)
+	// Each instance has its own flag; a flag is right for its own only.
+	flagSecond, flagDefault := checkInstanceFlags(t, env, c, repo, name)
+	// Terminals and files reach the instance named.
+	checkInstanceTerminalAndFiles(t, env, c, repo, name, flagSecond, flagDefault)
+	// Stopping one leaves the other running.
+	checkStopOneInstance(t, env, c, events, repo, name, s1, flagSecond)
+}
 
-	second := env.start(c, "POST", withInstance(labURL(repo, name, "up"), "second"), nil)
+// startTwoInstances starts instance second, then the default instance, of
+// repo/name, and waits for both.
+func startTwoInstances(t *testing.T, env *testEnv, c *http.Client, repo, name string) (first, second started) {
+	id := repo + "/" + name
+	second = env.start(c, "POST", withInstance(labURL(repo, name, "up"), "second"), nil)
 	if second.Kind != "up" || second.Lab != id || second.Instance != "second" {
 		t.Errorf("202 answer for instance second = %+v", second)
 	}
-	first := env.start(c, "POST", labURL(repo, name, "up"), nil)
+	first = env.start(c, "POST", labURL(repo, name, "up"), nil)
 	if first.Instance != "default" {
 		t.Errorf("202 answer for the default instance = %+v", first)
 	}
@@ -98,8 +114,13 @@ func testLabInstances(t *testing.T, env *testEnv) {
 			t.Fatalf("up of instance %s: %+v", s.Instance, op)
 		}
 	}
+	return first, second
+}
 
-	// Both run, side by side.
+// checkSideBySide checks that both instances run, each with its own
+// project, container and host port, in every answer that describes them.
+// It returns the service of the default instance.
+func checkSideBySide(t *testing.T, env *testEnv, c *http.Client, repo, name string, first, second started) engine.ServiceStatus {
 	if got := summaries(env.instances(c, repo, name)); got != "default=running second=running" {
 		t.Errorf("instances = %s, want default and second running", got)
 	}
@@ -130,8 +151,12 @@ func testLabInstances(t *testing.T, env *testEnv) {
 	if l == nil || l.State != "running" || summaries(l.Instances) != "default=running second=running" {
 		t.Errorf("catalogue entry = %+v", l)
 	}
+	return s1
+}
 
-	// The events named their instance.
+// checkInstanceEvents checks that the events of the two starts of lab id
+// named their instance.
+func checkInstanceEvents(t *testing.T, events *stream, id string, first, second started) {
 	for _, s := range []started{second, first} {
 		events.wait("operation event (done) of "+s.Instance, 10*time.Second, func(ev sseEvent) bool {
 			return ev.Name == "operation" && ev.Data["operation"] == s.Operation && ev.Data["state"] == app.OpDone && ev.Data["instance"] == s.Instance
@@ -147,11 +172,14 @@ func testLabInstances(t *testing.T, env *testEnv) {
 			t.Errorf("an event of %s names no instance of it: %s %s", id, ev.Name, ev.Raw)
 		}
 	}
+}
 
-	// Each instance has its own flag; a flag is right for its own only.
+// checkInstanceFlags checks that each instance has its own flag, right for
+// its own instance only; it returns the flags of second and default.
+func checkInstanceFlags(t *testing.T, env *testEnv, c *http.Client, repo, name string) (flagSecond, flagDefault string) {
 	refSecond, refDefault := env.ref(repo, name, "second"), env.ref(repo, name, "")
-	flagSecond := strings.TrimSpace(env.exec(refSecond, "target", "cat", "/home/alice/proof.txt"))
-	flagDefault := strings.TrimSpace(env.exec(refDefault, "target", "cat", "/home/alice/proof.txt"))
+	flagSecond = strings.TrimSpace(env.exec(refSecond, "target", "cat", "/home/alice/proof.txt"))
+	flagDefault = strings.TrimSpace(env.exec(refDefault, "target", "cat", "/home/alice/proof.txt"))
 	if flagSecond == "" || flagSecond == flagDefault {
 		t.Fatalf("flags: second %q, default %q; want two flags", flagSecond, flagDefault)
 	}
@@ -165,7 +193,12 @@ func testLabInstances(t *testing.T, env *testEnv) {
 	if !submit("second", flagSecond).Correct || submit("second", flagDefault).Correct || !submit("", flagDefault).Correct || submit("", flagSecond).Correct {
 		t.Errorf("a flag is right for its own instance only")
 	}
-	// Terminals and files reach the instance named.
+	return flagSecond, flagDefault
+}
+
+// checkInstanceTerminalAndFiles checks that a terminal and a download
+// reach instance second, not the default one.
+func checkInstanceTerminalAndFiles(t *testing.T, env *testEnv, c *http.Client, repo, name, flagSecond, flagDefault string) {
 	q := url.Values{"cmd": {"cat", "/home/alice/proof.txt"}, "instance": {"second"}}
 	w := env.openTerminal(c, termURL(repo, name, "target", q.Encode()))
 	w.waitFor(flagSecond, 15*time.Second)
@@ -178,8 +211,12 @@ func testLabInstances(t *testing.T, env *testEnv) {
 	if strings.TrimSpace(string(res.body)) != flagSecond {
 		t.Errorf("download from instance second: %q, want its flag", res.body)
 	}
+}
 
-	// Stopping one leaves the other running.
+// checkStopOneInstance stops instance second and checks that the default
+// instance (whose service was s1) runs on untouched.
+func checkStopOneInstance(t *testing.T, env *testEnv, c *http.Client, events *stream, repo, name string, s1 engine.ServiceStatus, flagSecond string) {
+	id := repo + "/" + name
 	events.skip()
 	down := env.start(c, "POST", withInstance(labURL(repo, name, "down"), "second"), nil)
 	if down.Kind != "down" || down.Instance != "second" {
