@@ -434,6 +434,36 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 		t.Fatalf("copied lab: id %q state %q title %q", d.ID, d.State, d.Title)
 	}
 
+	up := startLifecycleLab(t, env, c, repo, name)
+	checkUpOperation(t, env, c, up, id)
+	// The stream told the same story.
+	checkUpEvents(t, events, up, id)
+	// Status: running, with an IP and the telnet port on loopback.
+	var st engine.Status
+	checkLabRunning(t, env, c, repo, name, &st, &d)
+	// The image list says who uses the image; removing it is refused.
+	checkImageInUse(t, env, c, repo, name, st)
+
+	// Starting a running lab changes nothing.
+	again := env.start(c, "POST", labURL(repo, name, "up"), nil)
+	if op := env.waitOperation(c, again.Operation, time.Minute); op.State != app.OpDone || len(op.Events) == 0 || !strings.Contains(op.Events[len(op.Events)-1].Message, "already running") {
+		t.Errorf("up of a running lab: %+v", op)
+	}
+
+	// Stop.
+	stopLifecycleLab(t, env, c, events, repo, name, &st)
+
+	// Unknown operations.
+	for _, opID := range []string{"op-999999", "nope", "%2E%2E"} {
+		expectError(t, env.do(c, "GET", "/api/operations/"+opID, nil), http.StatusNotFound, "id")
+	}
+}
+
+// startLifecycleLab starts repo/name and checks that, while it starts, the
+// lab says so and refuses a second start, a stop and a build. It returns
+// the start's answer.
+func startLifecycleLab(t *testing.T, env *testEnv, c *http.Client, repo, name string) started {
+	id := repo + "/" + name
 	// On the fake, the start waits at a hold while the test looks at it;
 	// on Docker it takes seconds anyway.
 	release := func() {}
@@ -446,17 +476,7 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 		t.Errorf("202 answer = %+v", up)
 	}
 	if env.fake != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := env.fake.WaitHeld(ctx, env.ref(repo, name, "")); err != nil {
-			t.Fatal(err)
-		}
-		// While it starts, the lab says so.
-		var st engine.Status
-		env.do(c, "GET", labURL(repo, name, "status"), nil).json(t, &st)
-		if st.State != engine.StateStarting {
-			t.Errorf("status while the start is held: %s", st.State)
-		}
+		checkHeldStart(t, env, c, repo, name)
 	}
 	// While it starts, a second start or a stop is refused.
 	e := expectError(t, env.do(c, "POST", labURL(repo, name, "up"), nil), http.StatusConflict, "")
@@ -466,12 +486,33 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 	expectError(t, env.do(c, "POST", labURL(repo, name, "down"), nil), http.StatusConflict, "")
 	expectError(t, env.do(c, "POST", labURL(repo, name, "build"), nil), http.StatusConflict, "")
 	release()
+	return up
+}
 
+// checkHeldStart waits, on the fake engine, for the start of repo/name to
+// reach its hold, and checks that the lab says it starts.
+func checkHeldStart(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := env.fake.WaitHeld(ctx, env.ref(repo, name, "")); err != nil {
+		t.Fatal(err)
+	}
+	// While it starts, the lab says so.
+	var st engine.Status
+	env.do(c, "GET", labURL(repo, name, "status"), nil).json(t, &st)
+	if st.State != engine.StateStarting {
+		t.Errorf("status while the start is held: %s", st.State)
+	}
+}
+
+// checkUpOperation waits for the start up of lab id and checks its
+// operation: done, with its three actions.
+func checkUpOperation(t *testing.T, env *testEnv, c *http.Client, up started, id string) {
 	op := env.waitOperation(c, up.Operation, 3*time.Minute)
 	if op.State != app.OpDone || op.Error != "" || op.Kind != "up" || op.Lab != id || op.Instance != "default" {
 		t.Fatalf("up operation = %+v", op)
 	}
-	res = env.do(c, "GET", "/api/operations/"+up.Operation, nil)
+	res := env.do(c, "GET", "/api/operations/"+up.Operation, nil)
 	conforms(t, "Operation", res.body)
 	var actions int
 	for _, ev := range op.Events {
@@ -482,8 +523,11 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 	if actions != 3 || op.Events[len(op.Events)-1].Step != engine.StepDone {
 		t.Errorf("up events: %d actions done (want 3), last %+v", actions, op.Events[len(op.Events)-1])
 	}
+}
 
-	// The stream told the same story.
+// checkUpEvents checks the events of the start up of lab id: its
+// operation, its progress and the lab's states, in order.
+func checkUpEvents(t *testing.T, events *stream, up started, id string) {
 	isOp := func(state string) func(sseEvent) bool {
 		return func(ev sseEvent) bool {
 			return ev.Name == "operation" && ev.Data["operation"] == up.Operation && ev.Data["state"] == state && ev.Data["lab"] == id && ev.Data["kind"] == "up" && ev.Data["instance"] == "default"
@@ -502,13 +546,16 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 	if events.index(stateEvent(id, "starting")) > events.index(stateEvent(id, "running")) {
 		t.Errorf("the running event came before the starting one: %v", events.states(id, "default"))
 	}
+}
 
-	// Status: running, with an IP and the telnet port on loopback.
-	res = env.do(c, "GET", labURL(repo, name, "status"), nil)
+// checkLabRunning checks the status, the details and the catalogue entry
+// of repo/name once it runs; it decodes the status into st and the details
+// into d.
+func checkLabRunning(t *testing.T, env *testEnv, c *http.Client, repo, name string, st *engine.Status, d *report.Details) {
+	res := env.do(c, "GET", labURL(repo, name, "status"), nil)
 	expect(t, res, http.StatusOK)
 	conforms(t, "Status", res.body)
-	var st engine.Status
-	res.json(t, &st)
+	res.json(t, st)
 	if st.State != engine.StateRunning || len(st.Services) != 1 || st.Services[0].State != "running" || st.Services[0].ContainerID == "" {
 		t.Fatalf("status after up = %s", res.body)
 	}
@@ -519,16 +566,20 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 		t.Errorf("ports = %+v", st.Services[0].Ports)
 	}
 	res = env.do(c, "GET", labURL(repo, name), nil)
-	res.json(t, &d)
+	res.json(t, d)
 	if d.State != "running" || d.Status == nil || d.Status.State != engine.StateRunning || d.Instance != "default" {
 		t.Errorf("details after up: state %q, instance %q", d.State, d.Instance)
 	}
 	if l := findLab(findRepo(env.catalogue(c), repo), name); l == nil || l.State != "running" {
 		t.Errorf("catalogue after up: %+v", l)
 	}
+}
 
-	// The image list says who uses the image; removing it is refused.
-	res = env.do(c, "GET", "/api/images", nil)
+// checkImageInUse checks that the image list says repo/name (whose status
+// is st) uses and needs the hello image, and that removing it is refused.
+func checkImageInUse(t *testing.T, env *testEnv, c *http.Client, repo, name string, st engine.Status) {
+	id := repo + "/" + name
+	res := env.do(c, "GET", "/api/images", nil)
 	expect(t, res, http.StatusOK)
 	conforms(t, "Images", res.body)
 	var imgs struct{ Images []app.ImageView }
@@ -554,14 +605,12 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 	if !strings.Contains(string(res.body), `"present":true`) {
 		t.Fatalf("image gone: %s", res.body)
 	}
+}
 
-	// Starting a running lab changes nothing.
-	again := env.start(c, "POST", labURL(repo, name, "up"), nil)
-	if op := env.waitOperation(c, again.Operation, time.Minute); op.State != app.OpDone || len(op.Events) == 0 || !strings.Contains(op.Events[len(op.Events)-1].Message, "already running") {
-		t.Errorf("up of a running lab: %+v", op)
-	}
-
-	// Stop.
+// stopLifecycleLab stops repo/name and checks the operation, its events
+// and the status after it, decoded into st.
+func stopLifecycleLab(t *testing.T, env *testEnv, c *http.Client, events *stream, repo, name string, st *engine.Status) {
+	id := repo + "/" + name
 	events.skip()
 	down := env.start(c, "POST", labURL(repo, name, "down"), nil)
 	if down.Kind != "down" || down.Lab != id || down.Instance != "default" {
@@ -575,15 +624,10 @@ func testLabLifecycle(t *testing.T, env *testEnv) {
 	})
 	events.wait("state event (stopping)", 10*time.Second, stateEvent(id, "stopping"))
 	events.wait("state event (stopped)", 10*time.Second, stateEvent(id, "stopped"))
-	res = env.do(c, "GET", labURL(repo, name, "status"), nil)
-	res.json(t, &st)
+	res := env.do(c, "GET", labURL(repo, name, "status"), nil)
+	res.json(t, st)
 	if st.State != engine.StateStopped || len(st.Services) != 1 || st.Services[0].State != "missing" || len(st.Networks) != 0 {
 		t.Errorf("status after down = %s", res.body)
-	}
-
-	// Unknown operations.
-	for _, opID := range []string{"op-999999", "nope", "%2E%2E"} {
-		expectError(t, env.do(c, "GET", "/api/operations/"+opID, nil), http.StatusNotFound, "id")
 	}
 }
 
