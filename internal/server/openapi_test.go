@@ -96,6 +96,26 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 
 	// Every $ref resolves.
+	checkRefsResolve(t, doc)
+	// The security scheme is the session cookie.
+	checkSecurityScheme(t, doc)
+
+	paths, _ := doc["paths"].(map[string]any)
+	checkRoutesDocumented(t, paths)
+	checkGuardDocumented(t, doc, paths)
+	// The status codes the API uses all appear.
+	checkStatusCodesAppear(t, paths)
+	// The SSE stream describes its three events.
+	checkEventsDescribed(t, doc)
+	// Every schema compiles (JSON Schema 2020-12, OpenAPI 3.1's dialect).
+	checkSchemasCompile(t, doc)
+	// The schemas do reject what the server must not answer, so that
+	// conforms() checks something.
+	checkSchemasReject(t)
+}
+
+// checkRefsResolve checks that every $ref of the document resolves.
+func checkRefsResolve(t *testing.T, doc map[string]any) {
 	var walk func(v any, at string)
 	walk = func(v any, at string) {
 		switch v := v.(type) {
@@ -117,8 +137,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	}
 	walk(doc, "#")
+}
 
-	// The security scheme is the session cookie.
+// checkSecurityScheme checks that the security scheme is the session
+// cookie.
+func checkSecurityScheme(t *testing.T, doc map[string]any) {
 	scheme, _ := resolvePointer(doc, "#/components/securitySchemes/sessionCookie")
 	sm, _ := scheme.(map[string]any)
 	if sm["type"] != "apiKey" || sm["in"] != "cookie" || sm["name"] != sessionCookie {
@@ -127,8 +150,11 @@ func TestOpenAPIDocument(t *testing.T) {
 	if d, _ := sm["description"].(string); !strings.Contains(d, "HttpOnly") || !strings.Contains(d, "SameSite=Strict") {
 		t.Errorf("security scheme description does not say HttpOnly and SameSite=Strict: %q", d)
 	}
+}
 
-	paths, _ := doc["paths"].(map[string]any)
+// checkRoutesDocumented checks that every route of Server.Handler is
+// documented in paths, and nothing else is.
+func checkRoutesDocumented(t *testing.T, paths map[string]any) {
 	documented := map[string]bool{}
 	for p, item := range paths {
 		for m := range item.(map[string]any) {
@@ -156,57 +182,69 @@ func TestOpenAPIDocument(t *testing.T) {
 	for extra := range documented {
 		t.Errorf("openapi.json documents %s, which Server.Handler does not serve", extra)
 	}
+}
 
+// checkGuardDocumented checks that the guard's rules (session, CSRF
+// header, status codes) are stated on every operation of paths.
+func checkGuardDocumented(t *testing.T, doc map[string]any, paths map[string]any) {
 	globalSecurity, _ := json.Marshal(doc["security"])
 	for p, item := range paths {
 		for m, o := range item.(map[string]any) {
 			if m == "parameters" {
 				continue
 			}
-			name := strings.ToUpper(m) + " " + p
-			op := o.(map[string]any)
-			responses, _ := op["responses"].(map[string]any)
-			for _, code := range []string{"403", "421"} {
-				if responses[code] == nil {
-					t.Errorf("%s: no %s answer (request guard)", name, code)
-				}
-			}
-			sec, hasSec := op["security"]
-			secured := !hasSec
-			if hasSec {
-				b, _ := json.Marshal(sec)
-				secured = bytes.Equal(b, globalSecurity)
-			}
-			if strings.HasPrefix(p, "/api/") && !publicAPI[name] {
-				if !secured {
-					t.Errorf("%s: needs a session but its security is %v", name, sec)
-				}
-				if responses["401"] == nil {
-					t.Errorf("%s: no 401 answer", name)
-				}
-			}
-			if publicAPI[name] || !strings.HasPrefix(p, "/api/") {
-				if secured {
-					t.Errorf("%s: is public but documented as needing a session", name)
-				}
-			}
-			if m != "get" && m != "head" {
-				if !hasParam(doc, op, "header", "X-DSP-Request") {
-					t.Errorf("%s: does not document the X-DSP-Request header", name)
-				}
-			}
-			if strings.Contains(p, "{repo}") && !hasParam(doc, item.(map[string]any), "path", "repo") {
-				t.Errorf("%s: does not document the repo path parameter", name)
-			}
-			for code := range responses {
-				if code[0] < '1' || code[0] > '5' || len(code) != 3 {
-					t.Errorf("%s: odd status %q", name, code)
-				}
-			}
+			checkOperationGuard(t, doc, globalSecurity, p, item.(map[string]any), m, o.(map[string]any))
 		}
 	}
+}
 
-	// The status codes the API uses all appear.
+// checkOperationGuard checks the guard's rules on the operation op, method
+// m of the path item of p.
+func checkOperationGuard(t *testing.T, doc map[string]any, globalSecurity []byte, p string, item map[string]any, m string, op map[string]any) {
+	name := strings.ToUpper(m) + " " + p
+	responses, _ := op["responses"].(map[string]any)
+	for _, code := range []string{"403", "421"} {
+		if responses[code] == nil {
+			t.Errorf("%s: no %s answer (request guard)", name, code)
+		}
+	}
+	sec, hasSec := op["security"]
+	secured := !hasSec
+	if hasSec {
+		b, _ := json.Marshal(sec)
+		secured = bytes.Equal(b, globalSecurity)
+	}
+	if strings.HasPrefix(p, "/api/") && !publicAPI[name] {
+		if !secured {
+			t.Errorf("%s: needs a session but its security is %v", name, sec)
+		}
+		if responses["401"] == nil {
+			t.Errorf("%s: no 401 answer", name)
+		}
+	}
+	if publicAPI[name] || !strings.HasPrefix(p, "/api/") {
+		if secured {
+			t.Errorf("%s: is public but documented as needing a session", name)
+		}
+	}
+	if m != "get" && m != "head" {
+		if !hasParam(doc, op, "header", "X-DSP-Request") {
+			t.Errorf("%s: does not document the X-DSP-Request header", name)
+		}
+	}
+	if strings.Contains(p, "{repo}") && !hasParam(doc, item, "path", "repo") {
+		t.Errorf("%s: does not document the repo path parameter", name)
+	}
+	for code := range responses {
+		if code[0] < '1' || code[0] > '5' || len(code) != 3 {
+			t.Errorf("%s: odd status %q", name, code)
+		}
+	}
+}
+
+// checkStatusCodesAppear checks that the status codes the API uses all
+// appear in paths.
+func checkStatusCodesAppear(t *testing.T, paths map[string]any) {
 	all := map[string]bool{}
 	for _, item := range paths {
 		for m, o := range item.(map[string]any) {
@@ -223,8 +261,11 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("no operation documents status %s", code)
 		}
 	}
+}
 
-	// The SSE stream describes its three events.
+// checkEventsDescribed checks that the SSE stream describes its three
+// events.
+func checkEventsDescribed(t *testing.T, doc map[string]any) {
 	events, _ := resolvePointer(doc, "#/paths/~1api~1events/get")
 	desc, _ := events.(map[string]any)["description"].(string)
 	for _, name := range []string{"`state`", "`progress`", "`operation`", "text/event-stream"} {
@@ -232,8 +273,11 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("/api/events does not describe %s", name)
 		}
 	}
+}
 
-	// Every schema compiles (JSON Schema 2020-12, OpenAPI 3.1's dialect).
+// checkSchemasCompile checks that every schema of the document compiles
+// (JSON Schema 2020-12, OpenAPI 3.1's dialect).
+func checkSchemasCompile(t *testing.T, doc map[string]any) {
 	schemas, _ := resolvePointer(doc, "#/components/schemas")
 	var names []string
 	for n := range schemas.(map[string]any) {
@@ -245,9 +289,11 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("schema %s: %v", n, err)
 		}
 	}
+}
 
-	// The schemas do reject what the server must not answer, so that
-	// conforms() checks something.
+// checkSchemasReject checks that the schemas reject what the server must
+// not answer, so that conforms() checks something.
+func checkSchemasReject(t *testing.T) {
 	for schema, bad := range map[string]string{
 		"Error":     `{"error":"x","extra":1}`,
 		"Session":   `{"authenticated":false}`,
