@@ -209,124 +209,12 @@ func testTerminal(t *testing.T, env *testEnv) {
 	// Raw bytes for the colour test, in a file both engines' shells cat.
 	env.putFile(ref, "target", "/tmp/colours", []byte("\x1b[31mred\x1b[0m\n"), 0o644)
 
-	t.Run("echo, resize and exit code", func(t *testing.T) {
-		w := env.openTerminal(c, termURL(repo, name, "target", "cols=100&rows=30"))
-		// The marker only appears once the shell ran the line (the echo
-		// of the typed line shows the format, not its result).
-		w.send("printf 'hello-%s-mark\\n' 40002; stty size; echo $TERM\r")
-		w.waitFor("hello-40002-mark\r\n", 15*time.Second)
-		w.waitFor("30 100\r\n", 5*time.Second)
-		w.waitFor("xterm-256color\r\n", 5*time.Second)
-		w.resize(120, 40)
-		w.send("stty size\r")
-		w.waitFor("40 120\r\n", 5*time.Second)
-		// Colours pass as raw bytes.
-		w.send("cat /tmp/colours\r")
-		w.waitFor("\x1b[31mred\x1b[0m", 5*time.Second)
-		w.send("exit 3\r")
-		texts, status := w.waitClosed(15 * time.Second)
-		if len(texts) != 1 || texts[0].Type != "exit" || texts[0].Code == nil || *texts[0].Code != 3 {
-			t.Errorf("text frames = %+v, want one exit frame with code 3", texts)
-		}
-		if status != websocket.StatusNormalClosure {
-			t.Errorf("close status = %v, want a normal closure", status)
-		}
-	})
-
-	t.Run("cmd runs the given argv", func(t *testing.T) {
-		q := url.Values{"cmd": {"sh", "-c", "n=42; echo cmd-$n; exit 4"}}
-		w := env.openTerminal(c, termURL(repo, name, "target", q.Encode()))
-		w.waitFor("cmd-42", 15*time.Second)
-		texts, _ := w.waitClosed(15 * time.Second)
-		if len(texts) != 1 || texts[0].Type != "exit" || *texts[0].Code != 4 {
-			t.Errorf("text frames = %+v, want exit 4", texts)
-		}
-	})
-
-	t.Run("terminals never cross", func(t *testing.T) {
-		// Two tabs (two sessions) and two terminals in one tab.
-		other := env.login()
-		terms := []*wsTerm{
-			env.openTerminal(c, termURL(repo, name, "target", "")),
-			env.openTerminal(c, termURL(repo, name, "target", "")),
-			env.openTerminal(other, termURL(repo, name, "target", "")),
-		}
-		for i, w := range terms {
-			w.send(fmt.Sprintf("printf 'only-%%s-here\\n' %d\r", i+1000))
-		}
-		for i, w := range terms {
-			w.waitFor(fmt.Sprintf("only-%d-here\r\n", i+1000), 15*time.Second)
-		}
-		// Once a terminal has closed, all its output has arrived (the
-		// server sends the exit frame after the last output).
-		for _, w := range terms {
-			w.send("exit\r")
-			w.waitClosed(15 * time.Second)
-		}
-		for i, w := range terms {
-			for j := range terms {
-				if j != i && strings.Contains(w.output(), fmt.Sprintf("only-%d-here", j+1000)) {
-					t.Errorf("terminal %d shows terminal %d's output:\n%q", i, j, w.output())
-				}
-			}
-		}
-	})
-
-	t.Run("closing the socket ends the shell and its foreground program", func(t *testing.T) {
-		w := env.openTerminal(c, termURL(repo, name, "target", ""))
-		w.send("sleep 1000\r")
-		// Docker: the shell and the sleep in ps; the fake: the session,
-		// once the shell took the line.
-		want := 2
-		if env.fake != nil {
-			w.waitFor("sleep 1000\r\n", 15*time.Second)
-			want = 1
-		}
-		deadline := time.Now().Add(15 * time.Second)
-		for len(env.terminalProcesses(ref, "target")) < want {
-			if time.Now().After(deadline) {
-				t.Fatalf("the shell and sleep never showed:\n%s", strings.Join(env.terminalProcesses(ref, "target"), "\n"))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		w.conn.Close(websocket.StatusNormalClosure, "tab closed")
-		deadline = time.Now().Add(10 * time.Second)
-		for {
-			left := env.terminalProcesses(ref, "target")
-			if len(left) == 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("processes left 10s after the terminal closed:\n%s", strings.Join(left, "\n"))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		if env.fake == nil {
-			if ps := env.psLines(ref, "target"); strings.Contains(strings.Join(ps, "\n"), " Z ") {
-				t.Errorf("zombies left:\n%s", strings.Join(ps, "\n"))
-			}
-		}
-	})
-
-	t.Run("a plain GET is refused", func(t *testing.T) {
-		expectError(t, env.do(c, "GET", termURL(repo, name, "target", ""), nil), http.StatusBadRequest, "Upgrade")
-	})
-
-	t.Run("stopping the lab ends its terminals", func(t *testing.T) {
-		w := env.openTerminal(c, termURL(repo, name, "target", ""))
-		w.send("printf '%s-ready\\n' 2\r")
-		w.waitFor("2-ready\r\n", 15*time.Second)
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		if err := env.eng.Down(ctx, ref, env.target(repo, name).Lab, engine.DownOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		texts, status := w.waitClosed(20 * time.Second)
-		if len(texts) != 1 || (texts[0].Type != "exit" && texts[0].Type != "error") {
-			t.Errorf("text frames after the lab stopped = %+v, want one exit or error frame", texts)
-		}
-		t.Logf("after stop: %+v, close status %v", texts, status)
-	})
+	t.Run("echo, resize and exit code", func(t *testing.T) { testTerminalEcho(t, env, c, repo, name) })
+	t.Run("cmd runs the given argv", func(t *testing.T) { testTerminalCmd(t, env, c, repo, name) })
+	t.Run("terminals never cross", func(t *testing.T) { testTerminalsNeverCross(t, env, c, repo, name) })
+	t.Run("closing the socket ends the shell and its foreground program", func(t *testing.T) { testTerminalClosed(t, env, c, repo, name, ref) })
+	t.Run("a plain GET is refused", func(t *testing.T) { testTerminalPlainGET(t, env, c, repo, name) })
+	t.Run("stopping the lab ends its terminals", func(t *testing.T) { testTerminalLabStopped(t, env, c, repo, name, ref) })
 
 	if t.Failed() {
 		return
@@ -336,6 +224,132 @@ func testTerminal(t *testing.T, env *testEnv) {
 	if !strings.Contains(e.Error, "not running") {
 		t.Errorf("409 error %q does not say the lab is not running", e.Error)
 	}
+}
+
+// testTerminalEcho: echo, resize and exit code.
+func testTerminalEcho(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	w := env.openTerminal(c, termURL(repo, name, "target", "cols=100&rows=30"))
+	// The marker only appears once the shell ran the line (the echo
+	// of the typed line shows the format, not its result).
+	w.send("printf 'hello-%s-mark\\n' 40002; stty size; echo $TERM\r")
+	w.waitFor("hello-40002-mark\r\n", 15*time.Second)
+	w.waitFor("30 100\r\n", 5*time.Second)
+	w.waitFor("xterm-256color\r\n", 5*time.Second)
+	w.resize(120, 40)
+	w.send("stty size\r")
+	w.waitFor("40 120\r\n", 5*time.Second)
+	// Colours pass as raw bytes.
+	w.send("cat /tmp/colours\r")
+	w.waitFor("\x1b[31mred\x1b[0m", 5*time.Second)
+	w.send("exit 3\r")
+	texts, status := w.waitClosed(15 * time.Second)
+	if len(texts) != 1 || texts[0].Type != "exit" || texts[0].Code == nil || *texts[0].Code != 3 {
+		t.Errorf("text frames = %+v, want one exit frame with code 3", texts)
+	}
+	if status != websocket.StatusNormalClosure {
+		t.Errorf("close status = %v, want a normal closure", status)
+	}
+}
+
+// testTerminalCmd: cmd runs the given argv.
+func testTerminalCmd(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	q := url.Values{"cmd": {"sh", "-c", "n=42; echo cmd-$n; exit 4"}}
+	w := env.openTerminal(c, termURL(repo, name, "target", q.Encode()))
+	w.waitFor("cmd-42", 15*time.Second)
+	texts, _ := w.waitClosed(15 * time.Second)
+	if len(texts) != 1 || texts[0].Type != "exit" || *texts[0].Code != 4 {
+		t.Errorf("text frames = %+v, want exit 4", texts)
+	}
+}
+
+// testTerminalsNeverCross: terminals never cross.
+func testTerminalsNeverCross(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	// Two tabs (two sessions) and two terminals in one tab.
+	other := env.login()
+	terms := []*wsTerm{
+		env.openTerminal(c, termURL(repo, name, "target", "")),
+		env.openTerminal(c, termURL(repo, name, "target", "")),
+		env.openTerminal(other, termURL(repo, name, "target", "")),
+	}
+	for i, w := range terms {
+		w.send(fmt.Sprintf("printf 'only-%%s-here\\n' %d\r", i+1000))
+	}
+	for i, w := range terms {
+		w.waitFor(fmt.Sprintf("only-%d-here\r\n", i+1000), 15*time.Second)
+	}
+	// Once a terminal has closed, all its output has arrived (the
+	// server sends the exit frame after the last output).
+	for _, w := range terms {
+		w.send("exit\r")
+		w.waitClosed(15 * time.Second)
+	}
+	for i, w := range terms {
+		for j := range terms {
+			if j != i && strings.Contains(w.output(), fmt.Sprintf("only-%d-here", j+1000)) {
+				t.Errorf("terminal %d shows terminal %d's output:\n%q", i, j, w.output())
+			}
+		}
+	}
+}
+
+// testTerminalClosed: closing the socket ends the shell and its foreground
+// program.
+func testTerminalClosed(t *testing.T, env *testEnv, c *http.Client, repo, name string, ref engine.Ref) {
+	w := env.openTerminal(c, termURL(repo, name, "target", ""))
+	w.send("sleep 1000\r")
+	// Docker: the shell and the sleep in ps; the fake: the session,
+	// once the shell took the line.
+	want := 2
+	if env.fake != nil {
+		w.waitFor("sleep 1000\r\n", 15*time.Second)
+		want = 1
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for len(env.terminalProcesses(ref, "target")) < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell and sleep never showed:\n%s", strings.Join(env.terminalProcesses(ref, "target"), "\n"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	w.conn.Close(websocket.StatusNormalClosure, "tab closed")
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		left := env.terminalProcesses(ref, "target")
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("processes left 10s after the terminal closed:\n%s", strings.Join(left, "\n"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if env.fake == nil {
+		if ps := env.psLines(ref, "target"); strings.Contains(strings.Join(ps, "\n"), " Z ") {
+			t.Errorf("zombies left:\n%s", strings.Join(ps, "\n"))
+		}
+	}
+}
+
+// testTerminalPlainGET: a plain GET is refused.
+func testTerminalPlainGET(t *testing.T, env *testEnv, c *http.Client, repo, name string) {
+	expectError(t, env.do(c, "GET", termURL(repo, name, "target", ""), nil), http.StatusBadRequest, "Upgrade")
+}
+
+// testTerminalLabStopped: stopping the lab ends its terminals.
+func testTerminalLabStopped(t *testing.T, env *testEnv, c *http.Client, repo, name string, ref engine.Ref) {
+	w := env.openTerminal(c, termURL(repo, name, "target", ""))
+	w.send("printf '%s-ready\\n' 2\r")
+	w.waitFor("2-ready\r\n", 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := env.eng.Down(ctx, ref, env.target(repo, name).Lab, engine.DownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	texts, status := w.waitClosed(20 * time.Second)
+	if len(texts) != 1 || (texts[0].Type != "exit" && texts[0].Type != "error") {
+		t.Errorf("text frames after the lab stopped = %+v, want one exit or error frame", texts)
+	}
+	t.Logf("after stop: %+v, close status %v", texts, status)
 }
 
 func TestTerminalRefusals(t *testing.T) {
