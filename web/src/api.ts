@@ -3,7 +3,9 @@
 // (internal/server/openapi.json → src/generated/openapi.d.ts, `npm run
 // gen:types`), so the UI cannot use a field the document does not describe.
 // Every non-GET request carries X-DSP-Request: 1 (the server's CSRF guard);
-// errors come back as {"error": "...", "field": "..."} and become ApiError.
+// errors come back as {"error": "...", "field": "..."} and become ApiError
+// (its kind from the status: 403 forbidden, 409 conflict, 503 the Docker
+// Engine unreachable…; an answer without a message gets one for its status).
 // A 401 anywhere (except the login call itself) sends the user to the login page.
 import type { components, operations } from './generated/openapi';
 
@@ -35,6 +37,8 @@ export type ServiceStatus = Schemas['ServiceStatus'];
 export type NetworkStatus = Schemas['NetworkStatus'];
 export type LabStatus = Schemas['Status'];
 export type Risk = Schemas['Risk'];
+/** What bounds one container (memory in bytes, CPUs, processes); absent or 0: no limit. */
+export type Limits = Schemas['Limits'];
 /** A check of a running lab (x-dsp.checks). */
 export type CheckDef = Schemas['Check'];
 export type CheckKind = CheckDef['kind'];
@@ -87,6 +91,54 @@ export function instanceOf(x: { instance?: string | null }): string {
   return x.instance || DEFAULT_INSTANCE;
 }
 
+/** What kind of refusal an error is, from its HTTP status (0: no answer at all). */
+export type ErrorKind =
+  | 'offline'
+  | 'bad-request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'server';
+
+export function errorKindOf(status: number): ErrorKind {
+  switch (status) {
+    case 0:
+      return 'offline';
+    case 400:
+    case 422:
+      return 'bad-request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 409:
+      return 'conflict';
+    case 429:
+      return 'rate-limited';
+    case 503:
+      return 'unavailable';
+    default:
+      return 'server';
+  }
+}
+
+/** What a status means when the answer carries no message of its own (not JSON: a proxy, say). */
+const STATUS_MEANING: Partial<Record<ErrorKind, string>> = {
+  'bad-request': 'the request was not accepted',
+  unauthorized: 'log in first',
+  forbidden: 'refused: the lab or the policy forbids it',
+  'not-found': 'not found',
+  conflict: 'busy, or not in the state this needs: try again in a moment',
+  'rate-limited': 'too many attempts: wait a minute',
+  unavailable: 'the Docker Engine cannot be reached: is it running?',
+  server: 'dsp failed: see its output',
+};
+
 export class ApiError extends Error {
   status: number;
   field?: string;
@@ -96,6 +148,28 @@ export class ApiError extends Error {
     this.status = status;
     this.field = field;
   }
+  get kind(): ErrorKind {
+    return errorKindOf(this.status);
+  }
+}
+
+/** The error of a refused answer: its JSON {"error", "field"} when it has one, else the status line and what it means. */
+function refusal(status: number, statusText: string, body: string): ApiError {
+  let message = '';
+  let field: string | undefined;
+  try {
+    const data = JSON.parse(body);
+    if (data && typeof data.error === 'string' && data.error.trim()) message = data.error.trim();
+    if (data && typeof data.field === 'string' && data.field) field = data.field;
+  } catch {
+    // not JSON: the status says it
+  }
+  if (!message) {
+    const line = `${status} ${statusText}`.trim();
+    const meaning = STATUS_MEANING[errorKindOf(status)];
+    message = meaning ? `${meaning} (${line})` : line;
+  }
+  return new ApiError(status, message, field);
 }
 
 /** Called on any 401 outside the login call; main.tsx sets it. */
@@ -119,17 +193,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
   }
   if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`.trim();
-    let field: string | undefined;
-    try {
-      const data = await res.json();
-      if (data && typeof data.error === 'string' && data.error) message = data.error;
-      if (data && typeof data.field === 'string' && data.field) field = data.field;
-    } catch {
-      // not JSON: keep the status line
-    }
+    const body = await res.text().catch(() => '');
     if (res.status === 401 && path !== '/api/login') onUnauthorized();
-    throw new ApiError(res.status, message, field);
+    throw refusal(res.status, res.statusText, body);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -194,6 +260,9 @@ export const api = {
   pull: (image: string) => request<Answer<'pullImage', 202>>('POST', '/api/images/pull', { image }),
   removeImage: (ref: string) => request<void>('DELETE', `/api/images?ref=${enc(ref)}`),
   settings: () => request<Answer<'getSettings', 200>>('GET', '/api/settings'),
+  /** Offer the lab's ports to the network (or keep them on 127.0.0.1) from its next start on; answers what holds now. */
+  setExposure: (repo: string, lab: string, exposed: boolean) =>
+    request<Answer<'setLabExposure', 200>>('PUT', `${labPath(repo, lab)}/exposure`, { exposed }),
 };
 
 // ---- terminals and files ---------------------------------------------------
@@ -221,17 +290,11 @@ export function terminalUrl(s: ServiceRef, cols: number, rows: number): string {
   return `${scheme}://${location.host}${serviceRoute(s, 'terminal', `cols=${cols}&rows=${rows}`)}`;
 }
 
-/** The error message of a refused request: the JSON {"error"} when there is one, else the status line. */
+/** The error of a refused request (terminal, files): see refusal(). */
 async function responseError(res: { status: number; statusText: string; text: () => Promise<string> }): Promise<ApiError> {
-  let message = `${res.status} ${res.statusText}`.trim();
-  try {
-    const data = JSON.parse(await res.text());
-    if (data && typeof data.error === 'string' && data.error) message = data.error;
-  } catch {
-    // not JSON: keep the status line
-  }
+  const body = await res.text().catch(() => '');
   if (res.status === 401) onUnauthorized();
-  return new ApiError(res.status, message);
+  return refusal(res.status, res.statusText, body);
 }
 
 /** The file name of a download: Content-Disposition's filename* or filename, else the path's last part. */

@@ -4,7 +4,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   api,
   DEFAULT_INSTANCE,
-  errorMessage,
   instanceOf,
   labHref,
   TEST_INSTANCE,
@@ -14,6 +13,7 @@ import {
   type LabSummary,
   type TestSummary,
 } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icons';
 import { LabelChip } from '../components/LabelChip';
 import { StateBadge } from '../components/StateBadge';
@@ -81,7 +81,7 @@ interface Entry {
 
 export function Catalogue() {
   const [data, setData] = useState<LabList | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const [query, setQuery] = useState(() => sessionStorage.getItem('dsp-q') ?? '');
   const [selected, setSelected] = useState<string[]>(() => {
     try {
@@ -96,9 +96,9 @@ export function Catalogue() {
       .labs()
       .then((d) => {
         setData(d);
-        setError('');
+        setError(null);
       })
-      .catch((e) => setError(errorMessage(e)));
+      .catch((e) => setError(e));
   }, []);
 
   useEffect(load, [load]);
@@ -177,7 +177,7 @@ export function Catalogue() {
     return (
       <div className="page">
         <h1 className="page-title">Labs</h1>
-        <div className="alert alert-error">{error}</div>
+        <ErrorAlert error={error} testId="load-error" />
       </div>
     );
   }
@@ -235,7 +235,7 @@ export function Catalogue() {
         </div>
       </header>
 
-      {error && <div className="alert alert-error">{error}</div>}
+      <ErrorAlert error={error} testId="load-error" />
 
       {allLabels.length > 0 && (
         <div className="filter-bar" aria-label="Filter by label">

@@ -2,6 +2,7 @@
 // per-layer progress; and for each lab, the images it needs and which are missing.
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage, labHrefFromId, type LabImage, type LocalImage } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icons';
 import { StateBadge } from '../components/StateBadge';
 import {
@@ -303,7 +304,7 @@ export function Images() {
   const [images, setImages] = useState<LocalImage[] | null>(null);
   const [removeErrors, setRemoveErrors] = useState<Record<string, string>>({});
   const [showUntagged, setShowUntagged] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
     api
       .images()
@@ -316,9 +317,9 @@ export function Images() {
               (a.tags?.[0] ?? a.id).localeCompare(b.tags?.[0] ?? b.id),
           ),
         );
-        setError('');
+        setError(null);
       })
-      .catch((e) => setError(errorMessage(e)));
+      .catch((e) => setError(e));
   }, []);
   useEffect(load, [load]);
   useReconnect(load);
@@ -347,10 +348,10 @@ export function Images() {
           <Icon name="refresh" /> Refresh
         </button>
       </header>
-      {error && <div className="alert alert-error">{error}</div>}
+      <ErrorAlert error={error} testId="load-error" />
 
       <section className="card section">
-        {!images && !error && <div className="loading">Loading images…</div>}
+        {!images && error == null && <div className="loading">Loading images…</div>}
         {images && images.length === 0 && <p className="muted">No local image.</p>}
         {images && images.length > 0 && (
           <div className="table-scroll">

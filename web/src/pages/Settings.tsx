@@ -1,20 +1,21 @@
 // Read-only settings: main directory, repositories, Docker Engine.
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type Settings as SettingsData } from '../api';
+import { api, type Settings as SettingsData } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { useReconnect } from '../events';
 import './Settings.css';
 
 export function Settings() {
   const [data, setData] = useState<SettingsData | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
     api
       .settings()
       .then((d) => {
         setData(d);
-        setError('');
+        setError(null);
       })
-      .catch((e) => setError(errorMessage(e)));
+      .catch((e) => setError(e));
   }, []);
   useEffect(load, [load]);
   useReconnect(load);
@@ -27,8 +28,8 @@ export function Settings() {
           <p className="muted">Read-only here: change them with the dsp command line.</p>
         </div>
       </header>
-      {error && <div className="alert alert-error">{error}</div>}
-      {!data && !error && <div className="loading">Loading…</div>}
+      <ErrorAlert error={error} testId="load-error" />
+      {!data && error == null && <div className="loading">Loading…</div>}
       {data && (
         <>
           <section className="card section">

@@ -6,13 +6,13 @@ import { useEffect, useState, type FormEvent } from 'react';
 import {
   api,
   DEFAULT_INSTANCE,
-  errorMessage,
   instanceNameProblem,
   labHref,
   TEST_INSTANCE,
   type LabInstance,
   type LabState,
 } from '../../api';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icons';
 import { noteOperation } from '../../events';
 import { navigate } from '../../router';
@@ -52,7 +52,7 @@ export function InstancesCard({
   const [tried, setTried] = useState(false);
   const [starting, setStarting] = useState(false);
   const [stopping, setStopping] = useState<string[]>([]);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   // the simple case (only the default instance, on its page) stays one line until asked for
   const others =
     current !== DEFAULT_INSTANCE || instances.some((i) => i.instance !== DEFAULT_INSTANCE && i.instance !== TEST_INSTANCE);
@@ -73,13 +73,13 @@ export function InstancesCard({
 
   const stop = async (instance: string) => {
     if (instance === current) return onStopCurrent();
-    setError('');
+    setError(null);
     setStopping((s) => [...s, instance]);
     try {
       const r = await api.down(repo, name, instance);
       noteOperation(r.operation, r.kind || 'down', r.lab || id, instance);
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e);
     } finally {
       setStopping((s) => s.filter((x) => x !== instance));
     }
@@ -89,7 +89,7 @@ export function InstancesCard({
     e.preventDefault();
     setTried(true);
     if (problem) return;
-    setError('');
+    setError(null);
     setStarting(true);
     try {
       const r = await api.up(repo, name, wanted);
@@ -97,7 +97,7 @@ export function InstancesCard({
       // follow the new instance on its own page: its start log, its terminals
       navigate(labHref(repo, name, wanted));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(err);
       setStarting(false);
     }
   };
@@ -150,11 +150,7 @@ export function InstancesCard({
           </tbody>
         </table>
       )}
-      {error && (
-        <div className="alert alert-error" role="alert" data-testid="instance-error">
-          {error}
-        </div>
-      )}
+      <ErrorAlert error={error} testId="instance-error" />
       <form className="instance-form" onSubmit={start} noValidate>
         <label className="field" htmlFor="instance-name">
           Start another instance
