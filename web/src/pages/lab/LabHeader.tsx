@@ -23,6 +23,8 @@ export interface HeaderActions {
   stopping: boolean;
   /** why Start is refused, as a tooltip */
   startTitle?: string;
+  /** why Start is refused, said under the buttons before anyone clicks */
+  startNote?: string;
   onStart: () => void;
   onStop: () => void;
 }
@@ -56,6 +58,9 @@ export function LabHeader({
           <span className="mono">{lab.id || `${lab.repo}/${lab.name}`}</span>
           {lab.author && <span>by {lab.author}</span>}
           {lab.format && <span>{lab.format === 'upstream' ? 'DSP lab' : 'native lab'}</span>}
+          <span data-testid="repo-trust" data-trusted={String(!!lab.trusted)}>
+            {lab.trusted ? 'trusted repository' : 'repository not trusted'}
+          </span>
         </div>
         {labels.length > 0 && (
           <div className="chips">
@@ -65,20 +70,28 @@ export function LabHeader({
           </div>
         )}
       </div>
-      <div className="lab-actions">
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={!actions.canStart}
-          onClick={actions.onStart}
-          data-testid="start"
-          title={actions.startTitle}
-        >
-          <Icon name="play" /> {actions.starting ? 'Starting…' : 'Start'}
-        </button>
-        <button type="button" className="btn btn-danger" disabled={!actions.canStop} onClick={actions.onStop} data-testid="stop">
-          <Icon name="stop" /> {actions.stopping ? 'Stopping…' : 'Stop'}
-        </button>
+      <div className="lab-actions-col">
+        <div className="lab-actions">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!actions.canStart}
+            onClick={actions.onStart}
+            data-testid="start"
+            title={actions.startTitle}
+            aria-describedby={actions.startNote ? 'start-note' : undefined}
+          >
+            <Icon name="play" /> {actions.starting ? 'Starting…' : 'Start'}
+          </button>
+          <button type="button" className="btn btn-danger" disabled={!actions.canStop} onClick={actions.onStop} data-testid="stop">
+            <Icon name="stop" /> {actions.stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        </div>
+        {actions.startNote && (
+          <p className="start-note small" id="start-note" data-testid="start-note">
+            {actions.startNote}
+          </p>
+        )}
       </div>
     </header>
   );
