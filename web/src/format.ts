@@ -1,6 +1,47 @@
 // Small formatting helpers shared by the pages.
 import type { PublishedPort, ServicePort } from './api';
 
+/** "512 MiB", "1.5 GiB": a memory size in binary units, as limits are set. */
+export function humanBinaryBytes(n: number | undefined | null): string {
+  if (n == null || !Number.isFinite(n) || n < 0) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const text = Number.isInteger(v) || v >= 100 ? String(Math.round(v)) : String(Number(v.toFixed(1)));
+  return `${text} ${units[i]}`;
+}
+
+/** "1 CPU", "0.5 CPU", "2 CPUs". */
+export function cpusText(cpus: number): string {
+  const v = Number(cpus.toFixed(2));
+  return `${v} CPU${v > 1 ? 's' : ''}`;
+}
+
+/**
+ * What bounds each container, for people: "at most 2048 processes, 512 MiB,
+ * 1 CPU"; what is not bounded is said too ("no memory or CPU limit").
+ */
+export function limitsText(l: { memory?: number; cpus?: number; pids?: number } | undefined | null): string {
+  const pids = l?.pids && l.pids > 0 ? l.pids : 0;
+  const memory = l?.memory && l.memory > 0 ? l.memory : 0;
+  const cpus = l?.cpus && l.cpus > 0 ? l.cpus : 0;
+  const set: string[] = [];
+  if (pids) set.push(`${pids} process${pids === 1 ? '' : 'es'}`);
+  if (memory) set.push(humanBinaryBytes(memory));
+  if (cpus) set.push(cpusText(cpus));
+  const unset: string[] = [];
+  if (!pids) unset.push('process');
+  if (!memory) unset.push('memory');
+  if (!cpus) unset.push('CPU');
+  const bound = set.length ? `at most ${set.join(', ')}` : '';
+  const free = unset.length ? `no ${unset.length > 1 ? `${unset.slice(0, -1).join(', ')} or ${unset[unset.length - 1]}` : unset[0]} limit` : '';
+  return [bound, free].filter(Boolean).join('; ');
+}
+
 export function humanBytes(n: number | undefined | null): string {
   if (n == null || !Number.isFinite(n) || n < 0) return '—';
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -51,14 +92,40 @@ const NOT_HTTP_PORTS = new Set([
   636, 873, 993, 995, 1433, 1521, 1883, 2049, 3306, 3389, 5060, 5432, 5900, 5901, 6379, 11211, 27017,
 ]);
 
-/** A browser link for a published port, or null when it surely is not HTTP. */
+/** The addresses that mean "every interface of the host" rather than one address. */
+const ANY_ADDRESS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/** A port bound to one of the host's loopback addresses (this machine only). */
+export function isLoopback(ip: string | undefined | null): boolean {
+  const a = String(ip ?? '').replace(/^\[|\]$/g, '');
+  return a === 'localhost' || a === '::1' || /^127\./.test(a);
+}
+
+/** A port offered on every interface of the host, or on an address other machines can reach. */
+export function onNetwork(ip: string | undefined | null): boolean {
+  return !!ip && !isLoopback(ip);
+}
+
+/** "127.0.0.1", "[::1]", or "0.0.0.0": an address as written before ":port". */
+export function hostForUrl(ip: string): string {
+  const a = ip.replace(/^\[|\]$/g, '');
+  return a.includes(':') ? `[${a}]` : a;
+}
+
+/**
+ * A browser link for a published port, or null when it surely is not HTTP.
+ * The link goes to the address the port is bound to (127.0.0.1 for a lab
+ * that is not exposed); a port on every interface (0.0.0.0, ::) is reached
+ * at the host this page came from.
+ */
 export function portLink(p: ServicePort | PublishedPort, hostname = location.hostname): string | null {
   const host = String(p.host ?? '');
-  if (!host || host === '0') return null;
+  if (!host || host === '0' || !/^\d+$/.test(host)) return null;
   if (p.protocol && p.protocol !== 'tcp') return null;
   if (NOT_HTTP_PORTS.has(p.container) && !HTTP_PORTS.has(p.container)) return null;
   const scheme = HTTPS_PORTS.has(p.container) ? 'https' : 'http';
-  const h = hostname.includes(':') ? `[${hostname}]` : hostname;
+  const bound = String(p.hostIP ?? '');
+  const h = hostForUrl(ANY_ADDRESS.has(bound) ? hostname : bound);
   return `${scheme}://${h}:${host}/`;
 }
 

@@ -6,10 +6,12 @@
 // share (useLab.ts). The default instance needs no name in the page's address.
 import { useRef, useState } from 'react';
 import { DEFAULT_INSTANCE } from '../../api';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { ChecksCard } from '../../components/ChecksCard';
 import { FilesCard } from '../../components/FilesCard';
 import { FlagCard } from '../../components/FlagCard';
 import { TerminalPanel, useTerminals } from '../../components/Terminals';
+import { onNetwork } from '../../format';
 import { Topology } from '../../components/Topology';
 import { AboutCard } from './AboutCard';
 import { ActivityCard } from './ActivityCard';
@@ -17,13 +19,14 @@ import { ImagesCard } from './ImagesCard';
 import { InstancesCard } from './InstancesCard';
 import { LabAlerts } from './LabAlerts';
 import { BackLink, LabHeader } from './LabHeader';
-import { ServicesCard } from './ServicesCard';
+import { PortsExposure } from './PortsExposure';
+import { LimitsLine, ServicesCard } from './ServicesCard';
 import { SolutionCard } from './SolutionCard';
 import { useLabData, useLabOperations, useTerminalsFollow } from './useLab';
 import './LabPage.css';
 
 export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: string; name: string; instance?: string }) {
-  const { lab, loadError, state, status, instances, images, imagesError } = useLabData(repo, name, instance);
+  const { lab, loadError, state, status, instances, images, imagesError, setExposed } = useLabData(repo, name, instance);
   const { op, requesting, requestError, run } = useLabOperations(repo, name, instance, lab);
   const terms = useTerminals(repo, name, instance);
   useTerminalsFollow(terms, state, status);
@@ -34,7 +37,7 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
     return (
       <div className="page">
         <BackLink />
-        <div className="alert alert-error">{loadError}</div>
+        <ErrorAlert error={loadError} testId="load-error" />
       </div>
     );
   }
@@ -48,7 +51,8 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
 
   const opRunning = op?.state === 'running';
   const busy = requesting || opRunning || state === 'starting' || state === 'stopping';
-  const blocked = !lab.trusted && (lab.risks ?? []).length > 0; // the server would refuse it
+  const risks = lab.risks ?? [];
+  const blocked = !lab.trusted && risks.length > 0; // the server would refuse it
   const isUp = state !== 'stopped' && state !== 'unknown';
   const labRuns = state === 'running' || state === 'degraded';
   const services = lab.services ?? [];
@@ -57,6 +61,9 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   const serviceRuns = (service: string) => isUp && containers.get(service)?.state === 'running';
   const shellServices = services.filter((s) => s.shell).map((s) => s.name);
   const fileServices = services.map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) }));
+  // where the lab's ports bind is the lab's, for every instance: a change waits for the next start of each
+  const anyUp = isUp || instances.length > 0;
+  const runningOnNetwork = isUp && (status?.services ?? []).some((s) => (s.ports ?? []).some((p) => onNetwork(p.hostIP || '0.0.0.0')));
   const filesSelected = fileServices.some((s) => s.name === filesService && s.shell)
     ? filesService
     : ((fileServices.find((s) => s.shell && s.running) ?? fileServices.find((s) => s.shell))?.name ?? '');
@@ -74,11 +81,15 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
           starting: state === 'starting' || (opRunning && op?.kind === 'up'),
           stopping: state === 'stopping' || (opRunning && op?.kind === 'down'),
           startTitle: blocked ? `The repository is not trusted: dsp repo trust ${lab.repo}` : undefined,
+          startNote: blocked
+            ? `Cannot start: the repository ${lab.repo} is not trusted, and this lab asks for ${risks.length === 1 ? 'a power' : 'powers'} beyond a plain container (below).`
+            : undefined,
           onStart: () => run('up'),
           onStop: () => run('down'),
         }}
       />
       <LabAlerts lab={lab} requestError={requestError} op={op} />
+      {loadError != null && <ErrorAlert error={loadError} lead="Could not reload the lab:" testId="load-error" />}
 
       <div className="lab-grid">
         <AboutCard lab={lab} />
@@ -96,12 +107,26 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
         services={services}
         containers={containers}
         isUp={isUp}
+        exposed={typeof lab.exposed === 'boolean' ? lab.exposed : undefined}
         onTerminal={terms.open}
         onFiles={(service) => {
           setFilesService(service);
           filesRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
         }}
-      />
+      >
+        {typeof lab.exposed === 'boolean' && (
+          <PortsExposure
+            repo={repo}
+            name={name}
+            title={lab.title || lab.name}
+            exposed={lab.exposed}
+            running={anyUp}
+            runningOnNetwork={runningOnNetwork}
+            onChange={setExposed}
+          />
+        )}
+        {lab.appliedLimits && <LimitsLine limits={lab.appliedLimits} />}
+      </ServicesCard>
 
       {hasFlag && <FlagCard repo={repo} lab={name} instance={instance} running={labRuns} perInstance={!!lab.flag} />}
 

@@ -26,7 +26,8 @@ import {
 
 export interface LabData {
   lab: LabView | null;
-  loadError: string;
+  /** why the lab's details could not be loaded (an ApiError), or null */
+  loadError: unknown;
   /** the instance's state and what Docker says about it, followed live */
   state: LabState;
   status: LabStatus | null;
@@ -34,6 +35,8 @@ export interface LabData {
   instances: LabInstance[];
   images: LabImage[] | null;
   imagesError: string;
+  /** take the server's word on whether the lab is exposed (the answer of PUT …/exposure) */
+  setExposed: (exposed: boolean) => void;
 }
 
 /** The list with one instance's new state: a stopped instance leaves it. */
@@ -47,7 +50,7 @@ function withInstance(list: LabInstance[], instance: string, state: LabInstance[
 export function useLabData(repo: string, name: string, instance: string): LabData {
   const id = `${repo}/${name}`;
   const [lab, setLab] = useState<LabView | null>(null);
-  const [loadError, setLoadError] = useState('');
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [state, setState] = useState<LabState>('unknown');
   const [status, setStatus] = useState<LabStatus | null>(null);
   const [instances, setInstances] = useState<LabInstance[]>([]);
@@ -61,9 +64,9 @@ export function useLabData(repo: string, name: string, instance: string): LabDat
       setState(l.status?.state ?? l.state);
       setStatus(l.status ?? null);
       setInstances(l.instances);
-      setLoadError('');
+      setLoadError(null);
     } catch (e) {
-      setLoadError(errorMessage(e));
+      setLoadError(e);
     }
   }, [repo, name, instance]);
 
@@ -103,7 +106,9 @@ export function useLabData(repo: string, name: string, instance: string): LabDat
     loadImages();
   });
 
-  return { lab, loadError, state, status, instances, images, imagesError };
+  const setExposed = useCallback((exposed: boolean) => setLab((l) => (l ? { ...l, exposed } : l)), []);
+
+  return { lab, loadError, state, status, instances, images, imagesError, setExposed };
 }
 
 export type LabAction = 'up' | 'down' | 'build' | 'test' | 'checks';
@@ -113,14 +118,15 @@ export interface LabOperations {
   op: OpLog | undefined;
   /** a request that starts one is on its way */
   requesting: boolean;
-  requestError: string;
+  /** the refusal of the latest request (an ApiError: its status says what kind), or null */
+  requestError: unknown;
   run: (kind: LabAction) => void;
 }
 
 /** The instance's latest operation, and run() to start one on it (a build is the lab's, a test runs on "test"). */
 export function useLabOperations(repo: string, name: string, instance: string, lab: LabView | null): LabOperations {
   const id = `${repo}/${name}`;
-  const [requestError, setRequestError] = useState('');
+  const [requestError, setRequestError] = useState<unknown>(null);
   const [requesting, setRequesting] = useState(false);
   const [pickedOp, setPickedOp] = useState<string | undefined>(() => latestOperationOf(id, instance));
   const liveOp = useLatestOperation(id, instance);
@@ -139,14 +145,14 @@ export function useLabOperations(repo: string, name: string, instance: string, l
   }, [lab, id, instance]);
 
   const run = async (kind: LabAction) => {
-    setRequestError('');
+    setRequestError(null);
     setRequesting(true);
     try {
       const r = kind === 'test' || kind === 'build' ? await api[kind](repo, name) : await api[kind](repo, name, instance);
       noteOperation(r.operation, r.kind || kind, r.lab || id, instance);
       setPickedOp(r.operation);
     } catch (e) {
-      setRequestError(errorMessage(e));
+      setRequestError(e);
     } finally {
       setRequesting(false);
     }
