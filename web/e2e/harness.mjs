@@ -89,7 +89,7 @@ export function startServer(home) {
   });
 }
 
-/** A session for API calls from the test itself (cleanup). */
+/** A session for API calls from the test itself: call(method, path, json body?) → {status, body}. */
 export async function apiSession() {
   const password = readFileSync(path.join(server.home, '.dsp.d', 'admin-password'), 'utf8').trim();
   const res = await fetch(`${server.base}/api/login`, {
@@ -99,8 +99,14 @@ export async function apiSession() {
   });
   if (res.status !== 204) throw new Error(`API login: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  return async (method, p) => {
-    const r = await fetch(`${server.base}${p}`, { method, headers: { Cookie: cookie, 'X-DSP-Request': '1' } });
+  return async (method, p, json) => {
+    const headers = { Cookie: cookie, 'X-DSP-Request': '1' };
+    const init = { method, headers };
+    if (json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(json);
+    }
+    const r = await fetch(`${server.base}${p}`, init);
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
