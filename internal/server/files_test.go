@@ -270,12 +270,10 @@ func TestUploadsAtOnce(t *testing.T) {
 			done <- res.StatusCode
 		}()
 	}
-	// A fifth is refused once the four hold the server's upload slots.
-	var refused response
-	poll(t, "an upload refused while four are in progress", 10*time.Second, func() bool {
-		refused = env.upload(c, target, []uploadFile{{"quick.txt", []byte("quick")}})
-		return refused.StatusCode == http.StatusTooManyRequests
-	})
+	// A fifth is refused once the four hold the server's upload slots (a
+	// fifth sent earlier could take a slot before the last slow one).
+	poll(t, "four uploads in progress", 10*time.Second, func() bool { return len(env.srv.uploads) == maxUploads })
+	refused := env.upload(c, target, []uploadFile{{"quick.txt", []byte("quick")}})
 	e := expectError(t, refused, http.StatusTooManyRequests, "")
 	if refused.Header.Get("Retry-After") == "" || !strings.Contains(e.Error, "uploads are in progress") {
 		t.Errorf("429: Retry-After %q, error %q", refused.Header.Get("Retry-After"), e.Error)
