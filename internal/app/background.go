@@ -19,6 +19,11 @@ func (a *App) StartUp(ctx context.Context, t *Target, ref engine.Ref) (*Operatio
 	if err := t.Runnable(); err != nil {
 		return nil, err
 	}
+	// What needs no engine is refused at once (an untrusted lab's risks,
+	// missing files), before an operation exists.
+	if err := engine.CheckLab(t.Lab, engine.UpOptions{Trusted: t.Trusted}); err != nil {
+		return nil, err
+	}
 	if _, err := a.free(ctx, t, ref); err != nil {
 		return nil, err
 	}

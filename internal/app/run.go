@@ -49,6 +49,12 @@ func (a *App) Exposed(t *Target) bool {
 	return a.inHome(t.Dir) && a.catalog.IsExposed(t.Repo, t.Name)
 }
 
+// RepoExposed reports whether the lab is exposed because its whole
+// repository is (dsp repo expose).
+func (a *App) RepoExposed(t *Target) bool {
+	return a.inHome(t.Dir) && a.catalog.IsRepoExposed(t.Repo)
+}
+
 // SetExposed offers the ports of a lab (or of every lab of a repository,
 // lab "") to the network, or takes them back to this machine.
 func (a *App) SetExposed(repo, lab string, exposed bool) error {
@@ -174,7 +180,7 @@ func (a *App) Catalogue(ctx context.Context) (*report.Catalogue, []error, error)
 // be reached the details are still made (state unknown) and a warning
 // says why.
 func (a *App) Details(ctx context.Context, t *Target, ref engine.Ref) (*report.Details, []error) {
-	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Exposed: a.Exposed(t), Limits: a.Limits(t), Instance: ref.Instance}
+	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Exposed: a.Exposed(t), RepoExposed: a.RepoExposed(t), Limits: a.Limits(t), Instance: ref.Instance}
 	var warnings []error
 	if eng, err := a.Engine(ctx); err != nil {
 		warnings = append(warnings, err)

@@ -382,6 +382,11 @@ func (c *Catalog) IsExposed(repo, lab string) bool {
 	return slices.Contains(exposed, repo) || slices.Contains(exposed, repo+"/"+lab)
 }
 
+// IsRepoExposed reports whether every lab of a repository is exposed.
+func (c *Catalog) IsRepoExposed(repo string) bool {
+	return slices.Contains(c.current().Exposed, repo)
+}
+
 // SetExposed offers the ports of a repository's labs (lab "") or of one
 // lab to the network, or takes them back to this machine.
 func (c *Catalog) SetExposed(repo, lab string, exposed bool) error {

@@ -152,6 +152,8 @@ type Details struct {
 	// Exposed says the lab's published ports are offered to the network;
 	// otherwise they bind 127.0.0.1.
 	Exposed bool `json:"exposed"`
+	// RepoExposed says the lab is exposed because its whole repository is.
+	RepoExposed bool `json:"repoExposed"`
 	// AppliedLimits bound each container that sets none of its own (a
 	// pids limit always applies).
 	AppliedLimits engine.Limits `json:"appliedLimits"`
@@ -171,13 +173,14 @@ type Details struct {
 
 // DetailsInput is what a lab's details are made of.
 type DetailsInput struct {
-	Lab      *lab.Lab
-	Problems lab.Problems
-	LoadErr  error
-	Trusted  bool
-	Exposed  bool
-	Limits   engine.Limits
-	Instance string
+	Lab         *lab.Lab
+	Problems    lab.Problems
+	LoadErr     error
+	Trusted     bool
+	Exposed     bool
+	RepoExposed bool
+	Limits      engine.Limits
+	Instance    string
 	// Status is the instance's status; nil when the engine cannot be
 	// reached (the state is then unknown).
 	Status *engine.Status
@@ -191,7 +194,7 @@ func BuildDetails(in DetailsInput) *Details {
 	l := in.Lab
 	d := &Details{
 		Lab: l, ID: l.ID(), Services: l.Services(), Networks: l.Networks(), Problems: in.Problems,
-		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted, Exposed: in.Exposed, AppliedLimits: in.Limits,
+		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted, Exposed: in.Exposed, RepoExposed: in.RepoExposed, AppliedLimits: in.Limits,
 		Instance: in.Instance, State: StateUnknown, Status: in.Status,
 		Instances: InstancesOf(in.Instances, l.Repo, l.Name),
 		Valid:     in.LoadErr == nil, Errors: ErrorLines(in.LoadErr), LastTest: in.LastTest,

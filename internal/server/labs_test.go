@@ -740,7 +740,17 @@ func testLabUpFailures(t *testing.T, env *testEnv) {
 	if d.Trusted || len(d.Risks) == 0 || !strings.Contains(d.Risks[0].What, "privileged") {
 		t.Errorf("risky lab: trusted %v, risks %+v", d.Trusted, d.Risks)
 	}
-	for lab, want := range map[string][]string{"risky": {"not trusted", repo}, "missing": {"missing", missing}} {
+	// A lab whose repository is not trusted is refused at once (403, with
+	// what it asks for), before any operation exists.
+	before := len(env.app.Operations())
+	refused := expectError(t, env.do(c, "POST", labURL(repo, "risky", "up"), nil), http.StatusForbidden, "")
+	if !strings.Contains(refused.Error, "not trusted") || !strings.Contains(refused.Error, repo) || !strings.Contains(refused.Error, "privileged") {
+		t.Errorf("up risky: %q does not say the repository is not trusted and what the lab asks for", refused.Error)
+	}
+	if after := len(env.app.Operations()); after != before {
+		t.Errorf("a refused start left an operation (%d, then %d)", before, after)
+	}
+	for lab, want := range map[string][]string{"missing": {"missing", missing}} {
 		op := env.start(c, "POST", labURL(repo, lab, "up"), nil)
 		done := env.waitOperation(c, op.Operation, time.Minute)
 		if done.State != app.OpFailed {

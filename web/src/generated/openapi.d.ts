@@ -949,6 +949,8 @@ export interface components {
             appliedLimits: components["schemas"]["Limits"];
             /** @description The lab's own x-dsp.limits, when it has some. */
             limits?: components["schemas"]["Limits"];
+            /** @description The lab is exposed because its whole repository is (dsp repo expose): un-exposing the lab alone does not change that. */
+            repoExposed: boolean;
         };
         NetworkAddr: {
             name: string;
@@ -1803,7 +1805,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description The lab asks for what needs a trusted repository (its risks are listed), or the request failed the Origin or X-DSP-Request checks. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["Misdirected"];
