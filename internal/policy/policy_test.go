@@ -275,11 +275,13 @@ func TestMarkdownTable(t *testing.T) {
 			t.Errorf("the policy table lacks the row %q", want)
 		}
 	}
-	data, err := os.ReadFile("../../SECURITY.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(data), md) {
-		t.Errorf("SECURITY.md does not hold the policy table as the code has it: run `go run ./internal/policy/cmd/policytable` and paste its output into SECURITY.md")
+	for _, doc := range []string{"../../SECURITY.md", "../../README.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), md) {
+			t.Errorf("%s does not hold the policy table as the code has it: paste the output of `dsp policy` into it", doc)
+		}
 	}
 }
