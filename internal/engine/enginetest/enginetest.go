@@ -265,21 +265,28 @@ func exec(t *testing.T, e engine.Engine, r engine.Ref, service string, argv ...s
 	return code, out
 }
 
-// recorder collects progress events.
-type recorder struct {
+// Recorder collects progress events, for tests of engines.
+type Recorder struct {
 	mu     sync.Mutex
 	events []engine.Event
 }
 
-func (r *recorder) add(ev engine.Event) {
+func (r *Recorder) Add(ev engine.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
 }
 
-// has reports whether an event of step, target ("" for any) and status
+// Events returns the events received so far.
+func (r *Recorder) Events() []engine.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]engine.Event(nil), r.events...)
+}
+
+// Has reports whether an event of step, target ("" for any) and status
 // came.
-func (r *recorder) has(step engine.Step, target string, status engine.EventStatus) bool {
+func (r *Recorder) Has(step engine.Step, target string, status engine.EventStatus) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, ev := range r.events {
@@ -290,19 +297,19 @@ func (r *recorder) has(step engine.Step, target string, status engine.EventStatu
 	return false
 }
 
-// expect fails the test for each (step, target) that has no event of that
+// Expect fails the test for each (step, target) that has no event of that
 // status.
-func (r *recorder) expect(t *testing.T, step engine.Step, status engine.EventStatus, targets ...string) {
+func (r *Recorder) Expect(t *testing.T, step engine.Step, status engine.EventStatus, targets ...string) {
 	t.Helper()
 	for _, target := range targets {
-		if !r.has(step, target, status) {
+		if !r.Has(step, target, status) {
 			t.Errorf("no %s %s event for %q", step, status, target)
 		}
 	}
 }
 
 // showing returns the events whose message contains s.
-func (r *recorder) showing(s string) []engine.Event {
+func (r *Recorder) showing(s string) []engine.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []engine.Event

@@ -43,12 +43,12 @@ func (s *suite) testLifecycle(t *testing.T) {
 	subnet := s.subnets.take()
 	l := s.lab(t, "contract-lifecycle", strings.ReplaceAll(lifecycleLab, "SUBNET", subnet))
 	r := ref(t, l)
-	rec := &recorder{}
-	up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
-	rec.expect(t, engine.StepCheck, engine.StatusDone, "")
-	rec.expect(t, engine.StepNetwork, engine.StatusDone, "lan", "back")
-	rec.expect(t, engine.StepContainer, engine.StatusDone, "a", "b")
-	rec.expect(t, engine.StepDone, engine.StatusDone, "")
+	rec := &Recorder{}
+	up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.Add})
+	rec.Expect(t, engine.StepCheck, engine.StatusDone, "")
+	rec.Expect(t, engine.StepNetwork, engine.StatusDone, "lan", "back")
+	rec.Expect(t, engine.StepContainer, engine.StatusDone, "a", "b")
+	rec.Expect(t, engine.StepDone, engine.StatusDone, "")
 
 	st := status(t, e, r, l)
 	if st.State != engine.StateRunning || st.Project == "" || st.Operation != "" {
@@ -60,21 +60,21 @@ func (s *suite) testLifecycle(t *testing.T) {
 		t.Errorf("Instances gives %s the state %q, want running", r, state)
 	}
 
-	again := &recorder{}
-	if err := e.Up(ctxFor(t, time.Minute), r, l, engine.UpOptions{Trusted: true, Progress: again.add}); err != nil {
+	again := &Recorder{}
+	if err := e.Up(ctxFor(t, time.Minute), r, l, engine.UpOptions{Trusted: true, Progress: again.Add}); err != nil {
 		t.Errorf("up of a running lab: %v", err)
 	}
 	if len(again.showing("already running")) == 0 {
 		t.Errorf("up of a running lab says nothing about it: %+v", again.events)
 	}
 
-	down := &recorder{}
-	if err := e.Down(ctxFor(t, 2*time.Minute), r, l, engine.DownOptions{Progress: down.add}); err != nil {
+	down := &Recorder{}
+	if err := e.Down(ctxFor(t, 2*time.Minute), r, l, engine.DownOptions{Progress: down.Add}); err != nil {
 		t.Fatalf("down: %v", err)
 	}
-	down.expect(t, engine.StepContainer, engine.StatusDone, "a", "b")
-	down.expect(t, engine.StepNetwork, engine.StatusDone, "lan", "back")
-	down.expect(t, engine.StepDone, engine.StatusDone, "")
+	down.Expect(t, engine.StepContainer, engine.StatusDone, "a", "b")
+	down.Expect(t, engine.StepNetwork, engine.StatusDone, "lan", "back")
+	down.Expect(t, engine.StepDone, engine.StatusDone, "")
 	assertStopped(t, e, r, l)
 	if err := e.Down(ctxFor(t, time.Minute), r, l, engine.DownOptions{}); err != nil {
 		t.Errorf("down of a stopped lab: %v", err)
@@ -230,9 +230,9 @@ services:
 	defer cancel()
 	reached := make(chan struct{})
 	var once sync.Once
-	rec := &recorder{}
+	rec := &Recorder{}
 	progress := func(ev engine.Event) {
-		rec.add(ev)
+		rec.Add(ev)
 		if ev.Step == engine.StepAction && ev.Status == engine.StatusWorking {
 			once.Do(func() { close(reached) })
 		}
@@ -265,7 +265,7 @@ services:
 	case <-time.After(2 * time.Minute):
 		t.Fatal("up did not end after its context was cancelled")
 	}
-	rec.expect(t, engine.StepRollback, engine.StatusDone, "")
+	rec.Expect(t, engine.StepRollback, engine.StatusDone, "")
 	assertStopped(t, e, r, l)
 }
 
@@ -294,14 +294,14 @@ services:
 `)
 	r := ref(t, l)
 	cleanup(t, e, r, l)
-	rec := &recorder{}
-	err := e.Up(ctxFor(t, 3*time.Minute), r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
+	rec := &Recorder{}
+	err := e.Up(ctxFor(t, 3*time.Minute), r, l, engine.UpOptions{Trusted: true, Progress: rec.Add})
 	var ae *engine.ActionError
 	if !errors.As(err, &ae) || ae.Service != "a" || ae.Action != "exec" || ae.Priority != 2 || ae.ExitCode != 3 || !strings.Contains(err.Error(), "broken-on-purpose") {
 		t.Fatalf("up: %v, want a *engine.ActionError for a's priority 2 exec, code 3, with its output", err)
 	}
-	rec.expect(t, engine.StepAction, engine.StatusError, "a/exec")
-	rec.expect(t, engine.StepRollback, engine.StatusDone, "")
+	rec.Expect(t, engine.StepAction, engine.StatusError, "a/exec")
+	rec.Expect(t, engine.StepRollback, engine.StatusDone, "")
 	assertStopped(t, e, r, l)
 }
 
@@ -325,9 +325,9 @@ services:
 		"files/after.txt": "copied last\n",
 	})
 	r := ref(t, l)
-	rec := &recorder{}
-	up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
-	rec.expect(t, engine.StepFiles, engine.StatusDone, "a:/etc/motd", "a:/tmp/after.txt")
+	rec := &Recorder{}
+	up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.Add})
+	rec.Expect(t, engine.StepFiles, engine.StatusDone, "a:/etc/motd", "a:/tmp/after.txt")
 	for path, want := range map[string]string{"/tmp/seen": "welcome to the lab\n", "/tmp/after.txt": "copied last\n"} {
 		if _, out := exec(t, e, r, "a", "cat", path); out != want {
 			t.Errorf("%s reads %q, want %q", path, out, want)
@@ -404,8 +404,8 @@ func (s *suite) testFlags(t *testing.T) {
 	}
 	start := func() string {
 		t.Helper()
-		rec := &recorder{}
-		up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.add})
+		rec := &Recorder{}
+		up(t, e, r, l, engine.UpOptions{Trusted: true, Progress: rec.Add})
 		_, out := exec(t, e, r, "a", "cat", "/root/proof.txt")
 		flag := strings.TrimSpace(out)
 		if !flagShape.MatchString(flag) {

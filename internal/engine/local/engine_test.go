@@ -14,6 +14,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/engine/enginetest"
 )
 
 func TestHelloFlagUpActionsStatusDown(t *testing.T) {
@@ -24,16 +25,16 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 	ref := refOfLab(t, l, instance)
 	cleanupLab(t, e, l, instance)
 
-	rec := &recorder{}
-	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true, Progress: rec.add}); err != nil {
+	rec := &enginetest.Recorder{}
+	if err := e.Up(ctx, refOfLab(t, l, instance), l, engine.UpOptions{Trusted: true, Progress: rec.Add}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
 	for _, target := range []string{"target/adduser", "target/ctf", "target/exec"} {
-		if !rec.has(engine.StepAction, target, engine.StatusDone) {
+		if !rec.Has(engine.StepAction, target, engine.StatusDone) {
 			t.Errorf("no done event for action %s", target)
 		}
 	}
-	if !rec.has(engine.StepContainer, "target", engine.StatusDone) {
+	if !rec.Has(engine.StepContainer, "target", engine.StatusDone) {
 		t.Errorf("no container progress for service target")
 	}
 
@@ -62,7 +63,7 @@ func TestHelloFlagUpActionsStatusDown(t *testing.T) {
 
 // checkHelloFlagActions checks that the actions of hello-flag took
 // effect, and that its progress never showed the flag.
-func checkHelloFlagActions(t *testing.T, e *Engine, ref engine.Ref, rec *recorder) {
+func checkHelloFlagActions(t *testing.T, e *Engine, ref engine.Ref, rec *enginetest.Recorder) {
 	t.Helper()
 	// The actions took effect: the user exists, the flag is in its home.
 	if code, out := run(t, e, ref, "target", "grep", "^alice:", "/etc/passwd"); code != 0 {
@@ -75,7 +76,7 @@ func checkHelloFlagActions(t *testing.T, e *Engine, ref engine.Ref, rec *recorde
 	if !regexp.MustCompile(`^FLAG\{[0-9a-f]{32}\}$`).MatchString(flag) {
 		t.Errorf("flag file = %q, want FLAG{32 hex digits}", flag)
 	}
-	for _, ev := range rec.events {
+	for _, ev := range rec.Events() {
 		if strings.Contains(ev.Message, flag) {
 			t.Errorf("progress shows the flag: %+v", ev)
 		}
@@ -237,8 +238,8 @@ networks:
 `,
 	})
 	l := loadLab(t, dir)
-	rec := &recorder{}
-	err := e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true, Progress: rec.add})
+	rec := &enginetest.Recorder{}
+	err := e.Up(context.Background(), refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true, Progress: rec.Add})
 	var actionErr *engine.ActionError
 	if !errors.As(err, &actionErr) {
 		t.Fatalf("up: err = %v, want *engine.ActionError", err)
@@ -246,7 +247,7 @@ networks:
 	if actionErr.Service != "a" || actionErr.ExitCode != 3 || actionErr.Priority != 2 || !strings.Contains(err.Error(), "broken-on-purpose") {
 		t.Errorf("error = %v, want service a, priority 2, code 3 and the output", err)
 	}
-	if !rec.has(engine.StepRollback, "", engine.StatusDone) {
+	if !rec.Has(engine.StepRollback, "", engine.StatusDone) {
 		t.Errorf("no rollback event")
 	}
 	assertNothingLeft(t, e, refOfLab(t, l, ""))
@@ -267,11 +268,11 @@ services:
 	})
 	l := loadLab(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	rec := &recorder{}
+	rec := &enginetest.Recorder{}
 	done := make(chan error, 1)
 	go func() {
 		done <- e.Up(ctx, refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true, Progress: func(ev engine.Event) {
-			rec.add(ev)
+			rec.Add(ev)
 			if ev.Step == engine.StepAction && ev.Status == engine.StatusWorking {
 				cancel() // Ctrl-C while the action runs
 			}

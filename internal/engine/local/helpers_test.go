@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -171,27 +170,4 @@ func buildStandin(t *testing.T, e *Engine, tags ...string) {
 	if strings.Contains(string(out), `"error"`) {
 		t.Fatalf("build stand-in image: %s", out)
 	}
-}
-
-// recorder collects progress events.
-type recorder struct {
-	mu     sync.Mutex
-	events []engine.Event
-}
-
-func (r *recorder) add(e engine.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func (r *recorder) has(step engine.Step, target string, status engine.EventStatus) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, e := range r.events {
-		if e.Step == step && (target == "" || e.Target == target) && e.Status == status {
-			return true
-		}
-	}
-	return false
 }
