@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,46 +11,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dsp-lab/dsp/internal/dsptest"
 	"github.com/dsp-lab/dsp/internal/report"
 )
 
 // dspBinary is built once by TestMain: the CLI is tested as a user runs it.
 var dspBinary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "dsp-cli-test")
-	if err != nil {
-		panic(err)
-	}
-	dspBinary = filepath.Join(dir, "dsp")
-	build := exec.Command("go", "build", "-o", dspBinary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build dsp:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { dsptest.Main(m, &dspBinary) }
 
 // dsp runs the binary with --home and returns stdout, stderr and the exit code.
 func dsp(t *testing.T, home string, args ...string) (string, string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, dspBinary, append([]string{"--home", home}, args...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run dsp %v: %v", args, err)
-	}
-	return out.String(), errb.String(), code
+	return dsptest.Run(t, dspBinary, home, args...)
 }
 
 // requireDocker skips (or fails under CI) when no engine answers.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,45 +18,20 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/dsp-lab/dsp/internal/dsptest"
 )
 
 var dspBinary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "dsp-faults")
-	if err != nil {
-		panic(err)
-	}
-	dspBinary = filepath.Join(dir, "dsp")
-	build := exec.Command("go", "build", "-o", dspBinary, "../../cmd/dsp")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build dsp:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { dsptest.Main(m, &dspBinary) }
 
-// dsp runs the binary on a main directory and returns its output and exit
-// code.
+// dsp runs the binary on a main directory and returns its output (standard
+// output, then standard error) and exit code.
 func dsp(t *testing.T, home string, args ...string) (string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, dspBinary, append([]string{"--home", home}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return out.String(), exit.ExitCode()
-	case err != nil:
-		t.Fatalf("dsp %v: %v", args, err)
-	}
-	return out.String(), 0
+	stdout, stderr, code := dsptest.Run(t, dspBinary, home, args...)
+	return stdout + stderr, code
 }
 
 func requireRoot(t *testing.T) {
