@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/distribution/reference"
+
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/labtest"
 )
@@ -130,8 +132,9 @@ func reportOutcome(rep *labtest.Report, keepErr error) error {
 // StartPull pulls an image in the background. A registry that cannot be
 // reached gives an error within pullTimeout, not a hang.
 func (a *App) StartPull(ctx context.Context, image string) (*Operation, error) {
-	if err := engine.CheckImageRef(image); err != nil {
-		return nil, err
+	// A pull takes an image name (an id names nothing to pull).
+	if _, err := reference.ParseNormalizedNamed(image); err != nil {
+		return nil, &engine.InvalidImageRefError{Ref: image, Reason: "a pull takes an image reference such as alpine:3.20"}
 	}
 	eng, err := a.Engine(ctx)
 	if err != nil {

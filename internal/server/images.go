@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/distribution/reference"
 )
 
 func (s *Server) handleImages(w http.ResponseWriter, r *http.Request) {
@@ -28,14 +27,13 @@ func (s *Server) handleImagePull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(body.Image)
-	// A pull takes a name, not an image id.
-	if _, err := reference.ParseNormalizedNamed(name); err != nil || name == "" {
-		writeError(w, http.StatusBadRequest, "image", "%q is not an image reference such as alpine:3.20", body.Image)
-		return
-	}
 	op, err := s.app.StartPull(r.Context(), name)
 	if err != nil {
-		writeErr(w, err)
+		field := ""
+		if cerrdefs.IsInvalidArgument(err) {
+			field = "image"
+		}
+		writeError(w, statusFor(err), field, "%v", err)
 		return
 	}
 	v := op.View()
