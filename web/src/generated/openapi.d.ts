@@ -645,8 +645,8 @@ export interface paths {
          * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The three events:
          *
          *     - `state` — a lab instance changed state, whoever changed it: an operation of this server, the CLI, or `docker stop/kill` (dsp watches Docker's events). Data: StateEvent `{lab, instance, state, status}`.
-         *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, event}`.
-         *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, state, error}`.
+         *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, repo, event}`.
+         *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, repo, state, error}`.
          *
          *     A client that does not keep up loses events rather than slowing the others: after a reconnect, re-read what you show.
          */
@@ -730,6 +730,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/repos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the lab repositories
+         * @description Every repository of the main directory, the personal one first, with its git checkout (remote, branch, commit, ahead/behind, local changes), trust and labels.
+         */
+        get: operations["listRepos"];
+        put?: never;
+        /**
+         * Add a lab repository (git clone)
+         * @description Clones `url` into the main directory in the background (202); progress streams as `progress` events naming the `repo`. A new repository is not trusted. An SSH URL whose host key dsp does not know yet is answered 409 with `hostKey` (`changed: false`): ask the user, then send the request again with `acceptHostKey`. A host key that differs from the known one is refused (403, `hostKey.changed: true`).
+         */
+        post: operations["addRepo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lab repositories one may add
+         * @description The main directory's `.dsp.d/suggestions.json` when present, else dsp's own list; `added` says which are in the main directory already.
+         */
+        get: operations["repoSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a lab repository
+         * @description Deletes the repository's folder and what dsp keeps about it (credentials, trust). Refused while one of its labs runs (409) and for the personal repository (403).
+         */
+        delete: operations["removeRepo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repo}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update a lab repository (git pull)
+         * @description Fetches and fast-forwards the checkout in the background (202). Local edits that conflict with the update refuse it (409, the error lists the files) unless `keepLocal`: then the local copies are kept beside the new files. An update that makes a lab ask for more drops the repository's trust (`trustDropped`).
+         */
+        post: operations["updateRepo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repo}/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Trust a repository, or stop trusting it
+         * @description A trusted repository's labs may ask for powers beyond a plain container (privileged mode, capabilities, host namespaces…). Answers the repository as it is now.
+         */
+        put: operations["setRepoTrust"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repo}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keep credentials for a repository's remote
+         * @description Replaces the token (and user name) dsp uses for the repository's HTTPS remote. Kept outside the repository, never in its URL, never answered back.
+         */
+        put: operations["setRepoCredentials"];
+        post?: never;
+        /** Forget a repository's credentials */
+        delete: operations["forgetRepoCredentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/repos/{repo}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the personal repository (commit and push)
+         * @description Commits every change of the personal repository and pushes it, in the background (202). `remote` links it to a remote first; `username` and `token` are kept as with PUT …/credentials.
+         */
+        post: operations["publishRepo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -740,6 +915,8 @@ export interface components {
             error: string;
             /** @description The request field, path value, query parameter or header at fault (`password`, `repo`, `lab`, `instance`, `image`, `ref`, `id`, `Content-Type`, `X-DSP-Request`, `Origin`, `Host`); absent when no single field is at fault. */
             field?: string;
+            /** @description For POST /api/repos with an SSH URL: the server's host key, not known yet (409, `changed: false`: accept it with `acceptHostKey`) or different from the known one (403, `changed: true`: refused). */
+            hostKey?: components["schemas"]["HostKey"];
         };
         /** @description Unknown fields are refused (400). */
         LoginRequest: {
@@ -1011,7 +1188,7 @@ export interface components {
             images: components["schemas"]["LabImage"][];
         };
         /** @enum {string} */
-        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks";
+        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks" | "clone" | "update" | "publish";
         /** @description The answer to a request that starts a background operation (an image pull: POST /api/images/pull; lab operations answer LabOperationAccepted). Follow it with GET /api/operations/{id} or the `operation` and `progress` events. */
         OperationAccepted: {
             /** @description Operation id (op-N). */
@@ -1023,6 +1200,8 @@ export interface components {
             image?: string;
             /** @description The lab instance, for lab operations. */
             instance?: string;
+            /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
+            repo?: string;
         };
         /** @description One line of progress (engine.Event). */
         Event: {
@@ -1044,7 +1223,7 @@ export interface components {
         Operation: {
             id: string;
             kind: components["schemas"]["OperationKind"];
-            /** @description REPO/LAB; empty for pulls. */
+            /** @description REPO/LAB; empty for pulls and repository operations. */
             lab: string;
             /** @description The lab instance (`default`, `test` for a test run, …); absent (or empty) for pulls. */
             instance?: string;
@@ -1054,6 +1233,8 @@ export interface components {
             /** @description Why it failed. */
             error?: string;
             events: components["schemas"]["Event"][];
+            /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
+            repo?: string;
         };
         /** @description A local image with the labs whose containers use it and the labs that need it (imageView). */
         Image: {
@@ -1112,6 +1293,8 @@ export interface components {
             /** @description The image, for pulls; absent (or empty) for lab operations. */
             image?: string;
             event: components["schemas"]["Event"];
+            /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
+            repo?: string;
         };
         /** @description Data of the `operation` event: an operation started (state running) or ended (done or failed). */
         OperationEvent: {
@@ -1127,6 +1310,8 @@ export interface components {
             state: "running" | "done" | "failed";
             /** @description Why it failed; absent (or empty) unless `state` is `failed`. */
             error?: string;
+            /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
+            repo?: string;
         };
         UploadResult: {
             /** @description How many files were written. */
@@ -1271,6 +1456,124 @@ export interface components {
             cpus?: number;
             /** @description Processes (and threads). */
             pids?: number;
+        };
+        /** @description An SSH server's host key that dsp does not know (or that changed). */
+        HostKey: {
+            /** @description The SSH host (and port when not 22), as known_hosts names it. */
+            host: string;
+            /** @description The key's SHA256 fingerprint, `SHA256:…` (as ssh-keygen -l prints it). */
+            fingerprint: string;
+            /** @description The host's key differs from the one dsp knows: possibly an attack; never accepted from the UI. */
+            changed: boolean;
+        };
+        /** @description The git checkout of a repository. */
+        GitInfo: {
+            /** @description The remote's URL (origin), never with credentials. */
+            url: string;
+            /** @description The checked-out branch. */
+            branch: string;
+            /** @description Full hash of HEAD; empty when there is no commit yet. */
+            commit: string;
+            /** @description First line of HEAD's message. */
+            commitMessage: string;
+            commitAuthor: string;
+            /** @description RFC 3339; empty when there is no commit. */
+            commitDate: string;
+            /** @description RFC 3339 time of dsp's last clone or update of it; empty when unknown. */
+            updated: string;
+            /** @description Local commits the remote branch does not have. */
+            ahead: number;
+            /** @description Remote commits (as last fetched) the local branch does not have. */
+            behind: number;
+            /** @description Paths with local changes, untracked files included; empty when clean. */
+            dirty: string[];
+        };
+        /** @description A lab repository of the main directory. */
+        RepoInfo: {
+            name: string;
+            dir: string;
+            personal: boolean;
+            trusted: boolean;
+            /** @description Every lab of it offers its ports to the network (dsp repo expose). */
+            exposed: boolean;
+            /** @description The repository's labels.json. */
+            labels: components["schemas"]["Label"][];
+            /** @description How many labs it holds. */
+            labs: number;
+            /** @description What the last update changed that made dsp drop its trust (a lab that newly asks for a power, say); empty otherwise. */
+            trustDropped: string[];
+            /** @description dsp keeps credentials (a token) for its remote. */
+            hasCredentials: boolean;
+            /** @description null when it is not a git checkout. */
+            git: components["schemas"]["GitInfo"] | null;
+            /** @description The repository's version.json as it is; null when it has none. */
+            version: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The repository's snippets.json as it is (any JSON); null when it has none. */
+            snippets: unknown;
+        };
+        /** @description The personal repository first. */
+        RepoList: components["schemas"]["RepoInfo"][];
+        /** @description A lab repository one may add (the main directory's .dsp.d/suggestions.json when present, else dsp's own list). */
+        Suggestion: {
+            /** @description The name the repository would get. */
+            name: string;
+            url: string;
+            description: string;
+            /** @description A repository with this URL is already in the main directory. */
+            added: boolean;
+        };
+        Suggestions: components["schemas"]["Suggestion"][];
+        /** @description Unknown fields are refused (400). */
+        AddRepoRequest: {
+            /** @description A git URL: https://, ssh:// or user@host:path, or file://. */
+            url: string;
+            /** @description The repository's name (its folder); default: from the URL. */
+            name?: string;
+            /** @description The branch to check out; default: the remote's default branch. */
+            branch?: string;
+            /** @description For HTTPS: the user name that goes with the token. */
+            username?: string;
+            /** @description For HTTPS: a token (or password), kept by dsp outside the repository, never in its URL. */
+            token?: string;
+            /** @description For SSH: the path of a private key file on this machine. */
+            sshKey?: string;
+            /** @description For SSH: the `SHA256:…` fingerprint of the host key the user accepted (from a 409's `hostKey`). */
+            acceptHostKey?: string;
+        };
+        /** @description `{}` for a plain update. Unknown fields are refused (400). */
+        UpdateRepoRequest: {
+            /** @description When local edits conflict with the update: keep the local copies beside the new files instead of refusing. */
+            keepLocal?: boolean;
+        };
+        /** @description Unknown fields are refused (400). */
+        TrustRequest: {
+            trusted: boolean;
+        };
+        /** @description Unknown fields are refused (400). */
+        CredentialsRequest: {
+            username?: string;
+            token: string;
+        };
+        /** @description `{}` to publish with what dsp knows. Unknown fields are refused (400). */
+        PublishRequest: {
+            /** @description The commit message; default: one dsp writes. */
+            message?: string;
+            /** @description Link the repository to this remote URL first (origin). */
+            remote?: string;
+            username?: string;
+            /** @description Kept like a token given with POST /api/repos. */
+            token?: string;
+        };
+        /** @description The answer to a request that starts a background operation on a repository (clone, update, publish). Follow it with GET /api/operations/{id} or the `operation` and `progress` events (which name the `repo`). */
+        RepoOperationAccepted: {
+            /** @description Operation id (op-N). */
+            operation: string;
+            /** @enum {string} */
+            kind: "clone" | "update" | "publish";
+            /** @description The repository it works on. */
+            repo: string;
         };
     };
     responses: {
@@ -1765,6 +2068,8 @@ export interface operations {
                  * @example default
                  */
                 instance?: components["parameters"]["instance"];
+                /** @description `true`: start the lab with every risk stripped (no privileged mode, added capabilities, host namespaces…), which needs no trust. */
+                withoutRisks?: boolean;
             };
             header: {
                 /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
@@ -2741,6 +3046,422 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRepos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The repositories. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepoList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addRepo: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRepoRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepoOperationAccepted"];
+                };
+            };
+            /** @description Bad body, URL or name; `field` names it (`url`, `name`, `branch`, `sshKey`, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A host key that changed (`hostKey.changed: true`), or the request guard (field `Origin` or `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The name is taken (field `name`), or the SSH host key is not known yet (`hostKey`, `changed: false`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    repoSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeRepo: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad `repo` path value (field `repo`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The personal repository, or the request guard (field `Origin` or `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description One of its labs runs (the error names it). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateRepo: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRepoRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepoOperationAccepted"];
+                };
+            };
+            /** @description Bad body or `repo` path value; a repository that is not a git checkout (field `repo`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description One of its labs runs (the error names it), or local edits conflict with the update (the error lists the files). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setRepoTrust: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustRequest"];
+            };
+        };
+        responses: {
+            /** @description The repository. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepoInfo"];
+                };
+            };
+            /** @description Bad body (field `trusted`) or `repo` path value. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setRepoCredentials: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsRequest"];
+            };
+        };
+        responses: {
+            /** @description Kept. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad body (field `token`) or `repo` path value. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    forgetRepoCredentials: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten (or there were none). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad `repo` path value (field `repo`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    publishRepo: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepoOperationAccepted"];
+                };
+            };
+            /** @description Bad body (field `remote`, …) or `repo` path value; no remote to push to (field `remote`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Not the personal repository, or the request guard (field `Origin` or `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description Another operation runs on the repository. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
         };
