@@ -26,6 +26,9 @@ func (a *App) StartUp(ctx context.Context, t *Target, ref engine.Ref) (*Operatio
 	if err := engine.CheckLab(t.Lab, engine.UpOptions{Trusted: t.Trusted}); err != nil {
 		return nil, err
 	}
+	if err := a.repoFree(t); err != nil {
+		return nil, err
+	}
 	if _, err := a.free(ctx, t, ref); err != nil {
 		return nil, err
 	}

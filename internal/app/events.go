@@ -13,6 +13,7 @@ const (
 	EventState     = "state"     // an instance's state changed: StateEvent
 	EventProgress  = "progress"  // a step of an operation: ProgressEvent
 	EventOperation = "operation" // an operation started or ended: OperationEvent
+	EventRepos     = "repos"     // a repository was added, updated or removed: RepoEvent
 )
 
 // Message is one event on the Bus: its name and its payload (one of
@@ -37,7 +38,14 @@ type ProgressEvent struct {
 	Lab       string       `json:"lab,omitempty"`
 	Instance  string       `json:"instance,omitempty"`
 	Image     string       `json:"image,omitempty"`
+	Repo      string       `json:"repo,omitempty"`
 	Event     engine.Event `json:"event"`
+}
+
+// RepoEvent says a repository changed (added, updated, published or
+// removed).
+type RepoEvent struct {
+	Repo string `json:"repo"`
 }
 
 // OperationEvent says an operation started or ended.
@@ -47,6 +55,7 @@ type OperationEvent struct {
 	Lab       string `json:"lab,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	Image     string `json:"image,omitempty"`
+	Repo      string `json:"repo,omitempty"`
 	State     string `json:"state"`
 	Error     string `json:"error,omitempty"`
 }

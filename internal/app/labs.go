@@ -29,6 +29,22 @@ type Target struct {
 // Runnable returns nil for a lab that can start, else its load error.
 func (t *Target) Runnable() error { return t.LoadErr }
 
+// WithoutRisks is the lab without what it asks for that needs trust (see
+// lab.WithoutRisks): how a user starts a lab of an untrusted repository
+// without trusting it.
+func (t *Target) WithoutRisks() (*Target, error) {
+	if t.LoadErr != nil {
+		return t, nil
+	}
+	l, err := t.Lab.WithoutRisks()
+	if err != nil {
+		return nil, err
+	}
+	cp := *t
+	cp.Lab = l
+	return &cp, nil
+}
+
 // Ref names an instance of the lab ("" is the default instance).
 func (t *Target) Ref(instance string) (engine.Ref, error) {
 	return engine.NewRef(t.Repo, t.Name, instance)

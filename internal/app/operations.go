@@ -19,6 +19,10 @@ const (
 	OpTest   = "test"
 	OpChecks = "checks"
 	OpPull   = "pull"
+	// Repository operations.
+	OpClone   = "clone"
+	OpUpdate  = "update"
+	OpPublish = "publish"
 )
 
 // Operation states.
@@ -40,8 +44,9 @@ const keepFinished = 100
 type Operation struct {
 	ID       string
 	Kind     string
-	Ref      *engine.Ref // the instance it works on; nil for an image
+	Ref      *engine.Ref // the instance it works on; nil for an image or a repository
 	Image    string
+	Repo     string // the repository a repository operation works on
 	mu       sync.Mutex
 	state    string
 	err      string
@@ -56,6 +61,7 @@ type OperationView struct {
 	Lab      string         `json:"lab"`
 	Instance string         `json:"instance,omitempty"`
 	Image    string         `json:"image,omitempty"`
+	Repo     string         `json:"repo,omitempty"`
 	State    string         `json:"state"`
 	Error    string         `json:"error,omitempty"`
 	Events   []engine.Event `json:"events"`
@@ -65,7 +71,7 @@ type OperationView struct {
 func (o *Operation) View() OperationView {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, State: o.state, Error: o.err, Events: append([]engine.Event{}, o.events...)}
+	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, Repo: o.Repo, State: o.state, Error: o.err, Events: append([]engine.Event{}, o.events...)}
 	if o.Ref != nil {
 		v.Lab, v.Instance = o.Ref.LabID(), o.Ref.Instance
 	}
@@ -83,7 +89,7 @@ func (o *Operation) Wait(ctx context.Context) OperationView {
 
 func (o *Operation) event() OperationEvent {
 	v := o.View()
-	return OperationEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, State: v.State, Error: v.Error}
+	return OperationEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Repo: v.Repo, State: v.State, Error: v.Error}
 }
 
 // BusyError refuses a second operation on the same instance or image.
@@ -98,6 +104,9 @@ func (e *BusyError) Error() string {
 	}
 	if what == "" {
 		what = e.Running.Image
+	}
+	if what == "" {
+		what = "repository " + e.Running.Repo
 	}
 	return fmt.Sprintf("%s is busy: %s (operation %s) is in progress", what, e.Running.Kind, e.Running.ID)
 }
@@ -126,6 +135,8 @@ func refKey(ref engine.Ref) string { return "lab:" + ref.String() }
 
 func imageKey(image string) string { return "image:" + image }
 
+func repoKey(repo string) string { return "repo:" + repo }
+
 // start runs fn in the background as a new operation, unless one runs on
 // the same instance or image already.
 func (ops *operations) start(kind string, ref *engine.Ref, image string, fn func(ctx context.Context, progress engine.Progress) error) (*Operation, error) {
@@ -133,13 +144,32 @@ func (ops *operations) start(kind string, ref *engine.Ref, image string, fn func
 	if ref != nil {
 		key = refKey(*ref)
 	}
+	return ops.begin(key, &Operation{Kind: kind, Ref: ref, Image: image}, fn)
+}
+
+// startRepo runs fn in the background as an operation on a repository,
+// unless one runs on it already.
+func (ops *operations) startRepo(kind, repo string, fn func(ctx context.Context, progress engine.Progress) error) (*Operation, error) {
+	return ops.begin(repoKey(repo), &Operation{Kind: kind, Repo: repo}, fn)
+}
+
+// runningOnRepo returns the operation running on a repository, or nil.
+func (ops *operations) runningOnRepo(repo string) *Operation {
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	return ops.active[repoKey(repo)]
+}
+
+// begin registers op under key and runs fn for it.
+func (ops *operations) begin(key string, op *Operation, fn func(ctx context.Context, progress engine.Progress) error) (*Operation, error) {
+	kind, ref := op.Kind, op.Ref
 	ops.mu.Lock()
 	if running, ok := ops.active[key]; ok {
 		ops.mu.Unlock()
 		return nil, &BusyError{Running: running.View()}
 	}
 	ops.seq++
-	op := &Operation{ID: fmt.Sprintf("op-%d", ops.seq), Kind: kind, Ref: ref, Image: image, state: OpRunning, finished: make(chan struct{})}
+	op.ID, op.state, op.finished = fmt.Sprintf("op-%d", ops.seq), OpRunning, make(chan struct{})
 	ops.byID[op.ID] = op
 	ops.active[key] = op
 	ops.latestID[key] = op.ID
@@ -168,7 +198,7 @@ func (ops *operations) run(key string, op *Operation, fn func(ctx context.Contex
 			op.events = append(op.events, ev)
 		}
 		op.mu.Unlock()
-		ops.a.events.publish(EventProgress, ProgressEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Event: ev})
+		ops.a.events.publish(EventProgress, ProgressEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Repo: v.Repo, Event: ev})
 	})
 	op.mu.Lock()
 	op.state = OpDone
@@ -177,7 +207,7 @@ func (ops *operations) run(key string, op *Operation, fn func(ctx context.Contex
 	}
 	op.mu.Unlock()
 	if err != nil {
-		ops.a.log.Info("operation failed", "kind", op.Kind, "lab", v.Lab, "instance", v.Instance, "image", v.Image, "err", err)
+		ops.a.log.Info("operation failed", "kind", op.Kind, "lab", v.Lab, "instance", v.Instance, "image", v.Image, "repo", v.Repo, "err", err)
 	}
 	ops.mu.Lock()
 	delete(ops.active, key)

@@ -26,6 +26,9 @@ func (a *App) Up(ctx context.Context, t *Target, ref engine.Ref, opts UpOptions)
 	if err := t.Runnable(); err != nil {
 		return nil, err
 	}
+	if err := a.repoFree(t); err != nil {
+		return nil, err
+	}
 	eng, err := a.Engine(ctx)
 	if err != nil {
 		return nil, err

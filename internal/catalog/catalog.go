@@ -67,6 +67,9 @@ type config struct {
 	Exposed []string `json:"exposed,omitempty"`
 	// Limits bound every container of every lab (a lab may ask for less).
 	Limits Limits `json:"limits,omitzero"`
+	// TrustDropped says, per repository, what an update changed that made
+	// dsp withdraw the user's trust (until the user trusts it again).
+	TrustDropped map[string][]string `json:"trustDropped,omitempty"`
 }
 
 // Limits bound what one container of a lab may use; zero is no limit.
@@ -367,6 +370,7 @@ func (c *Catalog) SetTrusted(repo string, trusted bool) error {
 		return &NotFoundError{Kind: "repository", Name: repo, Where: c.Home}
 	}
 	return c.update(func(cfg *config) {
+		delete(cfg.TrustDropped, repo)
 		if trusted {
 			cfg.TrustedRepos = appendUnique(cfg.TrustedRepos, repo)
 		} else {

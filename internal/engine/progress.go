@@ -14,6 +14,7 @@ const (
 	StepAction    Step = "action"    // running a wrapper action
 	StepRollback  Step = "rollback"  // removing what a failed start created
 	StepPull      Step = "pull"      // pulling an image layer
+	StepGit       Step = "git"       // cloning, fetching or pushing a lab repository
 	StepDone      Step = "done"      // the operation finished
 )
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -100,4 +101,23 @@ func absoluteHostPaths(l *Lab) {
 		}
 		l.Project.Services[name] = s
 	}
+}
+
+// WithoutRisks returns a copy of the lab whose project asks for none of
+// its risks: every key that needs a trusted repository is left out. The
+// lab may then not work as its author meant, which is the user's choice.
+func (l *Lab) WithoutRisks() (*Lab, error) {
+	if l.Project == nil {
+		return l, nil
+	}
+	stripped, err := policy.Strip(l.Project, l.policyFindings())
+	if err != nil {
+		return nil, err
+	}
+	cp := *l
+	cp.Project = stripped
+	if left := cp.Risks(); len(left) > 0 {
+		return nil, fmt.Errorf("lab %s: %s cannot be left out", l.ID(), left[0])
+	}
+	return &cp, nil
 }
