@@ -127,8 +127,8 @@ type (
 	changedHostKey struct{ *HostKeyError }
 )
 
-func (unknownHostKey) Conflict()        {}
-func (changedHostKey) Forbidden()       {}
+func (unknownHostKey) Conflict()       {}
+func (changedHostKey) Forbidden()      {}
 func (e unknownHostKey) Unwrap() error { return e.HostKeyError }
 func (e changedHostKey) Unwrap() error { return e.HostKeyError }
 
