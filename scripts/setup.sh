@@ -3,7 +3,9 @@
 #   - a running Docker Engine (Debian's docker.io; dockerd started in the
 #     background when no daemon answers), and
 #   - busybox-static, whose binary becomes the base image dsp/busybox, and
-#   - Debian's chromium, for the browser tests.
+#   - Debian's chromium, for the browser tests, and
+#   - git and openssh-server, whose git-http-backend and sshd serve
+#     repositories to the git client's tests (internal/gittest).
 # Idempotent: on a ready machine it only checks and prints what it found.
 # No image is ever pulled.
 set -euo pipefail
@@ -95,6 +97,18 @@ if command -v chromium >/dev/null 2>&1; then
   log "chromium present: $(chromium --version 2>/dev/null || echo installed)"
 else
   apt_install chromium
+fi
+
+# --- git servers for the git client's tests ----------------------------------
+# internal/gittest serves repositories with Debian's git-http-backend (package
+# git) and sshd (openssh-server). dsp itself never runs git.
+git_server_pkgs=()
+[[ -x /usr/lib/git-core/git-http-backend ]] || git_server_pkgs+=(git)
+[[ -x /usr/sbin/sshd ]] || git_server_pkgs+=(openssh-server)
+if [[ ${#git_server_pkgs[@]} -eq 0 ]]; then
+  log "git-http-backend and sshd present: $(git --version 2>/dev/null || echo git), $(/usr/sbin/sshd -V 2>&1 | head -n 1 || echo sshd)"
+else
+  apt_install "${git_server_pkgs[@]}"
 fi
 
 log "setup done"
