@@ -12,8 +12,9 @@
 //
 // Risks: a lab in an untrusted repository made here ("strangers", whose lab
 // asks for privileged: true) lists its risk (what, service, field), says the
-// repository is not trusted and that it cannot start, with Start disabled; a
-// start requested while the page still believed it trusted is refused with a
+// repository is not trusted and that it cannot start as it is; Start asks
+// first, in a dialog that lists the risk (Cancel starts nothing); a start
+// requested while the page still believed it trusted is refused with a
 // message that lists the risk, and nothing starts.
 //
 // Errors by kind: answers 503, 409 and 403 (made up with page.route) are
@@ -302,12 +303,30 @@ test('a risky lab in an untrusted repository: its risk, and it cannot start', { 
     assert.match(await risks.innerText(), /dsp repo trust strangers/);
     assert.equal(await page.getByTestId('repo-trust').getAttribute('data-trusted'), 'false');
     assert.match(await page.getByTestId('repo-trust').innerText(), /not trusted/);
-    // before any click: Start is off, and the page says why
-    assert.equal(await page.getByTestId('start').isEnabled(), false, 'Start is disabled');
-    assert.match(await page.getByTestId('start-note').innerText(), /Cannot start: the repository strangers is not trusted/);
+    // before any click the page says that Start asks first
+    assert.match(await page.getByTestId('start-note').innerText(), /the repository strangers is not trusted.*Start asks/);
     await page.getByTestId('instances-expand').click();
     assert.equal(await page.getByTestId('instance-start').isEnabled(), false, 'no other instance starts either');
     await shot(page, 'lab-risky-untrusted');
+  });
+
+  await step(t, page, 'Start asks first: the dialog lists the risk, Cancel starts nothing', async () => {
+    await page.getByTestId('start').click();
+    const dialog = page.getByRole('dialog', { name: `Start ${RISKY.title}?` });
+    await dialog.waitFor();
+    const risk = dialog.getByTestId('trust-risk');
+    assert.equal(await risk.count(), 1);
+    assert.equal(await risk.getAttribute('data-field'), 'services.box.privileged');
+    assert.match(await risk.innerText(), /box: .*privileged/);
+    assert.equal(await dialog.getByRole('button', { name: `Trust ${RISKY.repo} and start` }).count(), 1);
+    assert.equal(await dialog.getByRole('button', { name: 'Start without these' }).count(), 1);
+    await shot(page, 'lab-risky-trust-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const call = await apiSession();
+    const { body } = await call('GET', RISKY_API);
+    assert.equal(body?.status?.state ?? body?.state, 'stopped', 'Cancel started nothing');
+    assert.equal(body?.trusted, false, 'Cancel trusted nothing');
   });
 
   await step(t, page, 'trusted, the risk is a warning and Start is enabled', async () => {
@@ -337,10 +356,10 @@ test('a risky lab in an untrusted repository: its risk, and it cannot start', { 
       [],
       'no container was created',
     );
-    // the page takes the untrusted repository in again: Start off, the reason said
+    // the page takes the untrusted repository in again: Start asks first, as said
     await page.reload();
     await page.locator('[data-testid=risks][data-trusted=false]').waitFor();
-    assert.equal(await page.getByTestId('start').isEnabled(), false);
+    await page.getByTestId('start-note').waitFor();
   });
 
   await step(t, page, 'the API refuses the start too, naming the risk', async () => {

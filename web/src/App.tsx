@@ -8,6 +8,7 @@ import { Catalogue } from './pages/Catalogue';
 import { Images } from './pages/Images';
 import { LabPage } from './pages/lab/LabPage';
 import { Login } from './pages/Login';
+import { Repos } from './pages/repos/Repos';
 import { Settings } from './pages/Settings';
 import { navigate, useRoute, type Route } from './router';
 
@@ -30,6 +31,8 @@ function Page({ route }: { route: Route }) {
       );
     case 'images':
       return <Images />;
+    case 'repos':
+      return <Repos />;
     case 'settings':
       return <Settings />;
     default:
@@ -44,7 +47,7 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-const TITLES: Record<string, string> = { catalogue: 'Labs', images: 'Images', settings: 'Settings', login: 'Log in' };
+const TITLES: Record<string, string> = { catalogue: 'Labs', images: 'Images', repos: 'Repositories', settings: 'Settings', login: 'Log in' };
 
 export function App() {
   const route = useRoute();

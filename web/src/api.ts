@@ -68,6 +68,15 @@ export type UploadResult = Schemas['UploadResult'];
 export type StateEvent = Schemas['StateEvent'];
 export type ProgressMessage = Schemas['ProgressEvent'];
 export type OperationMessage = Schemas['OperationEvent'];
+/** A lab repository of the main directory, with its git checkout. */
+export type RepoInfo = Schemas['RepoInfo'];
+export type GitInfo = Schemas['GitInfo'];
+export type Suggestion = Schemas['Suggestion'];
+export type AddRepoRequest = Schemas['AddRepoRequest'];
+export type PublishRequest = Schemas['PublishRequest'];
+/** An SSH server's host key that dsp does not know yet (or that changed). */
+export type HostKey = Schemas['HostKey'];
+export type RepoOperationStarted = Schemas['RepoOperationAccepted'];
 
 // ---- instances -------------------------------------------------------------
 
@@ -142,25 +151,38 @@ const STATUS_MEANING: Partial<Record<ErrorKind, string>> = {
 export class ApiError extends Error {
   status: number;
   field?: string;
-  constructor(status: number, message: string, field?: string) {
+  /** an SSH host key to accept (409, changed: false) or that changed (403, changed: true) */
+  hostKey?: HostKey;
+  constructor(status: number, message: string, field?: string, hostKey?: HostKey) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.field = field;
+    this.hostKey = hostKey;
   }
   get kind(): ErrorKind {
     return errorKindOf(this.status);
   }
 }
 
-/** The error of a refused answer: its JSON {"error", "field"} when it has one, else the status line and what it means. */
+/** The host key of an error body, when it has a well-formed one. */
+function hostKeyOf(v: unknown): HostKey | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const k = v as Record<string, unknown>;
+  if (typeof k.host !== 'string' || typeof k.fingerprint !== 'string' || typeof k.changed !== 'boolean') return undefined;
+  return { host: k.host, fingerprint: k.fingerprint, changed: k.changed };
+}
+
+/** The error of a refused answer: its JSON {"error", "field", "hostKey"} when it has one, else the status line and what it means. */
 function refusal(status: number, statusText: string, body: string): ApiError {
   let message = '';
   let field: string | undefined;
+  let hostKey: HostKey | undefined;
   try {
     const data = JSON.parse(body);
     if (data && typeof data.error === 'string' && data.error.trim()) message = data.error.trim();
     if (data && typeof data.field === 'string' && data.field) field = data.field;
+    hostKey = hostKeyOf(data?.hostKey);
   } catch {
     // not JSON: the status says it
   }
@@ -169,7 +191,7 @@ function refusal(status: number, statusText: string, body: string): ApiError {
     const meaning = STATUS_MEANING[errorKindOf(status)];
     message = meaning ? `${meaning} (${line})` : line;
   }
-  return new ApiError(status, message, field);
+  return new ApiError(status, message, field, hostKey);
 }
 
 /** Called on any 401 outside the login call; main.tsx sets it. */
@@ -222,8 +244,21 @@ export const labHref = (repo: string, lab: string, instance?: string) =>
 export const labHrefFromId = (id: string) => labHref(...splitLabId(id));
 
 type LabAction = 'up' | 'down' | 'build' | 'checks';
-const labOperation = (repo: string, lab: string, action: LabAction, instance?: string) =>
-  request<LabOperationStarted>('POST', `${labPath(repo, lab)}/${action}${action === 'build' ? '' : instanceQuery(instance)}`);
+const labOperation = (repo: string, lab: string, action: LabAction, instance?: string, extra = '') => {
+  const query = action === 'build' ? '' : instanceQuery(instance);
+  const more = extra ? `${query ? '&' : '?'}${extra}` : '';
+  return request<LabOperationStarted>('POST', `${labPath(repo, lab)}/${action}${query}${more}`);
+};
+
+/** How a lab starts: `withoutRisks` strips every risk (privileged mode, capabilities…), which needs no trust. */
+export interface StartOptions {
+  withoutRisks?: boolean;
+}
+
+export const repoPath = (repo: string) => `/api/repos/${enc(repo)}`;
+
+/** The UI route of the catalogue, showing one repository's labs when named. */
+export const catalogueHref = (repo?: string) => (repo ? `#/?repo=${enc(repo)}` : '#/');
 
 /** A lab's details as the lab page uses them. */
 export interface LabView extends LabDetail {
@@ -247,7 +282,8 @@ export const api = {
   labInstances: (repo: string, lab: string) =>
     request<Answer<'listLabInstances', 200>>('GET', `${labPath(repo, lab)}/instances`),
   labImages: (repo: string, lab: string) => request<Answer<'getLabImages', 200>>('GET', `${labPath(repo, lab)}/images`),
-  up: (repo: string, lab: string, instance?: string) => labOperation(repo, lab, 'up', instance),
+  up: (repo: string, lab: string, instance?: string, opts?: StartOptions) =>
+    labOperation(repo, lab, 'up', instance, opts?.withoutRisks ? 'withoutRisks=true' : ''),
   down: (repo: string, lab: string, instance?: string) => labOperation(repo, lab, 'down', instance),
   build: (repo: string, lab: string) => labOperation(repo, lab, 'build'),
   /** always on the lab's own instance "test" */
@@ -263,6 +299,21 @@ export const api = {
   /** Offer the lab's ports to the network (or keep them on 127.0.0.1) from its next start on; answers what holds now. */
   setExposure: (repo: string, lab: string, exposed: boolean) =>
     request<Answer<'setLabExposure', 200>>('PUT', `${labPath(repo, lab)}/exposure`, { exposed }),
+
+  // ---- repositories (tokens go in request bodies only, never in a URL)
+  repos: () => request<Answer<'listRepos', 200>>('GET', '/api/repos'),
+  repoSuggestions: () => request<Answer<'repoSuggestions', 200>>('GET', '/api/repos/suggestions'),
+  /** Clone a repository (202); a 409 or 403 may carry the SSH server's `hostKey` (ApiError.hostKey). */
+  addRepo: (req: AddRepoRequest) => request<Answer<'addRepo', 202>>('POST', '/api/repos', req),
+  updateRepo: (repo: string, keepLocal?: boolean) =>
+    request<Answer<'updateRepo', 202>>('POST', `${repoPath(repo)}/update`, keepLocal ? { keepLocal: true } : {}),
+  removeRepo: (repo: string) => request<void>('DELETE', repoPath(repo)),
+  setRepoTrust: (repo: string, trusted: boolean) =>
+    request<Answer<'setRepoTrust', 200>>('PUT', `${repoPath(repo)}/trust`, { trusted }),
+  setRepoCredentials: (repo: string, token: string, username?: string) =>
+    request<void>('PUT', `${repoPath(repo)}/credentials`, username ? { username, token } : { token }),
+  forgetRepoCredentials: (repo: string) => request<void>('DELETE', `${repoPath(repo)}/credentials`),
+  publishRepo: (repo: string, req: PublishRequest) => request<Answer<'publishRepo', 202>>('POST', `${repoPath(repo)}/publish`, req),
 };
 
 // ---- terminals and files ---------------------------------------------------

@@ -3,7 +3,9 @@
 //  - onReconnect(handler): called when the stream comes back after a drop, so
 //    pages re-fetch what they may have missed;
 //  - an operation store: every progress/operation event is kept per operation
-//    id, so a page opened (or re-opened) mid-operation shows the whole log.
+//    id, so a page opened (or re-opened) mid-operation shows the whole log;
+//    the latest one is known per lab instance and per repository (clone,
+//    update, publish).
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import {
   api,
@@ -155,6 +157,8 @@ export interface OpLog {
   /** the lab instance it works on ("default" for servers that name none; "" for pulls) */
   instance: string;
   image: string;
+  /** the repository of a repository operation (clone, update, publish); "" otherwise */
+  repo: string;
   state: OperationState;
   error: string;
   events: ProgressEvent[];
@@ -164,6 +168,8 @@ const ops = new Map<string, OpLog>();
 /** the latest operation of each lab instance (opKey) */
 const latestByKey = new Map<string, string>();
 const latestPull: string[] = [];
+/** the latest operation of each repository */
+const latestByRepo = new Map<string, string>();
 const opListeners = new Set<() => void>();
 let opVersion = 0;
 
@@ -187,13 +193,26 @@ function setLatest(lab: string, instance: string, id: string) {
   }
 }
 
-function ensureOp(id: string, kind: string, lab: string, instance: string, image?: string): OpLog {
+function setLatestRepo(repo: string, id: string) {
+  latestByRepo.set(repo, id);
+  try {
+    sessionStorage.setItem(`dsp-repo-op:${repo}`, id);
+  } catch {
+    // storage unavailable: fine
+  }
+}
+
+function ensureOp(id: string, kind: string, lab: string, instance: string, image?: string, repo?: string): OpLog {
   let op = ops.get(id);
   if (!op) {
-    op = { id, kind, lab, instance, image: image ?? '', state: 'running', error: '', events: [] };
+    op = { id, kind, lab, instance, image: image ?? '', repo: repo ?? '', state: 'running', error: '', events: [] };
     ops.set(id, op);
     if (lab) setLatest(lab, instance, id);
     if (kind === 'pull') latestPull.push(id);
+    if (repo && !lab) setLatestRepo(repo, id);
+  } else if (repo && !op.repo) {
+    op = { ...op, repo };
+    ops.set(id, op);
   }
   return op;
 }
@@ -204,13 +223,13 @@ function messageInstance(m: { lab?: string; instance?: string }): string {
 }
 
 function recordProgress(m: ProgressMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image, m.repo);
   ops.set(op.id, { ...op, events: [...op.events, m.event] });
   opsChanged();
 }
 
 function recordOperation(m: OperationMessage) {
-  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image);
+  const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image, m.repo);
   ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', image: m.image || op.image });
   opsChanged();
 }
@@ -226,6 +245,13 @@ export function noteOperation(id: string, kind: string, lab: string, instance: s
   opsChanged();
 }
 
+/** Note a repository operation the UI started (clone, update, publish): it becomes the repository's latest one. */
+export function noteRepoOperation(id: string, kind: string, repo: string): void {
+  ensureOp(id, kind, '', '', '', repo);
+  setLatestRepo(repo, id);
+  opsChanged();
+}
+
 /** Load an operation's whole log from the server (after a reconnect, or on opening a page). */
 export async function loadOperation(id: string): Promise<OpLog | undefined> {
   let o: Operation;
@@ -234,7 +260,7 @@ export async function loadOperation(id: string): Promise<OpLog | undefined> {
   } catch {
     return ops.get(id);
   }
-  const known = ensureOp(o.id || id, o.kind, o.lab, messageInstance(o), o.image);
+  const known = ensureOp(o.id || id, o.kind, o.lab, messageInstance(o), o.image, o.repo);
   const events = o.events ?? [];
   ops.set(known.id, {
     ...known,
@@ -282,4 +308,21 @@ export function latestPullOperation(): string | undefined {
 export function useLatestOperation(lab: string, instance: string): string | undefined {
   useSyncExternalStore(subscribeOps, () => opVersion);
   return latestByKey.get(opKey(lab, instance));
+}
+
+/** The id of the latest operation seen for a repository (this tab), if any. */
+export function latestRepoOperationOf(repo: string): string | undefined {
+  const id = latestByRepo.get(repo);
+  if (id) return id;
+  try {
+    return sessionStorage.getItem(`dsp-repo-op:${repo}`) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** React: the latest operation id of a repository, updated live. */
+export function useLatestRepoOperation(repo: string): string | undefined {
+  useSyncExternalStore(subscribeOps, () => opVersion);
+  return latestByRepo.get(repo);
 }

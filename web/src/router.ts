@@ -1,5 +1,6 @@
 // Hash routing: #/, #/lab/<repo>/<lab> (?instance=<name> for another instance
-// than the default one), #/images, #/settings, #/login.
+// than the default one), #/images, #/repos, #/settings, #/login; the catalogue
+// takes ?repo=<name> to show one repository's labs.
 import { useEffect, useState } from 'react';
 import { DEFAULT_INSTANCE, INSTANCE_NAME } from './api';
 
@@ -7,6 +8,7 @@ export type Route =
   | { page: 'catalogue' }
   | { page: 'lab'; repo: string; lab: string; instance: string }
   | { page: 'images' }
+  | { page: 'repos' }
   | { page: 'settings' }
   | { page: 'login' }
   | { page: 'notfound'; path: string };
@@ -36,6 +38,8 @@ export function parseHash(hash: string): Route {
       break;
     case 'images':
       return { page: 'images' };
+    case 'repos':
+      return { page: 'repos' };
     case 'settings':
       return { page: 'settings' };
     case 'login':

@@ -116,6 +116,21 @@ const paths: Record<string, ReactElement> = {
   ),
   folder: <path d="M3 7a2 2 0 0 1 2-2h4l2 2.5h8a2 2 0 0 1 2 2V18a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7Z" />,
   plus: <path d="M12 5v14M5 12h14" />,
+  repos: (
+    <>
+      <circle cx="6" cy="5.5" r="2.2" />
+      <circle cx="6" cy="18.5" r="2.2" />
+      <circle cx="18" cy="8" r="2.2" />
+      <path d="M6 7.7v8.6" />
+      <path d="M18 10.2c0 4-5.5 3.5-10.6 7" />
+    </>
+  ),
+  key: (
+    <>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M11 12l9-9M16 7l3 3M14 9l2 2" />
+    </>
+  ),
   split: (
     <>
       <rect x="3" y="4" width="18" height="16" rx="2" />

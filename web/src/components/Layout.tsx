@@ -49,6 +49,7 @@ export function Layout({ route, onLogout, children }: Props) {
         <nav className="nav">
           <NavLink href="#/" icon="labs" label="Labs" active={labsActive} />
           <NavLink href="#/images" icon="images" label="Images" active={route.page === 'images'} />
+          <NavLink href="#/repos" icon="repos" label="Repositories" active={route.page === 'repos'} />
           <NavLink href="#/settings" icon="settings" label="Settings" active={route.page === 'settings'} />
         </nav>
         <div className="sidebar-foot">

@@ -8,7 +8,17 @@ import type { OpLog } from '../events';
 import { Icon } from './Icons';
 import './ProgressLog.css';
 
-const KIND_TITLE: Record<string, string> = { up: 'Start', down: 'Stop', build: 'Build', pull: 'Pull', test: 'Test', checks: 'Checks' };
+const KIND_TITLE: Record<string, string> = {
+  up: 'Start',
+  down: 'Stop',
+  build: 'Build',
+  pull: 'Pull',
+  test: 'Test',
+  checks: 'Checks',
+  clone: 'Clone',
+  update: 'Update',
+  publish: 'Publish',
+};
 
 export function operationTitle(kind: string): string {
   return KIND_TITLE[kind] ?? kind;

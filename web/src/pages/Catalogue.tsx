@@ -1,5 +1,6 @@
 // The catalogue: every lab of every repository, grouped by repository, with
-// a text search, a label filter and the live state of each lab.
+// a text search, a label filter and the live state of each lab; #/?repo=NAME
+// shows one repository's labs (the Repositories page links there).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   api,
@@ -20,9 +21,21 @@ import { StateBadge } from '../components/StateBadge';
 import { useEvent, useReconnect } from '../events';
 import { clock, timeAgo } from '../format';
 import { toPlainText } from '../rich';
+import { hashQuery } from '../router';
 import './Catalogue.css';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
+
+/** The repository named in the address (#/?repo=NAME), followed as the address changes. */
+function useRepoFilter(): string {
+  const [repo, setRepo] = useState(() => hashQuery().get('repo') ?? '');
+  useEffect(() => {
+    const f = () => setRepo(hashQuery().get('repo') ?? '');
+    window.addEventListener('hashchange', f);
+    return () => window.removeEventListener('hashchange', f);
+  }, []);
+  return repo;
+}
 
 /** The instances of a lab that run beside its default one (a test run's left out). */
 function otherInstances(l: LabSummary) {
@@ -80,6 +93,7 @@ interface Entry {
 }
 
 export function Catalogue() {
+  const onlyRepo = useRepoFilter();
   const [data, setData] = useState<LabList | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [query, setQuery] = useState(() => sessionStorage.getItem('dsp-q') ?? '');
@@ -194,6 +208,7 @@ export function Catalogue() {
 
   // running labs first: within a repository, and repositories with running labs first
   const repos = (data.repositories ?? [])
+    .filter((r) => !onlyRepo || r.name === onlyRepo)
     .map((r) => ({
       repo: r,
       labs: (r.labs ?? [])
@@ -258,15 +273,39 @@ export function Catalogue() {
         </div>
       )}
 
+      {onlyRepo && (
+        <p className="repo-filter" data-testid="repo-filter">
+          {repos.length > 0 ? (
+            <>
+              The labs of <strong>{onlyRepo}</strong>
+            </>
+          ) : (
+            <>
+              No repository named <strong>{onlyRepo}</strong>
+            </>
+          )}
+          {' · '}
+          <a href="#/">Show every repository</a>
+        </p>
+      )}
+
       {filtering && (
         <p className="muted filter-count">
           {shown} of {total} labs match
         </p>
       )}
 
-      {shown === 0 && (
+      {shown === 0 && !(onlyRepo && repos.length === 0) && (
         <div className="empty">
-          {total === 0 ? 'No labs yet: add a repository to the main directory.' : 'No lab matches this search.'}
+          {total === 0 ? (
+            <>
+              No labs yet: <a href="#/repos">add a repository</a>.
+            </>
+          ) : onlyRepo && !filtering ? (
+            `No labs in ${onlyRepo}.`
+          ) : (
+            'No lab matches this search.'
+          )}
         </div>
       )}
 

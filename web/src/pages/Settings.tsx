@@ -78,7 +78,8 @@ export function Settings() {
             </div>
             <p className="muted small">
               A lab that asks for privileged mode, host namespaces or powerful capabilities starts only from a trusted
-              repository: <code>dsp repo trust NAME</code>.
+              repository: <code>dsp repo trust NAME</code>. Add, update, trust or remove repositories on the{' '}
+              <a href="#/repos">Repositories</a> page.
             </p>
           </section>
 

@@ -1,8 +1,9 @@
 // What stands in the way, above the lab page's cards: a refused request (by
 // its kind: forbidden, busy, the Docker Engine unreachable…), the failure of
 // the latest operation, the lab's errors, and what it asks of the host (its
-// risks: what, which service, where in the compose file), which keeps it
-// from starting while its repository is not trusted.
+// risks: what, which service, where in the compose file): while its
+// repository is not trusted, Start asks first whether to trust it or to start
+// the lab without them.
 import type { LabDetail, Risk } from '../../api';
 import { ErrorAlert, ErrorText } from '../../components/ErrorAlert';
 import { operationTitle } from '../../components/ProgressLog';
@@ -70,16 +71,17 @@ export function LabAlerts({ lab, requestError, op }: { lab: LabDetail; requestEr
               </>
             ) : (
               <>
-                This lab cannot start: it asks for more than a plain container, and its repository{' '}
-                <span className="mono">{lab.repo}</span> is not trusted.
+                This lab asks for more than a plain container, and its repository <span className="mono">{lab.repo}</span>{' '}
+                is not trusted: it cannot start as it is.
               </>
             )}
           </strong>
           <RiskTable risks={risks} />
           {!lab.trusted && (
             <p className="small risks-how">
-              If you trust the repository’s author, trust it with <code>dsp repo trust {lab.repo}</code> (or start this lab
-              once with <code>dsp lab up --trust {id.includes(' ') ? `"${id}"` : id}</code>), then reload this page.
+              Start asks first: trust the repository (if you trust its author), or start the lab without these. Trusting is
+              also done on the <a href="#/repos">Repositories</a> page, or with <code>dsp repo trust {lab.repo}</code> (once:{' '}
+              <code>dsp lab up --trust {id.includes(' ') ? `"${id}"` : id}</code>).
             </p>
           )}
         </div>

@@ -4,8 +4,10 @@
 // transfer, its checks, flag, images, the lab's other instances and the
 // solution. Each part is a component of its own; this page holds the state they
 // share (useLab.ts). The default instance needs no name in the page's address.
+// Start on a lab of an untrusted repository that asks for more than a plain
+// container, or publishes ports, asks first (TrustDialog).
 import { useRef, useState } from 'react';
-import { DEFAULT_INSTANCE } from '../../api';
+import { api, DEFAULT_INSTANCE } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ChecksCard } from '../../components/ChecksCard';
 import { FilesCard } from '../../components/FilesCard';
@@ -22,16 +24,21 @@ import { BackLink, LabHeader } from './LabHeader';
 import { PortsExposure } from './PortsExposure';
 import { LimitsLine, ServicesCard } from './ServicesCard';
 import { SolutionCard } from './SolutionCard';
+import { startQuestions, TrustDialog } from './TrustDialog';
 import { useLabData, useLabOperations, useTerminalsFollow } from './useLab';
 import './LabPage.css';
 
 export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: string; name: string; instance?: string }) {
-  const { lab, loadError, state, status, instances, images, imagesError, setExposed } = useLabData(repo, name, instance);
+  const { lab, loadError, state, status, instances, images, imagesError, setExposed, setTrusted } = useLabData(repo, name, instance);
   const { op, requesting, requestError, run } = useLabOperations(repo, name, instance, lab);
   const terms = useTerminals(repo, name, instance);
   useTerminalsFollow(terms, state, status);
   const [filesService, setFilesService] = useState('');
   const filesRef = useRef<HTMLElement>(null);
+  // the question before an untrusted lab starts
+  const [asking, setAsking] = useState(false);
+  const [trusting, setTrusting] = useState(false);
+  const [trustError, setTrustError] = useState<unknown>(null);
 
   if (loadError && !lab) {
     return (
@@ -52,7 +59,8 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   const opRunning = op?.state === 'running';
   const busy = requesting || opRunning || state === 'starting' || state === 'stopping';
   const risks = lab.risks ?? [];
-  const blocked = !lab.trusted && risks.length > 0; // the server would refuse it
+  const blocked = !lab.trusted && risks.length > 0; // the server would refuse a plain start
+  const questions = startQuestions(lab);
   const isUp = state !== 'stopped' && state !== 'unknown';
   const labRuns = state === 'running' || state === 'degraded';
   const services = lab.services ?? [];
@@ -76,19 +84,60 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
         instance={instance}
         state={state}
         actions={{
-          canStart: !busy && lab.valid !== false && !blocked && state !== 'running',
+          canStart: !busy && lab.valid !== false && state !== 'running',
           canStop: !busy && state !== 'stopped',
           starting: state === 'starting' || (opRunning && op?.kind === 'up'),
           stopping: state === 'stopping' || (opRunning && op?.kind === 'down'),
-          startTitle: blocked ? `The repository is not trusted: dsp repo trust ${lab.repo}` : undefined,
+          startTitle: questions.ask ? `The repository ${lab.repo} is not trusted: Start asks you first` : undefined,
           startNote: blocked
-            ? `Cannot start: the repository ${lab.repo} is not trusted, and this lab asks for ${risks.length === 1 ? 'a power' : 'powers'} beyond a plain container (below).`
+            ? `The repository ${lab.repo} is not trusted, and this lab asks for ${risks.length === 1 ? 'a power' : 'powers'} beyond a plain container (below): Start asks whether to trust it or to start without ${risks.length === 1 ? 'it' : 'them'}.`
             : undefined,
-          onStart: () => run('up'),
+          onStart: () => {
+            if (!questions.ask) {
+              run('up');
+              return;
+            }
+            setTrustError(null);
+            setAsking(true);
+          },
           onStop: () => run('down'),
         }}
       />
       <LabAlerts lab={lab} requestError={requestError} op={op} />
+      <TrustDialog
+        lab={lab}
+        open={asking}
+        busy={trusting || requesting}
+        error={trustError}
+        onCancel={() => setAsking(false)}
+        onTrustAndStart={async () => {
+          setTrusting(true);
+          setTrustError(null);
+          try {
+            const r = await api.setRepoTrust(lab.repo, true);
+            setTrusted(r.trusted);
+            if (!r.trusted) {
+              setTrustError(`The repository ${lab.repo} is still not trusted.`);
+              return;
+            }
+          } catch (e) {
+            setTrustError(e);
+            return;
+          } finally {
+            setTrusting(false);
+          }
+          setAsking(false);
+          run('up');
+        }}
+        onStartWithoutRisks={() => {
+          setAsking(false);
+          run('up', { withoutRisks: true });
+        }}
+        onStart={() => {
+          setAsking(false);
+          run('up');
+        }}
+      />
       {loadError != null && <ErrorAlert error={loadError} lead="Could not reload the lab:" testId="load-error" />}
 
       <div className="lab-grid">

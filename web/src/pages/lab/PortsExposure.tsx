@@ -3,8 +3,9 @@
 // or where the compose file says. Exposing asks for confirmation first; a
 // change applies from the lab's next start on. The server's answer is what
 // holds (a lab stays exposed while its whole repository is).
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icons';
 import './PortsExposure.css';
@@ -33,14 +34,6 @@ export function PortsExposure({
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (confirming && !d.open) d.showModal();
-    if (!confirming && d.open) d.close();
-  }, [confirming]);
 
   const set = async (want: boolean) => {
     setConfirming(false);
@@ -105,13 +98,12 @@ export function PortsExposure({
       )}
       <ErrorAlert error={error} lead="Not changed:" testId="exposure-error" />
 
-      <dialog
-        ref={dialog}
-        className="confirm-dialog"
-        aria-labelledby="expose-title"
-        aria-describedby="expose-what"
+      <Dialog
+        open={confirming}
+        labelId="expose-title"
+        describedBy="expose-what"
         onClose={() => setConfirming(false)}
-        data-testid="expose-dialog"
+        testId="expose-dialog"
       >
         <h2 id="expose-title">Expose {title} to the network?</h2>
         <div id="expose-what">
@@ -133,7 +125,7 @@ export function PortsExposure({
             <Icon name="warn" size={15} /> Expose to the network
           </button>
         </div>
-      </dialog>
+      </Dialog>
     </div>
   );
 }

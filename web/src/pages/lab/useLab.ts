@@ -11,6 +11,7 @@ import {
   type LabState,
   type LabStatus,
   type LabView,
+  type StartOptions,
 } from '../../api';
 import type { Terminals } from '../../components/Terminals';
 import {
@@ -37,6 +38,8 @@ export interface LabData {
   imagesError: string;
   /** take the server's word on whether the lab is exposed (the answer of PUT …/exposure) */
   setExposed: (exposed: boolean) => void;
+  /** take the server's word on whether the lab's repository is trusted (the answer of PUT /api/repos/…/trust) */
+  setTrusted: (trusted: boolean) => void;
 }
 
 /** The list with one instance's new state: a stopped instance leaves it. */
@@ -107,8 +110,9 @@ export function useLabData(repo: string, name: string, instance: string): LabDat
   });
 
   const setExposed = useCallback((exposed: boolean) => setLab((l) => (l ? { ...l, exposed } : l)), []);
+  const setTrusted = useCallback((trusted: boolean) => setLab((l) => (l ? { ...l, trusted } : l)), []);
 
-  return { lab, loadError, state, status, instances, images, imagesError, setExposed };
+  return { lab, loadError, state, status, instances, images, imagesError, setExposed, setTrusted };
 }
 
 export type LabAction = 'up' | 'down' | 'build' | 'test' | 'checks';
@@ -120,7 +124,8 @@ export interface LabOperations {
   requesting: boolean;
   /** the refusal of the latest request (an ApiError: its status says what kind), or null */
   requestError: unknown;
-  run: (kind: LabAction) => void;
+  /** start an operation; `opts` for a start (up) only */
+  run: (kind: LabAction, opts?: StartOptions) => Promise<boolean>;
 }
 
 /** The instance's latest operation, and run() to start one on it (a build is the lab's, a test runs on "test"). */
@@ -144,15 +149,23 @@ export function useLabOperations(repo: string, name: string, instance: string, l
     }
   }, [lab, id, instance]);
 
-  const run = async (kind: LabAction) => {
+  /** resolves true when the operation started, false when the request was refused (requestError says why) */
+  const run = async (kind: LabAction, opts?: StartOptions) => {
     setRequestError(null);
     setRequesting(true);
     try {
-      const r = kind === 'test' || kind === 'build' ? await api[kind](repo, name) : await api[kind](repo, name, instance);
+      const r =
+        kind === 'test' || kind === 'build'
+          ? await api[kind](repo, name)
+          : kind === 'up'
+            ? await api.up(repo, name, instance, opts)
+            : await api[kind](repo, name, instance);
       noteOperation(r.operation, r.kind || kind, r.lab || id, instance);
       setPickedOp(r.operation);
+      return true;
     } catch (e) {
       setRequestError(e);
+      return false;
     } finally {
       setRequesting(false);
     }
