@@ -357,7 +357,7 @@ func newLabValidateCommand(c *cli) *cobra.Command {
 }
 
 func newLabUpCommand(c *cli) *cobra.Command {
-	var trust, expose, plain bool
+	var trust, withoutRisks, expose, plain bool
 	var instance instanceFlag
 	cmd := &cobra.Command{
 		Use:   "up REPO/LAB|PATH",
@@ -370,6 +370,11 @@ func newLabUpCommand(c *cli) *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if withoutRisks {
+				if t, err = t.WithoutRisks(); err != nil {
+					return err
+				}
+			}
 			r := newRenderer(cmd.OutOrStdout(), plain)
 			st, err := a.Up(ctx, t, ref, app.UpOptions{TrustOnce: trust, ExposeOnce: expose, Progress: r.Event})
 			r.Close()
@@ -381,6 +386,7 @@ func newLabUpCommand(c *cli) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&trust, "trust", false, "accept this once what the lab asks for (privileged, host namespaces, …) even if its repository is not trusted")
+	cmd.Flags().BoolVar(&withoutRisks, "without-risks", false, "start the lab without what it asks for that needs a trusted repository (it may then not work as meant)")
 	cmd.Flags().BoolVar(&expose, "expose", false, "offer the lab's published ports to the network this once (by default they bind 127.0.0.1)")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
 	instance.register(cmd, engine.DefaultInstance, "")

@@ -128,7 +128,7 @@ func hint(err error) string {
 	var busy *engine.BusyError
 	switch {
 	case errors.As(err, &untrusted):
-		msg += fmt.Sprintf("\ntrust the repository to start its labs (dsp repo trust %q), or accept this once with --trust", untrusted.Repo)
+		msg += fmt.Sprintf("\ntrust the repository to start its labs (dsp repo trust %q), accept this once with --trust, or start the lab without what it asks for with --without-risks", untrusted.Repo)
 	case errors.As(err, &notRunning) && notRunning.State == "":
 		msg += "\nstart it first: dsp lab up " + quoteArg(notRunning.Ref.LabID()) + instanceArg(notRunning.Ref)
 	case errors.As(err, &engineErr):
@@ -153,95 +153,6 @@ func quoteArg(s string) string {
 		}
 	}
 	return s
-}
-
-func newRepoCommand(c *cli) *cobra.Command {
-	cmd := group(&cobra.Command{Use: "repo", Short: "Lab repositories in the main directory"})
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the repositories",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := c.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			repos, err := a.Repos()
-			if err != nil {
-				return err
-			}
-			w := newTable(cmd.OutOrStdout())
-			fmt.Fprintln(w, "REPOSITORY\tPERSONAL\tTRUSTED\tFOLDER")
-			for _, r := range repos {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Name, yesNo(r.Personal), yesNo(r.Trusted), r.Dir)
-			}
-			return w.Flush()
-		},
-	}
-	trust := &cobra.Command{
-		Use:   "trust REPO",
-		Short: "Allow the labs of REPO to ask for privileges (privileged, host namespaces, devices, powerful capabilities)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.setTrusted(cmd, args[0], true)
-		},
-	}
-	untrust := &cobra.Command{
-		Use:   "untrust REPO",
-		Short: "Withdraw the trust given to REPO",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.setTrusted(cmd, args[0], false)
-		},
-	}
-	cmd.AddCommand(list, trust, untrust, newRepoExposeCommand(c, true), newRepoExposeCommand(c, false))
-	return cmd
-}
-
-func newRepoExposeCommand(c *cli, expose bool) *cobra.Command {
-	use, short := "expose REPO", "Offer the published ports of every lab of REPO to the network from their next start on"
-	if !expose {
-		use, short = "unexpose REPO", "Keep the published ports of the labs of REPO on 127.0.0.1"
-	}
-	return &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := c.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			if err := a.SetExposed(args[0], "", expose); err != nil {
-				return err
-			}
-			word := "offered to the network"
-			if !expose {
-				word = "kept on 127.0.0.1 (labs exposed one by one stay exposed)"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "the ports of the labs of %s are %s from their next start on\n", args[0], word)
-			return nil
-		},
-	}
-}
-
-func (c *cli) setTrusted(cmd *cobra.Command, repo string, trusted bool) error {
-	a, err := c.open(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := a.SetTrusted(repo, trusted); err != nil {
-		return err
-	}
-	if trusted {
-		fmt.Fprintf(cmd.OutOrStdout(), "repository %s is trusted\n", repo)
-	} else {
-		fmt.Fprintf(cmd.OutOrStdout(), "repository %s is no longer trusted\n", repo)
-	}
-	return nil
 }
 
 func newExamplesCommand(c *cli) *cobra.Command {

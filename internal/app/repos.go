@@ -229,7 +229,7 @@ func (a *App) add(ctx context.Context, add *addition, progress engine.Progress) 
 	}
 	defer os.RemoveAll(tmp)
 	dir := filepath.Join(tmp, add.name)
-	opts := gitrepo.Options{Auth: add.req.Auth, AcceptHostKey: add.req.AcceptHostKey, Progress: gitProgress(progress)}
+	opts := gitrepo.Options{Auth: add.req.Auth, AcceptHostKey: add.req.AcceptHostKey, Progress: gitProgress(progress, add.name)}
 	if err := a.git().Clone(ctx, add.remote, dir, add.req.Branch, opts); err != nil {
 		return RepoInfo{}, fmt.Errorf("add repository %s: %w", add.name, err)
 	}
@@ -267,12 +267,12 @@ func excludeMarker(dir string) {
 }
 
 // gitProgress turns git's progress lines into progress events.
-func gitProgress(progress engine.Progress) func(gitrepo.Progress) {
+func gitProgress(progress engine.Progress, repo string) func(gitrepo.Progress) {
 	if progress == nil {
 		return nil
 	}
 	return func(p gitrepo.Progress) {
-		ev := engine.Event{Time: time.Now(), Step: engine.StepGit, Status: engine.StatusWorking, Message: p.Line}
+		ev := engine.Event{Time: time.Now(), Step: engine.StepGit, Target: repo, Status: engine.StatusWorking, Message: p.Line}
 		if p.Percent >= 0 {
 			ev.Percent = p.Percent
 		}
@@ -405,7 +405,7 @@ func (a *App) update(ctx context.Context, name, dir string, opts UpdateRepoOptio
 		return nil, err
 	}
 	before := a.repoRisks(ctx, name)
-	res, err := a.git().Update(ctx, dir, gitrepo.UpdateOptions{Options: gitrepo.Options{Auth: auth, AcceptHostKey: opts.AcceptHostKey, Progress: gitProgress(opts.Progress)}, KeepLocal: opts.KeepLocal})
+	res, err := a.git().Update(ctx, dir, gitrepo.UpdateOptions{Options: gitrepo.Options{Auth: auth, AcceptHostKey: opts.AcceptHostKey, Progress: gitProgress(opts.Progress, name)}, KeepLocal: opts.KeepLocal})
 	if err != nil {
 		return nil, fmt.Errorf("update repository %s: %w", name, err)
 	}
@@ -514,6 +514,9 @@ func (a *App) SetRepoCredentials(name string, auth gitrepo.Auth) error {
 
 // PublishRequest is what a user gives to publish the personal repository.
 type PublishRequest struct {
+	// Repo names the repository to publish: only the personal one is
+	// ("" names it too).
+	Repo string
 	// Remote, when set, links the repository to this URL first.
 	Remote        string
 	Message       string
@@ -551,6 +554,12 @@ func (a *App) checkPublish(ctx context.Context, req PublishRequest) (*publishing
 	}
 	if p.name == "" {
 		return nil, errors.New("there is no personal repository to publish")
+	}
+	if req.Repo != "" && req.Repo != p.name {
+		if _, err := a.catalog.RepoDir(req.Repo); err != nil {
+			return nil, err
+		}
+		return nil, &NotPersonalError{Repo: req.Repo, Personal: p.name}
 	}
 	if p.auth, err = a.credentials().Get(p.name); err != nil {
 		return nil, err
@@ -601,7 +610,7 @@ func (a *App) StartPublish(ctx context.Context, req PublishRequest) (*Operation,
 
 func (a *App) publish(ctx context.Context, p *publishing, progress engine.Progress) (*PublishResult, error) {
 	opts := gitrepo.PublishOptions{
-		Options: gitrepo.Options{Auth: p.auth, AcceptHostKey: p.req.AcceptHostKey, Progress: gitProgress(progress)},
+		Options: gitrepo.Options{Auth: p.auth, AcceptHostKey: p.req.AcceptHostKey, Progress: gitProgress(progress, p.name)},
 		Remote:  p.remote, Message: p.req.Message,
 		Author: object.Signature{Name: p.name, Email: p.name + "@dsp.invalid"},
 	}
@@ -677,3 +686,14 @@ func sameURL(a, b string) bool {
 	}
 	return norm(a) == norm(b)
 }
+
+// NotPersonalError refuses to publish a repository other than the
+// personal one: the others are the remotes' authors' to change.
+type NotPersonalError struct{ Repo, Personal string }
+
+func (e *NotPersonalError) Error() string {
+	return fmt.Sprintf("only your personal repository (%s) is published; %s is a copy of its remote", e.Personal, e.Repo)
+}
+
+// Forbidden classifies the error (errdefs).
+func (e *NotPersonalError) Forbidden() {}

@@ -24,6 +24,9 @@ type progressWriter struct {
 	send func(Progress)
 	buf  []byte
 	last string
+	// phase and step throttle counting lines: one per 5% of a phase.
+	phase string
+	step  int
 }
 
 var percent = regexp.MustCompile(`(\d{1,3})%`)
@@ -55,11 +58,15 @@ func (w *progressWriter) emit(line string) {
 	if line == "" || line == w.last {
 		return
 	}
-	w.last = line
 	pc := -1
 	if m := percent.FindStringSubmatch(line); m != nil {
 		pc, _ = strconv.Atoi(m[1])
 	}
+	phase, _, _ := strings.Cut(line, ":")
+	if pc >= 0 && phase == w.phase && pc/5 == w.step && !strings.HasSuffix(line, "done.") {
+		return
+	}
+	w.last, w.phase, w.step = line, phase, pc/5
 	w.send(Progress{Line: line, Percent: pc})
 }
 

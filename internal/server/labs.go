@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"context"
 	"errors"
 	"net/http"
@@ -142,7 +143,23 @@ func (s *Server) labOperation(w http.ResponseWriter, r *http.Request, start func
 }
 
 func (s *Server) handleLabUp(w http.ResponseWriter, r *http.Request) {
-	s.labOperation(w, r, s.app.StartUp)
+	withoutRisks := false
+	if v := r.URL.Query().Get("withoutRisks"); v != "" {
+		var err error
+		if withoutRisks, err = strconv.ParseBool(v); err != nil {
+			writeError(w, http.StatusBadRequest, "withoutRisks", "withoutRisks must be true or false, not %q", v)
+			return
+		}
+	}
+	s.labOperation(w, r, func(ctx context.Context, t *app.Target, ref engine.Ref) (*app.Operation, error) {
+		if withoutRisks {
+			var err error
+			if t, err = t.WithoutRisks(); err != nil {
+				return nil, err
+			}
+		}
+		return s.app.StartUp(ctx, t, ref)
+	})
 }
 
 func (s *Server) handleLabDown(w http.ResponseWriter, r *http.Request) {

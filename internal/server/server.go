@@ -20,6 +20,7 @@ import (
 
 	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/gitrepo"
 )
 
 // Server is the web application.
@@ -108,6 +109,15 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/images/pull", s.handleImagePull)
 	api.HandleFunc("DELETE /api/images", s.handleImageRemove)
 	api.HandleFunc("GET /api/settings", s.handleSettings)
+	api.HandleFunc("GET /api/repos", s.handleRepos)
+	api.HandleFunc("GET /api/repos/suggestions", s.handleRepoSuggestions)
+	api.HandleFunc("POST /api/repos", s.handleRepoAdd)
+	api.HandleFunc("DELETE /api/repos/{repo}", s.handleRepoRemove)
+	api.HandleFunc("POST /api/repos/{repo}/update", s.handleRepoUpdate)
+	api.HandleFunc("PUT /api/repos/{repo}/trust", s.handleRepoTrust)
+	api.HandleFunc("PUT /api/repos/{repo}/credentials", s.handleRepoCredentials)
+	api.HandleFunc("DELETE /api/repos/{repo}/credentials", s.handleRepoForgetCredentials)
+	api.HandleFunc("POST /api/repos/{repo}/publish", s.handleRepoPublish)
 	api.HandleFunc("GET /api/events", s.handleEvents)
 	api.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
 	api.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -217,8 +227,16 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 
 // apiError is the body of every error answer.
 type apiError struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
+	Error   string   `json:"error"`
+	Field   string   `json:"field,omitempty"`
+	HostKey *hostKey `json:"hostKey,omitempty"`
+}
+
+// hostKey is an SSH host key dsp does not know, or that changed.
+type hostKey struct {
+	Host        string `json:"host"`
+	Fingerprint string `json:"fingerprint"`
+	Changed     bool   `json:"changed"`
 }
 
 func writeError(w http.ResponseWriter, status int, field, format string, args ...any) {
@@ -257,7 +275,12 @@ func writeErr(w http.ResponseWriter, err error) {
 	if errors.As(err, &ref) {
 		field = ref.Field
 	}
-	writeError(w, statusFor(err), field, "%v", err)
+	body := apiError{Error: err.Error(), Field: field}
+	var hk *gitrepo.HostKeyError
+	if errors.As(err, &hk) {
+		body.HostKey = &hostKey{Host: hk.Host, Fingerprint: hk.Fingerprint, Changed: hk.Changed}
+	}
+	writeJSON(w, statusFor(err), body)
 }
 
 // statusFor maps an error's kind (errdefs) to an HTTP status.
