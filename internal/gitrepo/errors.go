@@ -141,3 +141,14 @@ func (e *HostKeyError) classified() error {
 }
 
 var errNoAuth = errors.New("no credentials")
+
+// RejectedError means the remote refused a push that is not a
+// fast-forward: it has commits the local branch lacks.
+type RejectedError struct{ Remote, Branch string }
+
+func (e *RejectedError) Error() string {
+	return fmt.Sprintf("%s refused the push of %s: it has commits this repository lacks (nothing was overwritten; publish to an empty repository, or merge its history first)", e.Remote, e.Branch)
+}
+
+// Conflict classifies the error (errdefs).
+func (e *RejectedError) Conflict() {}

@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -26,6 +27,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/dsp-lab/dsp/internal/atomicfile"
+	"github.com/dsp-lab/dsp/internal/safepath"
 )
 
 // remoteName is the one remote dsp manages in a checkout.
@@ -422,11 +426,7 @@ func (c *Client) Update(ctx context.Context, dir string, opts UpdateOptions) (*U
 	if res.Kept, err = keepBeside(dir, conflicts); err != nil {
 		return nil, err
 	}
-	w, err := repo.Worktree()
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Reset(&git.ResetOptions{Commit: tracking.Hash(), Mode: git.MergeReset}); err != nil {
+	if err := checkout(repo, dir, tracking.Hash(), changed); err != nil {
 		return nil, fmt.Errorf("update %s: %w", dir, err)
 	}
 	res.To, res.Changed = tracking.Hash().String(), changed
@@ -439,6 +439,80 @@ func short(hash string) string {
 		return hash[:10]
 	}
 	return hash
+}
+
+// checkout moves the checkout to commit: the files that changed are
+// written as commit has them (every other file, edited or not, stays as it
+// is), then HEAD's branch and the index are set to commit.
+func checkout(repo *git.Repository, dir string, commit plumbing.Hash, changed []string) error {
+	c, err := repo.CommitObject(commit)
+	if err != nil {
+		return err
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return err
+	}
+	for _, rel := range changed {
+		if err := writeFile(dir, tree, rel); err != nil {
+			return err
+		}
+	}
+	w, err := repo.Worktree()
+	if err != nil {
+		return err
+	}
+	return w.Reset(&git.ResetOptions{Commit: commit, Mode: git.MixedReset})
+}
+
+// writeFile writes one path of tree into the checkout (removing it when
+// the tree has none). The path's folder must be inside the checkout once
+// symbolic links are resolved: a repository cannot write outside it.
+func writeFile(dir string, tree *object.Tree, rel string) error {
+	target := filepath.Join(dir, filepath.FromSlash(rel))
+	parent := filepath.Dir(target)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	if _, err := safepath.Within(dir, parent); err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	f, err := tree.File(rel)
+	if errors.Is(err, object.ErrFileNotFound) {
+		if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removeEmptyParents(dir, parent)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	content, err := f.Contents()
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	if err := os.RemoveAll(target); err != nil {
+		return err
+	}
+	switch f.Mode {
+	case filemode.Symlink:
+		return os.Symlink(content, target)
+	case filemode.Executable:
+		return atomicfile.Write(target, []byte(content), 0o755)
+	case filemode.Submodule:
+		return nil
+	}
+	return atomicfile.Write(target, []byte(content), 0o644)
+}
+
+func removeEmptyParents(top, dir string) {
+	for dir != top && strings.HasPrefix(dir, top) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
 }
 
 // changedFiles lists the paths that differ between two commits.
@@ -577,6 +651,9 @@ func (c *Client) Publish(ctx context.Context, dir string, opts PublishOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if err := fastForward(ctx, repo, rem, s, head, opts.Auth, r.URL); err != nil {
+		return nil, err
+	}
 	say(opts.Progress, fmt.Sprintf("pushing %s to %s", res.Branch, r.URL))
 	spec := config.RefSpec(fmt.Sprintf("%s:%s", head.Name(), head.Name()))
 	err = repo.PushContext(ctx, &git.PushOptions{RemoteName: remoteName, Auth: s.method, RefSpecs: []config.RefSpec{spec}, Progress: newProgressWriter(opts.Progress)})
@@ -586,6 +663,35 @@ func (c *Client) Publish(ctx context.Context, dir string, opts PublishOptions) (
 	// The remote now has the branch: record it as fetched.
 	_ = repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewRemoteReferenceName(remoteName, res.Branch), head.Hash()))
 	return res, markUpdated(dir)
+}
+
+// fastForward checks that pushing head is a fast-forward of the remote's
+// branch: the remote has no commit the local branch lacks.
+func fastForward(ctx context.Context, repo *git.Repository, rem *git.Remote, s *session, head *plumbing.Reference, auth Auth, url string) error {
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: s.method})
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", url, s.err(err, auth, url))
+	}
+	for _, ref := range refs {
+		if ref.Name() != head.Name() || ref.Hash() == head.Hash() {
+			continue
+		}
+		theirs, err := repo.CommitObject(ref.Hash())
+		if err != nil {
+			return &RejectedError{Remote: url, Branch: head.Name().Short()} // a commit we never saw
+		}
+		ours, err := repo.CommitObject(head.Hash())
+		if err != nil {
+			return err
+		}
+		if ok, err := theirs.IsAncestor(ours); err != nil || !ok {
+			return &RejectedError{Remote: url, Branch: head.Name().Short()}
+		}
+	}
+	return nil
 }
 
 // commitAll stages every change and commits it; it answers "" when there

@@ -77,6 +77,7 @@ func ParseURL(raw string) (Remote, Auth, error) {
 			auth.Token, _ = u.User.Password()
 			u.User = nil
 		}
+		u.Path = strings.TrimRight(u.Path, "/")
 		return Remote{URL: u.String(), Kind: HTTPS, Host: u.Host}, auth, nil
 	case "ssh":
 		if u.Host == "" {
@@ -90,6 +91,7 @@ func ParseURL(raw string) (Remote, Auth, error) {
 			}
 		}
 		u.User = url.User(user)
+		u.Path = strings.TrimRight(u.Path, "/")
 		return Remote{URL: u.String(), Kind: SSH, Host: u.Host, User: user}, Auth{}, nil
 	case "file":
 		if u.Path == "" || !filepath.IsAbs(u.Path) {

@@ -357,3 +357,26 @@ func writeTree(st storer.EncodedObjectStorer, files map[string]plumbing.Hash) (p
 	}
 	return hash, nil
 }
+
+// NewEmptyRepo creates a bare repository without any commit at dir (push
+// enabled), as a hosting service makes a new repository: a remote to
+// publish to.
+func NewEmptyRepo(t testing.TB, dir string) *Repo {
+	t.Helper()
+	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
+		Bare:        true,
+	})
+	if err != nil {
+		t.Fatalf("gittest: init bare repository %s: %v", dir, err)
+	}
+	cfg, err := repo.Config()
+	if err != nil {
+		t.Fatalf("gittest: read config of %s: %v", dir, err)
+	}
+	cfg.Raw.Section("http").SetOption("receivepack", "true")
+	if err := repo.SetConfig(cfg); err != nil {
+		t.Fatalf("gittest: enable http.receivepack in %s: %v", dir, err)
+	}
+	return &Repo{dir: dir}
+}
