@@ -496,4 +496,3 @@ func (c *cli) setTrusted(cmd *cobra.Command, repo string, trusted bool) error {
 	}
 	return nil
 }
-

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"strconv"
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
