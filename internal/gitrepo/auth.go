@@ -172,6 +172,10 @@ type session struct {
 	method  transport.AuthMethod
 	mu      sync.Mutex
 	hostKey *HostKeyError
+	// sshLogin says an SSH server's host key passed and dsp tried to log
+	// in: a failure that is not the network's is then the server saying no
+	// (x/crypto/ssh gives that refusal no type of its own).
+	sshLogin bool
 }
 
 func (s *session) err(err error, auth Auth, remote string) error {
@@ -181,6 +185,7 @@ func (s *session) err(err error, auth Auth, remote string) error {
 	if hk != nil {
 		return hk.classified()
 	}
+	var netErr net.Error
 	switch {
 	case err == nil:
 		return nil
@@ -188,10 +193,22 @@ func (s *session) err(err error, auth Auth, remote string) error {
 		return &AuthError{Remote: remote, Err: scrub(err, auth)}
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return &NotFoundError{Remote: remote, What: "no such repository (or it is private: give credentials)"}
-	case errors.Is(err, errNoAuth):
+	case s.loginTried() && !errors.As(err, &netErr):
 		return &AuthError{Remote: remote, Err: err}
 	}
 	return scrub(err, auth)
+}
+
+func (s *session) loginTried() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sshLogin
+}
+
+func (s *session) triedLogin() {
+	s.mu.Lock()
+	s.sshLogin = true
+	s.mu.Unlock()
 }
 
 // newSession builds the go-git auth for a remote.
@@ -224,12 +241,11 @@ func newSession(r Remote, auth Auth, hosts *KnownHosts, accept string) (*session
 		helper := gitssh.HostKeyCallbackHelper{HostKeyCallback: callback}
 		switch {
 		case auth.SSHKey != "":
-			keys, err := gitssh.NewPublicKeysFromFile(user, auth.SSHKey, "")
+			signer, err := readKey(auth.SSHKey)
 			if err != nil {
-				return nil, &KeyError{Path: auth.SSHKey, Err: err}
+				return nil, err
 			}
-			keys.HostKeyCallbackHelper = helper
-			s.method = keys
+			s.method = &sshLogin{user: user, helper: helper, signers: []ssh.Signer{signer}, tried: s.triedLogin}
 		case os.Getenv("SSH_AUTH_SOCK") != "":
 			agent, err := gitssh.NewSSHAgentAuth(user)
 			if err != nil {
@@ -238,9 +254,9 @@ func newSession(r Remote, auth Auth, hosts *KnownHosts, accept string) (*session
 			agent.HostKeyCallbackHelper = helper
 			s.method = agent
 		default:
-			// Without a key the host key is still checked (the probe
-			// dials), and the server refuses: say what to give.
-			s.method = &noKey{user: user, helper: helper}
+			// Without a key the host key is still checked, and the server
+			// refuses: the error says what to give.
+			s.method = &sshLogin{user: user, helper: helper, tried: s.triedLogin}
 		}
 	}
 	return s, nil
@@ -261,15 +277,35 @@ func (e *KeyError) Unwrap() error { return e.Err }
 // InvalidParameter classifies the error (errdefs).
 func (e *KeyError) InvalidParameter() {}
 
-// noKey is SSH auth with no key at all: the handshake (and its host key
-// check) happens, the login fails.
-type noKey struct {
-	user   string
-	helper gitssh.HostKeyCallbackHelper
+// readKey reads an unencrypted private key file.
+func readKey(path string) (ssh.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &KeyError{Path: path, Err: err}
+	}
+	signer, err := ssh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, &KeyError{Path: path, Err: err}
+	}
+	return signer, nil
 }
 
-func (n *noKey) Name() string   { return "ssh-none" }
-func (n *noKey) String() string { return "user: " + n.user + ", no key" }
-func (n *noKey) ClientConfig() (*ssh.ClientConfig, error) {
-	return n.helper.SetHostKeyCallback(&ssh.ClientConfig{User: n.user})
+// sshLogin is SSH auth with the given keys (none at all: the handshake,
+// and its host key check, happen and the login fails). It notes when the
+// server got as far as asking for them.
+type sshLogin struct {
+	user    string
+	helper  gitssh.HostKeyCallbackHelper
+	signers []ssh.Signer
+	tried   func()
+}
+
+func (l *sshLogin) Name() string   { return "ssh-public-keys" }
+func (l *sshLogin) String() string { return fmt.Sprintf("user: %s, %d keys", l.user, len(l.signers)) }
+func (l *sshLogin) ClientConfig() (*ssh.ClientConfig, error) {
+	cfg := &ssh.ClientConfig{User: l.user, Auth: []ssh.AuthMethod{ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
+		l.tried()
+		return l.signers, nil
+	})}}
+	return l.helper.SetHostKeyCallback(cfg)
 }
