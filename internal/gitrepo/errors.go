@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -139,8 +138,6 @@ func (e *HostKeyError) classified() error {
 	}
 	return unknownHostKey{e}
 }
-
-var errNoAuth = errors.New("no credentials")
 
 // RejectedError means the remote refused a push that is not a
 // fast-forward: it has commits the local branch lacks.

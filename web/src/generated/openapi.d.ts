@@ -1208,10 +1208,10 @@ export interface components {
             /** Format: date-time */
             time: string;
             /**
-             * @description The phase: `check` (preflight), `build`, `network`, `container`, `files`, `action`, `rollback`, `pull`, `done`, or `test` for the steps of a test or checks run (target: `validate`, `up`, `healthy`, `check: NAME`, `solve`, `flag`, `down`).
+             * @description The phase: `check` (preflight), `build`, `network`, `container`, `files`, `action`, `rollback`, `pull`, `git` (cloning, fetching or pushing a lab repository; target: the repository), `done`, or `test` for the steps of a test or checks run (target: `validate`, `up`, `healthy`, `check: NAME`, `solve`, `flag`, `down`).
              * @enum {string}
              */
-            step: "check" | "build" | "network" | "container" | "files" | "action" | "rollback" | "pull" | "done" | "test";
+            step: "check" | "build" | "network" | "container" | "files" | "action" | "rollback" | "pull" | "git" | "done" | "test";
             /** @description A service, network, image, layer or service/action. */
             target?: string;
             /** @enum {string} */
@@ -1546,6 +1546,8 @@ export interface components {
         UpdateRepoRequest: {
             /** @description When local edits conflict with the update: keep the local copies beside the new files instead of refusing. */
             keepLocal?: boolean;
+            /** @description The SHA256:… fingerprint of an SSH host key the user accepted (the hostKey of an earlier answer). */
+            acceptHostKey?: string;
         };
         /** @description Unknown fields are refused (400). */
         TrustRequest: {
@@ -1565,6 +1567,8 @@ export interface components {
             username?: string;
             /** @description Kept like a token given with POST /api/repos. */
             token?: string;
+            /** @description The SHA256:… fingerprint of an SSH host key the user accepted (the hostKey of an earlier answer). */
+            acceptHostKey?: string;
         };
         /** @description The answer to a request that starts a background operation on a repository (clone, update, publish). Follow it with GET /api/operations/{id} or the `operation` and `progress` events (which name the `repo`). */
         RepoOperationAccepted: {
