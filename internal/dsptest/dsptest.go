@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,9 +40,16 @@ func Main(m *testing.M, binary *string) {
 // returns its standard output, standard error and exit code.
 func Run(t *testing.T, binary, home string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return RunInput(t, binary, home, "", args...)
+}
+
+// RunInput is Run with stdin as the command's standard input.
+func RunInput(t *testing.T, binary, home, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, append([]string{"--home", home}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
