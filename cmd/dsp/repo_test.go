@@ -34,12 +34,12 @@ func TestRepoCommands(t *testing.T) {
 		t.Fatalf("repo list --json: %d %s", code, out)
 	}
 	var repos []struct {
-		Name    string          `json:"name"`
-		Trusted bool            `json:"trusted"`
+		Name    string `json:"name"`
+		Trusted bool   `json:"trusted"`
 		Version struct {
 			Version string `json:"version"`
 		} `json:"version"`
-		Git     *struct {
+		Git *struct {
 			URL    string `json:"url"`
 			Behind int    `json:"behind"`
 		} `json:"git"`
