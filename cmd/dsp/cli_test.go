@@ -79,7 +79,7 @@ func TestFirstUseCreatesPersonalRepoAndExamples(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("repo list exit %d: %s", code, out)
 	}
-	if !strings.Contains(out, "examples") || !regexpLine(out, `yes\s+yes`) {
+	if !regexpLine(out, `(?m)^examples\s+2\s+yes\s`) || !regexpLine(out, `(?m)^\S+\s+0\s+personal\s`) {
 		t.Errorf("repo list = %q, want examples and a personal, trusted repository", out)
 	}
 	for _, p := range []string{"examples/.dsp", "examples/hello-flag/compose.yaml", "examples/routed-network/compose.yaml"} {
