@@ -105,7 +105,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	checkGuardDocumented(t, doc, paths)
 	// The status codes the API uses all appear.
 	checkStatusCodesAppear(t, paths)
-	// The SSE stream describes its three events.
+	// The SSE stream describes its events.
 	checkEventsDescribed(t, doc)
 	// Every schema compiles (JSON Schema 2020-12, OpenAPI 3.1's dialect).
 	checkSchemasCompile(t, doc)
@@ -263,12 +263,11 @@ func checkStatusCodesAppear(t *testing.T, paths map[string]any) {
 	}
 }
 
-// checkEventsDescribed checks that the SSE stream describes its three
-// events.
+// checkEventsDescribed checks that the SSE stream describes its events.
 func checkEventsDescribed(t *testing.T, doc map[string]any) {
 	events, _ := resolvePointer(doc, "#/paths/~1api~1events/get")
 	desc, _ := events.(map[string]any)["description"].(string)
-	for _, name := range []string{"`state`", "`progress`", "`operation`", "text/event-stream"} {
+	for _, name := range []string{"`state`", "`progress`", "`operation`", "`repos`", "text/event-stream"} {
 		if !strings.Contains(desc, name) && !strings.Contains(string(mustJSON(events)), name) {
 			t.Errorf("/api/events does not describe %s", name)
 		}

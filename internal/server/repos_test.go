@@ -27,10 +27,19 @@ func TestRepositoriesAPI(t *testing.T) {
 	expectError(t, env.do(c, "POST", "/api/repos", map[string]string{"url": "git://example.com/x"}), http.StatusBadRequest, "")
 	expectError(t, env.do(c, "POST", "/api/repos", map[string]string{"url": url, "name": "../up"}), http.StatusBadRequest, "")
 
+	events := env.events(c)
 	add := env.start(c, "POST", "/api/repos", map[string]string{"url": url, "name": "course", "username": "teacher", "token": repoToken})
 	if op := env.waitOperation(c, add.Operation, time.Minute); op.State != app.OpDone || op.Repo != "course" || op.Kind != app.OpClone {
 		t.Fatalf("clone: %+v", op)
 	}
+	// Open pages hear of it: the clone's progress names the repository,
+	// and a repos event says it changed.
+	events.wait("the clone's progress", 10*time.Second, func(ev sseEvent) bool {
+		return ev.Name == "progress" && ev.Data["repo"] == "course"
+	})
+	events.wait("a repos event", 10*time.Second, func(ev sseEvent) bool {
+		return ev.Name == "repos" && ev.Data["repo"] == "course"
+	})
 	expectError(t, env.do(c, "POST", "/api/repos", map[string]string{"url": url, "name": "course"}), http.StatusConflict, "")
 
 	list := env.do(c, "GET", "/api/repos", nil)

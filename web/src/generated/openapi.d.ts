@@ -642,11 +642,12 @@ export interface paths {
         };
         /**
          * Stream live events (server-sent events)
-         * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The three events:
+         * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The four events:
          *
          *     - `state` — a lab instance changed state, whoever changed it: an operation of this server, the CLI, or `docker stop/kill` (dsp watches Docker's events). Data: StateEvent `{lab, instance, state, status}`.
          *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, repo, event}`.
          *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, repo, state, error}`.
+         *     - `repos` — a repository was added, updated, published or removed. Data: RepoEvent `{repo}`.
          *
          *     A client that does not keep up loses events rather than slowing the others: after a reconnect, re-read what you show.
          */
@@ -1577,6 +1578,11 @@ export interface components {
             /** @enum {string} */
             kind: "clone" | "update" | "publish";
             /** @description The repository it works on. */
+            repo: string;
+        };
+        /** @description A repository changed: re-read GET /api/repos (and the catalogue). */
+        RepoEvent: {
+            /** @description The repository that was added, updated, published or removed. */
             repo: string;
         };
     };
