@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,5 +100,40 @@ func TestRepoAddHostKey(t *testing.T) {
 	out, stderr, code := dsp(t, home, "repo", "add", url, "--ssh-key", keyPath, "--accept-host-key", sshd.Fingerprint(), "--plain")
 	if code != 0 || !strings.Contains(out, "added repository repo") {
 		t.Fatalf("accepted host key: %d %s %s", code, out, stderr)
+	}
+}
+
+// TestUntrustedLabUp: the CLI refuses a risky lab of an untrusted
+// repository, saying what it asks for (published ports included) and how
+// to go on; --without-risks starts it without them.
+func TestUntrustedLabUp(t *testing.T) {
+	requireDocker(t)
+	home := t.TempDir()
+	upstream := gittest.NewRepo(t, map[string]string{
+		".dsp": "", "lab/.dsp": "",
+		"lab/compose.yaml": "x-dsp:\n  title: L\n  stop_timeout: 1s\nservices:\n  a:\n    image: dsp/busybox:latest\n    command: [sleep, '3600']\n    cap_add: [SYS_ADMIN]\n    ports: ['127.0.0.1::80']\n",
+	})
+	if out, stderr, code := dsp(t, home, "repo", "add", upstream.Dir(), "--name", "strangers", "--plain"); code != 0 {
+		t.Fatalf("repo add: %s %s", out, stderr)
+	}
+	_, stderr, code := dsp(t, home, "lab", "up", "strangers/lab", "--plain")
+	for _, want := range []string{"SYS_ADMIN", "->80/tcp on 127.0.0.1", "dsp repo trust", "--without-risks"} {
+		if code == 0 || !strings.Contains(stderr, want) {
+			t.Errorf("untrusted up: exit %d, stderr lacks %q:\n%s", code, want, stderr)
+		}
+	}
+	t.Cleanup(func() { dsp(t, home, "lab", "down", "strangers/lab") })
+	if out, stderr, code := dsp(t, home, "lab", "up", "strangers/lab", "--without-risks", "--plain"); code != 0 {
+		t.Fatalf("up --without-risks: %d %s %s", code, out, stderr)
+	}
+	// The container runs without SYS_ADMIN (bit 21 of its effective
+	// capabilities).
+	out, _, _ := dsp(t, home, "shell", "strangers/lab", "a", "--", "grep", "CapEff", "/proc/self/status")
+	var caps uint64
+	if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "CapEff:")), "%x", &caps); err != nil {
+		t.Fatalf("capabilities %q: %v", out, err)
+	}
+	if caps&(1<<21) != 0 {
+		t.Errorf("started without its risks, the container still has SYS_ADMIN: %s", out)
 	}
 }

@@ -19,7 +19,7 @@ func CheckLab(l *lab.Lab, opts UpOptions) error {
 		return fmt.Errorf("lab %s has no usable compose file", l.ID())
 	}
 	if risks := l.Risks(); len(risks) > 0 && !opts.Trusted {
-		return &UntrustedError{Repo: l.Repo, Risks: risks}
+		return &UntrustedError{Repo: l.Repo, Risks: risks, Ports: publishedPorts(l, opts.Expose)}
 	}
 	for _, f := range l.Files {
 		if _, err := os.Stat(f.Source); err != nil {
@@ -43,4 +43,23 @@ func CheckImageRef(ref string) error {
 		return &InvalidImageRefError{Ref: ref, Reason: err.Error()}
 	}
 	return nil
+}
+
+// publishedPorts describes the ports a lab publishes on the host, where
+// they will bind.
+func publishedPorts(l *lab.Lab, expose bool) []string {
+	var out []string
+	for _, svc := range l.Services() {
+		for _, p := range svc.Ports {
+			host, ip := p.Host, PublishedOn(p.HostIP, expose)
+			if host == "" {
+				host = "a random port"
+			}
+			if ip == "" {
+				ip = "every address"
+			}
+			out = append(out, fmt.Sprintf("service %s: %s->%d/%s on %s", svc.Name, host, p.Container, p.Protocol, ip))
+		}
+	}
+	return out
 }

@@ -99,6 +99,9 @@ func (e *MissingImagesError) FailedPrecondition() {}
 type UntrustedError struct {
 	Repo  string
 	Risks []lab.Risk
+	// Ports are the ports the lab publishes on the host ("service web:
+	// 8080->80/tcp on 127.0.0.1").
+	Ports []string
 }
 
 func (e *UntrustedError) Error() string {
@@ -106,7 +109,11 @@ func (e *UntrustedError) Error() string {
 	for i, r := range e.Risks {
 		parts[i] = r.String()
 	}
-	return fmt.Sprintf("repository %s is not trusted and this lab asks for: %s", e.Repo, strings.Join(parts, "; "))
+	msg := fmt.Sprintf("repository %s is not trusted and this lab asks for: %s", e.Repo, strings.Join(parts, "; "))
+	if len(e.Ports) > 0 {
+		msg += fmt.Sprintf("; it also publishes %s", strings.Join(e.Ports, ", "))
+	}
+	return msg
 }
 
 // PermissionDenied classifies the error (errdefs).
