@@ -163,11 +163,16 @@ export async function shot(page, name) {
   return file;
 }
 
-/** Before the tests: the server on a fresh main directory, and Chromium. */
-export async function setup() {
+/**
+ * Before the tests: the server on a fresh main directory, and Chromium.
+ * `prepareHome(home)`, when given, writes into the main directory before the
+ * server starts (`before(setup)` passes node's test context: no options).
+ */
+export async function setup(options) {
   if (missing.length) return;
   mkdirSync(SHOTS, { recursive: true });
   server.home = mkdtempSync(path.join(tmpdir(), 'dsp-e2e-home-'));
+  if (typeof options?.prepareHome === 'function') await options.prepareHome(server.home);
   const { base } = await startServer(server.home);
   server.base = base;
   // a Hello Flag left running by an earlier run (labs are shared through Docker) would fail the steps
