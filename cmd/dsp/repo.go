@@ -213,6 +213,9 @@ The new repository is not trusted: its labs may not ask for privileges until
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "added repository %s (%d labs) in %s\n", info.Name, info.Labs, info.Dir)
+			if info.Labs == 0 {
+				fmt.Fprintln(out, "warning: it holds no lab (a folder with a .dsp file, or a compose file with an x-dsp section)")
+			}
 			fmt.Fprintf(out, "it is not trusted: its labs may not ask for privileges; see what a lab asks for with `dsp lab show %s/LAB`, then `dsp repo trust %s`\n", quoteArg(info.Name), quoteArg(info.Name))
 			return nil
 		},

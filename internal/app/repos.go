@@ -65,6 +65,22 @@ func (a *App) knownHosts() *gitrepo.KnownHosts {
 	return gitrepo.NewKnownHosts(filepath.Join(a.catalog.StateDir(), "known_hosts"))
 }
 
+// repoAuth returns the credentials kept for a repository. A checkout made
+// by upstream DSP has them in its remote URL: they are moved into dsp's
+// credentials file first, and the URL is rewritten without them.
+func (a *App) repoAuth(name, dir string) (gitrepo.Auth, error) {
+	inURL, err := gitrepo.TakeCredentials(dir)
+	if err != nil {
+		return gitrepo.Auth{}, err
+	}
+	if !inURL.IsZero() {
+		if err := a.credentials().Set(name, inURL); err != nil {
+			return gitrepo.Auth{}, err
+		}
+	}
+	return a.credentials().Get(name)
+}
+
 // credentials is dsp's one file of secrets.
 func (a *App) credentials() *gitrepo.Credentials {
 	return gitrepo.NewCredentials(filepath.Join(a.catalog.StateDir(), "credentials.json"))
@@ -400,7 +416,7 @@ func (a *App) update(ctx context.Context, name, dir string, opts UpdateRepoOptio
 	if err := a.checkIdle(ctx, name, "updated"); err != nil {
 		return nil, err
 	}
-	auth, err := a.credentials().Get(name)
+	auth, err := a.repoAuth(name, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	cerrdefs "github.com/containerd/errdefs"
+	git "github.com/go-git/go-git/v5"
 
 	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/engine"
@@ -456,4 +457,31 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// A checkout upstream DSP made keeps its token in the remote URL: the
+// first update moves it into dsp's credentials file.
+func TestUpstreamCheckoutCredentialsMoved(t *testing.T) {
+	a, _, home := newApp(t)
+	upstream, _, url := gittest.NewHTTPRepo(t, gitUser, gitToken, courseFiles())
+	_ = upstream
+	withToken := strings.Replace(url, "http://", "http://"+gitUser+":"+gitToken+"@", 1)
+	dir := filepath.Join(home, "course")
+	if _, err := git.PlainClone(dir, false, &git.CloneOptions{URL: withToken}); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := readFile(t, filepath.Join(dir, ".git", "config")); !strings.Contains(cfg, gitToken) {
+		t.Fatal("the upstream-made checkout has no token in its URL")
+	}
+	if info, _ := a.RepoInfo("course"); strings.Contains(info.Git.URL, gitToken) {
+		t.Errorf("the list shows the token: %s", info.Git.URL)
+	}
+	upstream.Commit(t, map[string]string{"README.md": "news\n"})
+	if _, err := a.UpdateRepo(context.Background(), "course", app.UpdateRepoOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	assertTokenOnlyIn(t, home, filepath.Join(home, ".dsp.d", "credentials.json"))
+	if info, _ := a.RepoInfo("course"); !info.HasCredentials || info.Git.URL != url {
+		t.Errorf("after the update: %+v", info.Git)
+	}
 }

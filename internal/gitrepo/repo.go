@@ -724,3 +724,32 @@ func commitAll(repo *git.Repository, opts PublishOptions) (string, []string, err
 }
 
 var _ io.Writer = (*progressWriter)(nil)
+
+// TakeCredentials removes credentials written into the remote URL of a
+// checkout's .git/config (as upstream DSP wrote them) and returns them, so
+// that they can be kept where credentials belong. It answers a zero Auth
+// when the URL holds none.
+func TakeCredentials(dir string) (Auth, error) {
+	repo, err := open(dir)
+	if err != nil {
+		return Auth{}, err
+	}
+	cfg, err := repo.Config()
+	if err != nil {
+		return Auth{}, fmt.Errorf("%s: %w", dir, err)
+	}
+	rem, ok := cfg.Remotes[remoteName]
+	if !ok || len(rem.URLs) == 0 {
+		return Auth{}, nil
+	}
+	_, auth, err := ParseURL(rem.URLs[0])
+	if err != nil || auth.Token == "" {
+		return Auth{}, nil
+	}
+	clean, _, _ := ParseURL(rem.URLs[0])
+	rem.URLs[0] = clean.URL
+	if err := repo.SetConfig(cfg); err != nil {
+		return Auth{}, fmt.Errorf("%s: rewrite the remote without its credentials: %w", dir, err)
+	}
+	return auth, nil
+}
