@@ -160,17 +160,28 @@ func withHostKey(cmd *cobra.Command, accept *string, fn func() error) error {
 	if !errors.As(err, &hk) || hk.Changed || *accept != "" {
 		return err
 	}
-	in, ok := cmd.InOrStdin().(*os.File)
-	if !ok || !term.IsTerminal(in.Fd()) {
+	yes, asked := confirm(cmd, fmt.Sprintf("The SSH host key of %s is not known to dsp.\nIts fingerprint is %s.\nAccept it (it is then remembered)?", hk.Host, hk.Fingerprint))
+	if !asked {
 		return fmt.Errorf("%w\nto accept it: --accept-host-key %s", err, hk.Fingerprint)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "The SSH host key of %s is not known to dsp.\nIts fingerprint is %s.\nAccept it (it is then remembered)? [y/N] ", hk.Host, hk.Fingerprint)
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+	if !yes {
 		return errors.New("host key not accepted: nothing was done")
 	}
 	*accept = hk.Fingerprint
 	return fn()
+}
+
+// confirm asks a yes/no question on the terminal; asked is false when
+// standard input is not a terminal (scripts must say yes with a flag).
+func confirm(cmd *cobra.Command, question string) (yes, asked bool) {
+	in, ok := cmd.InOrStdin().(*os.File)
+	if !ok || !term.IsTerminal(in.Fd()) {
+		return false, false
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes", true
 }
 
 func newRepoAddCommand(c *cli) *cobra.Command {
@@ -324,17 +335,15 @@ func newRepoRemoveCommand(c *cli) *cobra.Command {
 				return err
 			}
 			if !yes {
-				in, ok := cmd.InOrStdin().(*os.File)
-				if !ok || !term.IsTerminal(in.Fd()) {
-					return &usageError{msg: fmt.Sprintf("this deletes %s and its %d labs: confirm with --yes", info.Dir, info.Labs)}
-				}
 				warn := ""
 				if info.Git != nil && (len(info.Git.Dirty) > 0 || info.Git.Ahead > 0) {
 					warn = fmt.Sprintf(" It has %d changed files and %d commits not pushed, which are lost.", len(info.Git.Dirty), info.Git.Ahead)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Delete %s and its %d labs?%s [y/N] ", info.Dir, info.Labs, warn)
-				answer, _ := bufio.NewReader(in).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+				ok, asked := confirm(cmd, fmt.Sprintf("Delete %s and its %d labs?%s", info.Dir, info.Labs, warn))
+				if !asked {
+					return &usageError{msg: fmt.Sprintf("this deletes %s and its %d labs: confirm with --yes", info.Dir, info.Labs)}
+				}
+				if !ok {
 					return errors.New("nothing was deleted")
 				}
 			}

@@ -44,28 +44,9 @@ func NewRepo(t testing.TB, files map[string]string) *Repo {
 // in .git), for servers that serve several repositories under one root.
 func NewRepoAt(t testing.TB, dir string, files map[string]string) *Repo {
 	t.Helper()
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatalf("gittest: new repo: %v", err)
-	}
-	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
-		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
-		Bare:        true,
-	})
-	if err != nil {
-		t.Fatalf("gittest: init bare repository %s: %v", dir, err)
-	}
-	cfg, err := repo.Config()
-	if err != nil {
-		t.Fatalf("gittest: read config of %s: %v", dir, err)
-	}
-	cfg.Raw.Section("http").SetOption("receivepack", "true")
-	if err := repo.SetConfig(cfg); err != nil {
-		t.Fatalf("gittest: enable http.receivepack in %s: %v", dir, err)
-	}
-	r := &Repo{dir: dir}
+	r := NewEmptyRepo(t, dir)
 	if _, err := r.commit(map[string]plumbing.Hash{}, plumbing.ZeroHash, files, nil, "Initial commit"); err != nil {
-		t.Fatalf("gittest: first commit in %s: %v", dir, err)
+		t.Fatalf("gittest: first commit in %s: %v", r.dir, err)
 	}
 	return r
 }
@@ -363,6 +344,10 @@ func writeTree(st storer.EncodedObjectStorer, files map[string]plumbing.Hash) (p
 // publish to.
 func NewEmptyRepo(t testing.TB, dir string) *Repo {
 	t.Helper()
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatalf("gittest: new repo: %v", err)
+	}
 	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
 		Bare:        true,
