@@ -304,7 +304,7 @@ test('a risky lab in an untrusted repository: its risk, and it cannot start', { 
     assert.equal(await page.getByTestId('repo-trust').getAttribute('data-trusted'), 'false');
     assert.match(await page.getByTestId('repo-trust').innerText(), /not trusted/);
     // before any click the page says that Start asks first
-    assert.match(await page.getByTestId('start-note').innerText(), /the repository strangers is not trusted.*Start asks/);
+    assert.match(await page.getByTestId('start-note').innerText(), /the repository strangers is not trusted.*Start asks/i);
     await page.getByTestId('instances-expand').click();
     assert.equal(await page.getByTestId('instance-start').isEnabled(), false, 'no other instance starts either');
     await shot(page, 'lab-risky-untrusted');
