@@ -203,10 +203,30 @@ test('repositories: add a suggested one, trust it from the lab page, start and s
     await shot(page, 'repos-trusted');
   });
 
-  await step(t, page, 'Update runs with its log', async () => {
-    await card.getByTestId('repo-update').click();
-    await card.locator('[data-testid=repo-activity][data-kind=update][data-state=done]').waitFor({ timeout: 90_000 });
-    assert.equal(await card.getByTestId('update-error').count(), 0);
+  await step(t, page, 'Update: local edits in the way (made up) offer to keep them; the retry updates', async () => {
+    const bodies = [];
+    const message =
+      'the update changes files that were edited in /tmp/x/course: risky-lab/compose.yaml (nothing was changed; commit or move them, or update keeping your copies beside the new files)';
+    await page.route(`**/api/repos/${COURSE.repo}/update`, (route) => {
+      const body = route.request().postDataJSON();
+      bodies.push(body);
+      if (!body?.keepLocal) return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: message }) });
+      return route.continue();
+    });
+    try {
+      await card.getByTestId('repo-update').click();
+      const conflict = card.getByTestId('update-conflict');
+      await conflict.waitFor();
+      assert.match(await conflict.innerText(), /risky-lab\/compose\.yaml/);
+      await shot(page, 'repos-update-conflict');
+      await conflict.getByRole('button', { name: 'Update and keep my copies beside the new files' }).click();
+      await card.locator('[data-testid=repo-activity][data-kind=update][data-state=done]').waitFor({ timeout: 90_000 });
+      assert.deepEqual(bodies, [{}, { keepLocal: true }], 'a plain update, then one that keeps the local copies');
+      assert.equal(await card.getByTestId('update-conflict').count(), 0, 'the conflict is gone');
+      assert.equal(await card.getByTestId('update-error').count(), 0);
+    } finally {
+      await page.unroute(`**/api/repos/${COURSE.repo}/update`);
+    }
   });
 
   await step(t, page, 'Remove asks in a dialog naming it; then the suggestion can be added again', async () => {
@@ -224,4 +244,109 @@ test('repositories: add a suggested one, trust it from the lab page, start and s
   });
 
   assert.deepEqual(consoleErrors, [], 'no uncaught error in the page');
+});
+
+test('adding: SSH host keys asked about (accepted, or refused when changed), tokens kept out of sight (answers made up)', { timeout: 3 * 60_000 }, async (t) => {
+  if (!canRun(t)) return;
+  if (!remote.url) {
+    t.skip('git is missing');
+    return;
+  }
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(20_000);
+  const json = (status, body) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  const KEY = { host: 'git.example.org', fingerprint: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s' };
+  const form = page.getByRole('form', { name: 'Add a repository by its URL' });
+
+  await step(t, page, 'an unknown host key: the dialog shows it, Accept sends the add again with its fingerprint', async () => {
+    const bodies = [];
+    await page.route('**/api/repos', (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const body = route.request().postDataJSON();
+      bodies.push(body);
+      if (!body.acceptHostKey) {
+        return route.fulfill(json(409, { error: `the SSH host key of ${KEY.host} is not known yet: its fingerprint is ${KEY.fingerprint}`, hostKey: { ...KEY, changed: false } }));
+      }
+      return route.fulfill(json(400, { error: 'made up: the key file cannot be read', field: 'sshKey' }));
+    });
+    try {
+      await page.goto(`${server.base}/#/repos`);
+      await form.waitFor();
+      await form.getByLabel('Git URL').fill(`ssh://git@${KEY.host}/course.git`);
+      await form.getByLabel('SSH key').check();
+      await form.getByLabel('Private key file on this machine').fill('/root/.ssh/id_ed25519');
+      await form.getByRole('button', { name: 'Add repository' }).click();
+      const dialog = page.getByRole('dialog', { name: `Is this the key of ${KEY.host}?` });
+      await dialog.waitFor();
+      assert.equal((await dialog.getByTestId('hostkey-fingerprint').innerText()).trim(), KEY.fingerprint);
+      await shot(page, 'repos-hostkey');
+      await dialog.getByRole('button', { name: 'Accept and continue' }).click();
+      const error = page.getByTestId('add-error');
+      await error.waitFor();
+      assert.match(await error.innerText(), /the key file cannot be read/);
+      assert.equal(await dialog.isVisible(), false, 'the dialog is closed');
+      assert.equal(await form.getByLabel('Private key file on this machine').getAttribute('aria-invalid'), 'true', 'the field at fault');
+      assert.deepEqual(bodies, [
+        { url: `ssh://git@${KEY.host}/course.git`, sshKey: '/root/.ssh/id_ed25519' },
+        { url: `ssh://git@${KEY.host}/course.git`, sshKey: '/root/.ssh/id_ed25519', acceptHostKey: KEY.fingerprint },
+      ]);
+    } finally {
+      await page.unroute('**/api/repos');
+    }
+  });
+
+  await step(t, page, 'a changed host key is refused, with nothing to accept', async () => {
+    await page.route('**/api/repos', (route) =>
+      route.request().method() !== 'POST'
+        ? route.continue()
+        : route.fulfill(json(403, { error: `the SSH host key of ${KEY.host} has CHANGED (now ${KEY.fingerprint}): refused`, hostKey: { ...KEY, changed: true } })),
+    );
+    try {
+      await form.getByRole('button', { name: 'Add repository' }).click();
+      const dialog = page.getByRole('dialog', { name: `The host key of ${KEY.host} has changed` });
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /impersonating the server/);
+      assert.equal(await dialog.getByRole('button', { name: /Accept/ }).count(), 0, 'nothing to accept');
+      await shot(page, 'repos-hostkey-changed');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      assert.match(await page.getByTestId('add-error').innerText(), /has CHANGED/);
+    } finally {
+      await page.unroute('**/api/repos');
+    }
+  });
+
+  await step(t, page, 'a token goes in the request body only, never in a URL or on the page', async () => {
+    const secret = 'tok-e2e-5ecret-do-not-show';
+    const urls = [];
+    const bodies = [];
+    const onRequest = (r) => urls.push(r.url());
+    page.on('request', onRequest);
+    const logged = [];
+    const onConsole = (m) => logged.push(m.text());
+    page.on('console', onConsole);
+    await page.route('**/api/repos', (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      bodies.push(route.request().postDataJSON());
+      return route.fulfill(json(403, { error: 'https://example.org/course.git refused access: give a username and token' }));
+    });
+    try {
+      await form.getByLabel('Git URL').fill('https://example.org/course.git');
+      await form.getByLabel('User name and token (HTTPS)').check();
+      await form.getByLabel('User name', { exact: true }).fill('teacher');
+      const token = form.getByLabel('Token', { exact: true });
+      assert.equal(await token.getAttribute('type'), 'password');
+      await token.fill(secret);
+      await form.getByRole('button', { name: 'Add repository' }).click();
+      await page.getByTestId('add-error').filter({ hasText: 'refused access' }).waitFor();
+      assert.deepEqual(bodies, [{ url: 'https://example.org/course.git', username: 'teacher', token: secret }]);
+      assert.ok(!urls.some((u) => u.includes(secret)), 'no URL holds the token');
+      assert.ok(!logged.some((l) => l.includes(secret)), 'nothing logged holds the token');
+      assert.ok(!(await page.locator('main').innerText()).includes(secret), 'the page never shows it');
+    } finally {
+      page.off('request', onRequest);
+      page.off('console', onConsole);
+      await page.unroute('**/api/repos');
+    }
+  });
 });
