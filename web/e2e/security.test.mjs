@@ -13,7 +13,8 @@
 // Risks: a lab in an untrusted repository made here ("strangers", whose lab
 // asks for privileged: true) lists its risk (what, service, field), says the
 // repository is not trusted and that it cannot start as it is; Start asks
-// first, in a dialog that lists the risk (Cancel starts nothing); a start
+// first, in a dialog that lists the risk (Cancel starts nothing; "Start
+// without these" starts it with the risk stripped, trusting nothing); a start
 // requested while the page still believed it trusted is refused with a
 // message that lists the risk, and nothing starts.
 //
@@ -327,6 +328,33 @@ test('a risky lab in an untrusted repository: its risk, and it cannot start', { 
     const { body } = await call('GET', RISKY_API);
     assert.equal(body?.status?.state ?? body?.state, 'stopped', 'Cancel started nothing');
     assert.equal(body?.trusted, false, 'Cancel trusted nothing');
+  });
+
+  await step(t, page, '“Start without these”: the lab runs with its risk stripped, its repository still untrusted', async () => {
+    const ups = [];
+    const onRequest = (r) => {
+      if (r.method() === 'POST' && r.url().includes(`${RISKY_API}/up`)) ups.push(r.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await page.getByTestId('start').click();
+      const dialog = page.getByRole('dialog', { name: `Start ${RISKY.title}?` });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: 'Start without these' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await labStateIs(page, 'running', 120_000);
+    } finally {
+      page.off('request', onRequest);
+    }
+    assert.equal(ups.length, 1, `one start: ${ups}`);
+    assert.match(ups[0], /[?&]withoutRisks=true(&|$)/);
+    const call = await apiSession();
+    const { body } = await call('GET', RISKY_API);
+    assert.equal(body?.trusted, false, 'nothing was trusted');
+    assert.equal(await page.getByTestId('repo-trust').getAttribute('data-trusted'), 'false');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=stop]')?.disabled, null, { timeout: 30_000 });
+    await page.getByTestId('stop').click();
+    await labStateIs(page, 'stopped', 90_000);
   });
 
   await step(t, page, 'trusted, the risk is a warning and Start is enabled', async () => {
