@@ -77,6 +77,9 @@ export type PublishRequest = Schemas['PublishRequest'];
 /** An SSH server's host key that dsp does not know yet (or that changed). */
 export type HostKey = Schemas['HostKey'];
 export type RepoOperationStarted = Schemas['RepoOperationAccepted'];
+export type UpdateRepoRequest = Schemas['UpdateRepoRequest'];
+/** Data of the `repos` event: a repository was added, updated, published or removed. */
+export type RepoEvent = Schemas['RepoEvent'];
 
 // ---- instances -------------------------------------------------------------
 
@@ -305,8 +308,8 @@ export const api = {
   repoSuggestions: () => request<Answer<'repoSuggestions', 200>>('GET', '/api/repos/suggestions'),
   /** Clone a repository (202); a 409 or 403 may carry the SSH server's `hostKey` (ApiError.hostKey). */
   addRepo: (req: AddRepoRequest) => request<Answer<'addRepo', 202>>('POST', '/api/repos', req),
-  updateRepo: (repo: string, keepLocal?: boolean) =>
-    request<Answer<'updateRepo', 202>>('POST', `${repoPath(repo)}/update`, keepLocal ? { keepLocal: true } : {}),
+  /** `{}` for a plain update; a 409 or 403 may carry the SSH server's `hostKey` as with addRepo. */
+  updateRepo: (repo: string, req: UpdateRepoRequest = {}) => request<Answer<'updateRepo', 202>>('POST', `${repoPath(repo)}/update`, req),
   removeRepo: (repo: string) => request<void>('DELETE', repoPath(repo)),
   setRepoTrust: (repo: string, trusted: boolean) =>
     request<Answer<'setRepoTrust', 200>>('PUT', `${repoPath(repo)}/trust`, { trusted }),

@@ -1,5 +1,6 @@
 // One shared EventSource on /api/events for the whole app.
-//  - subscribe(name, handler) for the named events (state, progress, operation);
+//  - subscribe(name, handler) for the named events (state, progress, operation,
+//    repos: a repository was added, updated, published or removed);
 //  - onReconnect(handler): called when the stream comes back after a drop, so
 //    pages re-fetch what they may have missed;
 //  - an operation store: every progress/operation event is kept per operation
@@ -15,6 +16,7 @@ import {
   type OperationMessage,
   type OperationState,
   type ProgressEvent,
+  type RepoEvent,
   type ProgressMessage,
   type StateEvent,
 } from './api';
@@ -23,6 +25,7 @@ interface EventMap {
   state: StateEvent;
   progress: ProgressMessage;
   operation: OperationMessage;
+  repos: RepoEvent;
 }
 type EventName = keyof EventMap;
 
@@ -32,6 +35,7 @@ const handlers: { [K in EventName]: Set<(data: EventMap[K]) => void> } = {
   state: new Set(),
   progress: new Set(),
   operation: new Set(),
+  repos: new Set(),
 };
 const reconnectHandlers = new Set<() => void>();
 const connectionListeners = new Set<() => void>();
@@ -84,7 +88,7 @@ function open() {
       setConnection('reconnecting');
     }
   });
-  (['state', 'progress', 'operation'] as const).forEach((name) =>
+  (['state', 'progress', 'operation', 'repos'] as const).forEach((name) =>
     es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent).data)),
   );
 }

@@ -153,6 +153,12 @@ export function Catalogue() {
     );
   });
 
+  // A repository was added, updated or removed: its labs changed.
+  useEvent('repos', () => {
+    window.clearTimeout(reloadTimer.current);
+    reloadTimer.current = window.setTimeout(load, 300);
+  });
+
   // A test or checks run ended here: its report is the lab's new lastTest.
   useEvent('operation', (ev) => {
     if ((ev.kind !== 'test' && ev.kind !== 'checks') || ev.state === 'running') return;

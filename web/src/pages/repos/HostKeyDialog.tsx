@@ -3,6 +3,7 @@
 // "Accept and continue" (the add request again, with the fingerprint
 // accepted) or Cancel. A key that CHANGED is refused outright: someone may be
 // impersonating the server, and there is nothing to accept here.
+import { useId } from 'react';
 import type { HostKey } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icons';
@@ -21,12 +22,13 @@ export function HostKeyDialog({
   onCancel: () => void;
 }) {
   const k = hostKey;
+  const id = useId();
   return (
-    <Dialog open={!!k} onClose={onCancel} labelId="hostkey-title" describedBy="hostkey-what" testId="hostkey-dialog">
+    <Dialog open={!!k} onClose={onCancel} labelId={`${id}-title`} describedBy={`${id}-what`} testId="hostkey-dialog">
       {k && !k.changed && (
         <>
-          <h2 id="hostkey-title">Is this the key of {k.host}?</h2>
-          <div id="hostkey-what">
+          <h2 id={`${id}-title`}>Is this the key of {k.host}?</h2>
+          <div id={`${id}-what`}>
             <p>
               dsp has not connected to <strong className="mono">{k.host}</strong> before. The server shows this host key:
             </p>
@@ -56,10 +58,10 @@ export function HostKeyDialog({
       )}
       {k && k.changed && (
         <>
-          <h2 id="hostkey-title" className="text-bad">
+          <h2 id={`${id}-title`} className="text-bad">
             <Icon name="warn" size={17} /> The host key of {k.host} has changed
           </h2>
-          <div id="hostkey-what" data-testid="hostkey-changed">
+          <div id={`${id}-what`} data-testid="hostkey-changed">
             <p>
               <strong>dsp refused to connect.</strong> The server now shows a different key than the one dsp knows for{' '}
               <strong className="mono">{k.host}</strong>:

@@ -1,11 +1,13 @@
 // Publishing the personal repository: dsp commits every change and pushes
 // it, first linking the repository to a remote when one is given; the user
 // name and token (for HTTPS) are kept like other credentials. The progress
-// shows in the repository's card; the token field is emptied once sent.
+// shows in the repository's card; the token field is emptied once sent. An
+// SSH host key dsp does not know yet is asked about first (HostKeyDialog).
 import { useState, type FormEvent } from 'react';
-import { ApiError, api, type PublishRequest, type RepoInfo } from '../../api';
+import { ApiError, api, type HostKey, type PublishRequest, type RepoInfo } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icons';
+import { HostKeyDialog } from './HostKeyDialog';
 
 export function PublishForm({
   repo,
@@ -24,6 +26,8 @@ export function PublishForm({
   const [token, setToken] = useState('');
   const [requesting, setRequesting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** the publish waiting for the user's word on a host key (it may hold a token: memory only) */
+  const [pending, setPending] = useState<{ req: PublishRequest; key: HostKey } | null>(null);
   const linked = !!repo.git?.url;
   const dirty = repo.git?.dirty.length ?? 0;
 
@@ -38,16 +42,27 @@ export function PublishForm({
     if (remote.trim()) req.remote = remote.trim();
     if (username.trim()) req.username = username.trim();
     if (token) req.token = token;
+    send(req);
+  };
+
+  const send = async (req: PublishRequest) => {
     setError(null);
     setRequesting(true);
     try {
       const r = await api.publishRepo(repo.name, req);
+      setPending(null);
       setToken('');
       setMessage('');
       setOpen(false);
       onStarted(r.operation, r.kind || 'publish');
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.hostKey) {
+        setPending({ req, key: err.hostKey });
+        if (err.hostKey.changed) setError(err);
+      } else {
+        setPending(null);
+        setError(err);
+      }
     } finally {
       setRequesting(false);
     }
@@ -124,6 +139,12 @@ export function PublishForm({
           </div>
         </form>
       )}
+      <HostKeyDialog
+        hostKey={pending?.key ?? null}
+        busy={requesting}
+        onCancel={() => setPending(null)}
+        onAccept={(fingerprint) => pending && send({ ...pending.req, acceptHostKey: fingerprint })}
+      />
     </div>
   );
 }

@@ -4,15 +4,17 @@
 // an update dropped its trust; Update (live log; local edits that conflict
 // offer to keep the local copies beside the new files), Remove (confirmed in
 // a dialog; never the personal repository), the credentials (forget, or
-// replace the token) and, for the personal repository, Publish.
-import { useState, type FormEvent } from 'react';
-import { ApiError, api, catalogueHref, errorMessage, type GitInfo, type RepoInfo } from '../../api';
+// replace the token) and, for the personal repository, Publish. An SSH host
+// key dsp does not know yet is asked about (HostKeyDialog), as when adding.
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, api, catalogueHref, errorMessage, type GitInfo, type HostKey, type RepoInfo, type UpdateRepoRequest } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { ErrorAlert, ErrorText } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icons';
 import { LabelChip } from '../../components/LabelChip';
 import { ProgressLog, operationTitle } from '../../components/ProgressLog';
 import { timeAgo } from '../../format';
+import { HostKeyDialog } from './HostKeyDialog';
 import { PublishForm } from './PublishForm';
 import { useRepoOperation } from './useRepos';
 
@@ -124,7 +126,7 @@ function TrustControl({ repo, onChanged }: { repo: RepoInfo; onChanged: (r: Repo
       setBusy(false);
     }
   };
-  const titleId = `trust-repo-title-${repo.name}`;
+  const titleId = useId();
   return (
     <>
       {repo.trusted ? (
@@ -159,11 +161,11 @@ function TrustControl({ repo, onChanged }: { repo: RepoInfo; onChanged: (r: Repo
 }
 
 /** Remove, confirmed in a dialog that names the repository. */
-function RemoveControl({ repo, onRemoved }: { repo: RepoInfo; onRemoved: (name: string) => void }) {
+function RemoveControl({ repo, noteId, onRemoved }: { repo: RepoInfo; noteId: string; onRemoved: (name: string) => void }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const titleId = `remove-repo-title-${repo.name}`;
+  const titleId = useId();
   const remove = async () => {
     setBusy(true);
     setError(null);
@@ -184,7 +186,7 @@ function RemoveControl({ repo, onRemoved }: { repo: RepoInfo; onRemoved: (name: 
         className="btn btn-sm btn-danger"
         disabled
         title="Your personal repository holds your own labs: dsp does not remove it."
-        aria-describedby={`remove-note-${repo.name}`}
+        aria-describedby={noteId}
         data-testid="repo-remove"
       >
         <Icon name="trash" size={14} /> Remove
@@ -335,23 +337,33 @@ export function RepoCard({
   onRemoved: (name: string) => void;
   reload: () => void;
 }) {
+  const uid = useId();
   const { op, follow } = useRepoOperation(repo.name);
   const [requesting, setRequesting] = useState(false);
   const [updateError, setUpdateError] = useState<unknown>(null);
+  /** the update waiting for the user's word on a host key */
+  const [pending, setPending] = useState<{ req: UpdateRepoRequest; key: HostKey } | null>(null);
   const running = op?.state === 'running';
   const git = repo.git;
   const dropped = repo.trustDropped ?? [];
   const version = versionText(repo.version);
   const labels = repo.labels ?? [];
 
-  const update = async (keepLocal: boolean) => {
+  const update = async (req: UpdateRepoRequest) => {
     setUpdateError(null);
     setRequesting(true);
     try {
-      const r = await api.updateRepo(repo.name, keepLocal);
+      const r = await api.updateRepo(repo.name, req);
+      setPending(null);
       follow(r.operation, r.kind || 'update');
     } catch (e) {
-      setUpdateError(e);
+      if (e instanceof ApiError && e.hostKey) {
+        setPending({ req, key: e.hostKey });
+        if (e.hostKey.changed) setUpdateError(e);
+      } else {
+        setPending(null);
+        setUpdateError(e);
+      }
     } finally {
       setRequesting(false);
     }
@@ -368,11 +380,11 @@ export function RepoCard({
       data-repo={repo.name}
       data-trusted={String(repo.trusted)}
       data-personal={String(repo.personal)}
-      aria-labelledby={`repo-title-${repo.name}`}
+      aria-labelledby={`${uid}-title`}
     >
       <header className="repo-card-head">
         <div className="repo-card-title">
-          <h2 id={`repo-title-${repo.name}`}>{repo.name}</h2>
+          <h2 id={`${uid}-title`}>{repo.name}</h2>
           {repo.personal && <span className="tag">personal</span>}
           {repo.trusted ? (
             <span className="tag tag-ok" data-testid="repo-trusted">
@@ -397,13 +409,13 @@ export function RepoCard({
               type="button"
               className={`btn btn-sm${repo.personal ? '' : ' btn-primary'}`}
               disabled={requesting || running}
-              onClick={() => update(false)}
+              onClick={() => update({})}
               data-testid="repo-update"
             >
               <Icon name="refresh" size={14} /> {running && op?.kind === 'update' ? 'Updating…' : 'Update'}
             </button>
           )}
-          <RemoveControl repo={repo} onRemoved={onRemoved} />
+          <RemoveControl repo={repo} noteId={`${uid}-note`} onRemoved={onRemoved} />
         </div>
       </header>
 
@@ -450,7 +462,7 @@ export function RepoCard({
         </div>
       )}
       {repo.personal && (
-        <p className="small muted" id={`remove-note-${repo.name}`}>
+        <p className="small muted" id={`${uid}-note`}>
           Your personal repository holds your own labs: dsp does not remove it.
         </p>
       )}
@@ -460,7 +472,7 @@ export function RepoCard({
           <strong>Not updated: files you edited are in the way.</strong>{' '}
           <ErrorText text={updateError ? errorMessage(updateError) : (op?.error ?? '')} />
           <div className="conflict-actions">
-            <button type="button" className="btn btn-sm btn-primary" disabled={requesting || running} onClick={() => update(true)} data-testid="update-keep-local">
+            <button type="button" className="btn btn-sm btn-primary" disabled={requesting || running} onClick={() => update({ keepLocal: true })} data-testid="update-keep-local">
               Update and keep my copies beside the new files
             </button>
           </div>
@@ -489,6 +501,13 @@ export function RepoCard({
           <ProgressLog op={op} />
         </details>
       )}
+
+      <HostKeyDialog
+        hostKey={pending?.key ?? null}
+        busy={requesting}
+        onCancel={() => setPending(null)}
+        onAccept={(fingerprint) => pending && update({ ...pending.req, acceptHostKey: fingerprint })}
+      />
 
       {(git || repo.hasCredentials) && <CredentialsControl repo={repo} onChanged={reload} />}
       {repo.personal && <PublishForm repo={repo} busy={requesting || running} onStarted={follow} />}

@@ -1,6 +1,7 @@
 // The state behind the Repositories page: the repositories of the main
 // directory and the suggestions, reloaded when a repository operation
-// (clone, update, publish) ends and after the event stream reconnects.
+// (clone, update, publish) ends, when a repository changes (the `repos`
+// event: the CLI, another tab) and after the event stream reconnects.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type RepoInfo, type Suggestion } from '../../api';
 import {
@@ -63,11 +64,14 @@ export function useRepos(): ReposData {
   // a clone, update or publish ended (here or in another tab): take the new state
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(timer.current), []);
-  useEvent('operation', (ev) => {
-    if (!ev.repo || ev.state === 'running') return;
+  const soon = () => {
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(reload, 200);
+  };
+  useEvent('operation', (ev) => {
+    if (ev.repo && ev.state !== 'running') soon();
   });
+  useEvent('repos', soon);
 
   const replace = useCallback((repo: RepoInfo) => {
     setRepos((list) => list && list.map((r) => (r.name === repo.name ? repo : r)));
