@@ -11,8 +11,12 @@
 // catalogue on the course's labs; on risky-lab's page Start asks first, in a
 // dialog that lists the cap_add risk; "Trust course and start" trusts the
 // repository and the lab runs; it is stopped, and the Repositories page says
-// the course is trusted. Update runs with its log; Remove asks in a dialog
-// naming the repository, and the suggestion can be added again.
+// the course is trusted. An update refused for local edits (made up) offers
+// to keep them, and the retry updates; Remove asks in a dialog naming the
+// repository, and the suggestion can be added again. SSH host keys (unknown:
+// accepted by fingerprint; changed: refused) and a token that goes in the
+// request body only are checked with made-up answers. Publish commits the
+// personal repository and pushes it to a new bare remote.
 //
 // Whatever happens, the lab is stopped through the API.
 import { after, before, test } from 'node:test';
@@ -348,5 +352,50 @@ test('adding: SSH host keys asked about (accepted, or refused when changed), tok
       page.off('console', onConsole);
       await page.unroute('**/api/repos');
     }
+  });
+});
+
+test('publish: the personal repository committed and pushed to a new remote, with its log', { timeout: 3 * 60_000 }, async (t) => {
+  if (!canRun(t)) return;
+  if (!remote.url) {
+    t.skip('git is missing');
+    return;
+  }
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(20_000);
+  const bare = path.join(remote.dir, 'mine.git');
+  git(remote.dir, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  const call = await apiSession();
+  const personal = (await call('GET', '/api/settings')).body?.personalRepo || 'root';
+  // a lab of one's own to publish
+  const dir = path.join(server.home, personal, 'my-lab');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, '.dsp'), '');
+  writeFileSync(path.join(dir, 'compose.yaml'), 'x-dsp:\n  title: My Lab\nservices:\n  box:\n    image: dsp/busybox:latest\n    command: ["sleep", "3600"]\n');
+  const card = page.locator(`[data-testid=repo][data-repo="${personal}"]`);
+
+  await step(t, page, 'Publish with a remote URL: the log shows live, the remote gets the commit', async () => {
+    await page.goto(`${server.base}/#/repos`);
+    await card.waitFor();
+    await card.getByTestId('repo-publish').click();
+    const form = card.getByRole('form', { name: `Publish ${personal}` });
+    await form.waitFor();
+    await form.getByLabel(/Commit message/).fill('my first lab');
+    await form.getByLabel(/Remote URL/).fill(`file://${bare}`);
+    await form.getByRole('button', { name: 'Commit and push' }).click();
+    await card.locator('[data-testid=repo-activity][data-kind=publish][data-state=done]').waitFor({ timeout: 90_000 });
+    assert.ok((await card.getByTestId('repo-activity').locator('.log-row').count()) > 0, 'the publish logged its steps');
+    const log = git(remote.dir, '--git-dir', bare, 'log', '--all', '--format=%s');
+    assert.match(log, /my first lab/, 'the remote holds the commit');
+    const ref = git(remote.dir, '--git-dir', bare, 'for-each-ref', '--format=%(refname)', 'refs/heads/').trim().split('\n')[0];
+    const files = git(remote.dir, '--git-dir', bare, 'ls-tree', '-r', '--name-only', ref).split('\n');
+    assert.ok(files.includes('my-lab/compose.yaml'), `the lab is published: ${files}`);
+    // the card takes the new checkout in: its remote
+    await page.waitForFunction(
+      (want) => (document.querySelector(`[data-testid=repo][data-personal=true] [data-testid=repo-url]`)?.textContent ?? '').includes(want),
+      'mine.git',
+      { timeout: 20_000 },
+    );
+    await shot(page, 'repos-published');
   });
 });
