@@ -58,6 +58,9 @@ type OperationEvent struct {
 	Repo      string `json:"repo,omitempty"`
 	State     string `json:"state"`
 	Error     string `json:"error,omitempty"`
+	// LocalChanges are the files that stopped an update (see
+	// OperationView).
+	LocalChanges []string `json:"localChanges,omitempty"`
 }
 
 // Bus fans events out to every subscriber. A subscriber that does not keep

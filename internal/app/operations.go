@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/gitrepo"
 )
 
 // Operation kinds.
@@ -42,36 +44,43 @@ const keepFinished = 100
 // in the background; its progress streams on the App's Bus, and its log is
 // kept for pages opened later.
 type Operation struct {
-	ID       string
-	Kind     string
-	Ref      *engine.Ref // the instance it works on; nil for an image or a repository
-	Image    string
-	Repo     string // the repository a repository operation works on
-	mu       sync.Mutex
-	state    string
-	err      string
-	events   []engine.Event
-	finished chan struct{}
+	ID    string
+	Kind  string
+	Ref   *engine.Ref // the instance it works on; nil for an image or a repository
+	Image string
+	Repo  string // the repository a repository operation works on
+	mu    sync.Mutex
+	state string
+	err   string
+	// localChanges are the files of a LocalChangesError the operation
+	// failed with.
+	localChanges []string
+	events       []engine.Event
+	finished     chan struct{}
 }
 
 // OperationView is an operation as the API shows it.
 type OperationView struct {
-	ID       string         `json:"id"`
-	Kind     string         `json:"kind"`
-	Lab      string         `json:"lab"`
-	Instance string         `json:"instance,omitempty"`
-	Image    string         `json:"image,omitempty"`
-	Repo     string         `json:"repo,omitempty"`
-	State    string         `json:"state"`
-	Error    string         `json:"error,omitempty"`
-	Events   []engine.Event `json:"events"`
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Lab      string `json:"lab"`
+	Instance string `json:"instance,omitempty"`
+	Image    string `json:"image,omitempty"`
+	Repo     string `json:"repo,omitempty"`
+	State    string `json:"state"`
+	Error    string `json:"error,omitempty"`
+	// LocalChanges lists the files edited in a repository's checkout that
+	// stopped an update (it may be retried keeping them beside the new
+	// ones).
+	LocalChanges []string       `json:"localChanges,omitempty"`
+	Events       []engine.Event `json:"events"`
 }
 
 // View returns the operation's state and whole log.
 func (o *Operation) View() OperationView {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, Repo: o.Repo, State: o.state, Error: o.err, Events: append([]engine.Event{}, o.events...)}
+	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, Repo: o.Repo, State: o.state, Error: o.err, LocalChanges: o.localChanges, Events: append([]engine.Event{}, o.events...)}
 	if o.Ref != nil {
 		v.Lab, v.Instance = o.Ref.LabID(), o.Ref.Instance
 	}
@@ -89,7 +98,7 @@ func (o *Operation) Wait(ctx context.Context) OperationView {
 
 func (o *Operation) event() OperationEvent {
 	v := o.View()
-	return OperationEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Repo: v.Repo, State: v.State, Error: v.Error}
+	return OperationEvent{Operation: v.ID, Kind: v.Kind, Lab: v.Lab, Instance: v.Instance, Image: v.Image, Repo: v.Repo, State: v.State, Error: v.Error, LocalChanges: v.LocalChanges}
 }
 
 // BusyError refuses a second operation on the same instance or image.
@@ -204,6 +213,10 @@ func (ops *operations) run(key string, op *Operation, fn func(ctx context.Contex
 	op.state = OpDone
 	if err != nil {
 		op.state, op.err = OpFailed, err.Error()
+		var local *gitrepo.LocalChangesError
+		if errors.As(err, &local) {
+			op.localChanges = local.Files
+		}
 	}
 	op.mu.Unlock()
 	if err != nil {

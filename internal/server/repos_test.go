@@ -121,6 +121,24 @@ func TestRepositoriesAPI(t *testing.T) {
 		}
 	}
 
+	// A local edit in the update's way: the failed update names it, and
+	// the retry keeps it beside the new file.
+	if err := os.WriteFile(filepath.Join(env.home, "course", "risky", "compose.yaml"), []byte(risky+"# my notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upstream.Commit(t, map[string]string{"risky/compose.yaml": risky + "# the author's notes\n"})
+	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpFailed || len(op.LocalChanges) != 1 || op.LocalChanges[0] != "risky/compose.yaml" {
+		t.Fatalf("update over a local edit: %+v", op)
+	}
+	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{"keepLocal": true})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone {
+		t.Fatalf("update keeping the local edit: %+v", op)
+	}
+	if kept, err := os.ReadFile(filepath.Join(env.home, "course", "risky", "compose.yaml.local")); err != nil || !strings.Contains(string(kept), "my notes") {
+		t.Errorf("the local edit was not kept: %q %v", kept, err)
+	}
+
 	// The personal repository is neither removed nor anyone else's
 	// published.
 	expectError(t, env.do(c, "DELETE", "/api/repos/"+personalOf(t, repos), nil), http.StatusForbidden, "")

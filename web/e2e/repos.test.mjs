@@ -11,8 +11,9 @@
 // catalogue on the course's labs; on risky-lab's page Start asks first, in a
 // dialog that lists the cap_add risk; "Trust course and start" trusts the
 // repository and the lab runs; it is stopped, and the Repositories page says
-// the course is trusted. An update refused for local edits (made up) offers
-// to keep them, and the retry updates; Remove asks in a dialog naming the
+// the course is trusted. An update refused for a real local edit (the author
+// changed the same file) names the file and offers to keep it; the retry
+// updates and keeps the edit beside the new file as FILE.local; Remove asks in a dialog naming the
 // repository, and the suggestion can be added again. SSH host keys (unknown:
 // accepted by fingerprint; changed: refused) and a token that goes in the
 // request body only are checked with made-up answers. Publish commits the
@@ -22,7 +23,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { apiSession, browser, canRun, CI, labStateIs, login, server, setup, shot, step, stopLabIfRunning, teardown } from './harness.mjs';
@@ -207,30 +208,29 @@ test('repositories: add a suggested one, trust it from the lab page, start and s
     await shot(page, 'repos-trusted');
   });
 
-  await step(t, page, 'Update: local edits in the way (made up) offer to keep them; the retry updates', async () => {
-    const bodies = [];
-    const message =
-      'the update changes files that were edited in /tmp/x/course: risky-lab/compose.yaml (nothing was changed; commit or move them, or update keeping your copies beside the new files)';
-    await page.route(`**/api/repos/${COURSE.repo}/update`, (route) => {
-      const body = route.request().postDataJSON();
-      bodies.push(body);
-      if (!body?.keepLocal) return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: message }) });
-      return route.continue();
-    });
-    try {
-      await card.getByTestId('repo-update').click();
-      const conflict = card.getByTestId('update-conflict');
-      await conflict.waitFor();
-      assert.match(await conflict.innerText(), /risky-lab\/compose\.yaml/);
-      await shot(page, 'repos-update-conflict');
-      await conflict.getByRole('button', { name: 'Update and keep my copies beside the new files' }).click();
-      await card.locator('[data-testid=repo-activity][data-kind=update][data-state=done]').waitFor({ timeout: 90_000 });
-      assert.deepEqual(bodies, [{}, { keepLocal: true }], 'a plain update, then one that keeps the local copies');
-      assert.equal(await card.getByTestId('update-conflict').count(), 0, 'the conflict is gone');
-      assert.equal(await card.getByTestId('update-error').count(), 0);
-    } finally {
-      await page.unroute(`**/api/repos/${COURSE.repo}/update`);
-    }
+  await step(t, page, 'Update: a local edit in the way is named, kept beside the new file on retry', async () => {
+    // The author changes the lab's README upstream; the user edited it here.
+    const work = path.join(remote.dir, 'work');
+    writeFileSync(path.join(work, COURSE.lab, 'README.md'), 'from the author\n');
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', 'risky-lab: a README');
+    git(work, 'push', '--quiet', path.join(remote.dir, 'course.git'), 'main');
+    const mine = path.join(server.home, COURSE.repo, COURSE.lab, 'README.md');
+    writeFileSync(mine, 'my notes\n');
+
+    await card.getByTestId('repo-update').click();
+    const conflict = card.getByTestId('update-conflict');
+    await conflict.waitFor({ timeout: 90_000 });
+    assert.match(await conflict.innerText(), /risky-lab\/README\.md/);
+    assert.equal(readFileSync(mine, 'utf8'), 'my notes\n', 'the refused update changed nothing');
+    await shot(page, 'repos-update-conflict');
+    await conflict.getByRole('button', { name: 'Update and keep my copies beside the new files' }).click();
+    await card.locator('[data-testid=repo-activity][data-kind=update][data-state=done]').waitFor({ timeout: 90_000 });
+    assert.equal(await card.getByTestId('update-conflict').count(), 0, 'the conflict is gone');
+    assert.equal(await card.getByTestId('update-error').count(), 0);
+    assert.equal(readFileSync(mine, 'utf8'), 'from the author\n', 'the update arrived');
+    assert.equal(readFileSync(`${mine}.local`, 'utf8'), 'my notes\n', 'the edit is kept beside it');
+    assert.match(await card.getByTestId('repo-activity').innerText(), /README\.md\.local/, 'the log says where the edit is');
   });
 
   await step(t, page, 'Remove asks in a dialog naming it; then the suggestion can be added again', async () => {

@@ -165,6 +165,8 @@ export interface OpLog {
   repo: string;
   state: OperationState;
   error: string;
+  /** a failed update's files edited in the checkout that were in its way */
+  localChanges: string[];
   events: ProgressEvent[];
 }
 
@@ -209,7 +211,7 @@ function setLatestRepo(repo: string, id: string) {
 function ensureOp(id: string, kind: string, lab: string, instance: string, image?: string, repo?: string): OpLog {
   let op = ops.get(id);
   if (!op) {
-    op = { id, kind, lab, instance, image: image ?? '', repo: repo ?? '', state: 'running', error: '', events: [] };
+    op = { id, kind, lab, instance, image: image ?? '', repo: repo ?? '', state: 'running', error: '', localChanges: [], events: [] };
     ops.set(id, op);
     if (lab) setLatest(lab, instance, id);
     if (kind === 'pull') latestPull.push(id);
@@ -234,7 +236,7 @@ function recordProgress(m: ProgressMessage) {
 
 function recordOperation(m: OperationMessage) {
   const op = ensureOp(m.operation, m.kind, m.lab ?? '', messageInstance(m), m.image, m.repo);
-  ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', image: m.image || op.image });
+  ops.set(op.id, { ...op, state: m.state, error: m.error ?? '', localChanges: m.localChanges ?? [], image: m.image || op.image });
   opsChanged();
 }
 
@@ -271,6 +273,7 @@ export async function loadOperation(id: string): Promise<OpLog | undefined> {
     kind: o.kind || known.kind,
     state: o.state,
     error: o.error ?? '',
+    localChanges: o.localChanges ?? [],
     // the server's log is complete; keep ours only if it somehow has more
     events: events.length >= known.events.length ? events : known.events,
   });

@@ -1236,6 +1236,8 @@ export interface components {
             events: components["schemas"]["Event"][];
             /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
             repo?: string;
+            /** @description For a failed update: the files edited in the checkout that the update would change (nothing was changed; retry with keepLocal to keep each beside its new version as FILE.local). */
+            localChanges?: string[];
         };
         /** @description A local image with the labs whose containers use it and the labs that need it (imageView). */
         Image: {
@@ -1313,6 +1315,8 @@ export interface components {
             error?: string;
             /** @description The repository, for repository operations (clone, update, publish); absent (or empty) otherwise. */
             repo?: string;
+            /** @description For a failed update: the files edited in the checkout that were in its way (see Operation). */
+            localChanges?: string[];
         };
         UploadResult: {
             /** @description How many files were written. */

@@ -18,13 +18,6 @@ import { HostKeyDialog } from './HostKeyDialog';
 import { PublishForm } from './PublishForm';
 import { useRepoOperation } from './useRepos';
 
-/** An update refused because local edits conflict with it (the message lists the files): keepLocal may help. */
-const LOCAL_EDITS = /edited|local (changes|edits)|keep(ing)? your copies/i;
-
-export function isLocalEditsConflict(e: unknown): boolean {
-  return e instanceof ApiError && e.status === 409 && LOCAL_EDITS.test(e.message);
-}
-
 /** "3 hours ago" (with the exact time as a tooltip) from an RFC 3339 time; '' when there is none. */
 function When({ time }: { time: string }) {
   const t = Date.parse(time);
@@ -369,9 +362,8 @@ export function RepoCard({
     }
   };
   // local edits in the way, said by the request's refusal or by the update itself
-  const conflict =
-    isLocalEditsConflict(updateError) ||
-    (!updateError && op?.kind === 'update' && op.state === 'failed' && LOCAL_EDITS.test(op.error));
+  // (the failed update names them in localChanges): keepLocal may help
+  const conflict = !updateError && op?.kind === 'update' && op.state === 'failed' && op.localChanges.length > 0;
 
   return (
     <article
