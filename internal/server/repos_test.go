@@ -96,48 +96,8 @@ func TestRepositoriesAPI(t *testing.T) {
 	down = env.start(c, "POST", labURL("course", "risky", "down"), nil)
 	env.waitOperation(c, down.Operation, time.Minute)
 
-	// Update, then forget the token: the next update is refused by the
-	// server, and says so.
-	update := env.start(c, "POST", "/api/repos/course/update", map[string]any{})
-	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone || op.Kind != app.OpUpdate {
-		t.Fatalf("update: %+v", op)
-	}
-	expect(t, env.do(c, "DELETE", "/api/repos/course/credentials", nil), http.StatusNoContent)
-	upstream.Commit(t, map[string]string{"README.md": "more news\n"})
-	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
-	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpFailed || !strings.Contains(op.Error, "refused access") {
-		t.Fatalf("update without credentials: %+v", op)
-	}
-	expect(t, env.do(c, "PUT", "/api/repos/course/credentials", map[string]string{"username": "teacher", "token": repoToken}), http.StatusNoContent)
-	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
-	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone {
-		t.Fatalf("update with the new token: %+v", op)
-	}
-	for _, op := range env.app.Operations() {
-		for _, ev := range op.Events {
-			if strings.Contains(ev.Message, repoToken) {
-				t.Errorf("operation %s shows the token: %s", op.ID, ev.Message)
-			}
-		}
-	}
-
-	// A local edit in the update's way: the failed update names it, and
-	// the retry keeps it beside the new file.
-	if err := os.WriteFile(filepath.Join(env.home, "course", "risky", "compose.yaml"), []byte(risky+"# my notes\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	upstream.Commit(t, map[string]string{"risky/compose.yaml": risky + "# the author's notes\n"})
-	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
-	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpFailed || len(op.LocalChanges) != 1 || op.LocalChanges[0] != "risky/compose.yaml" {
-		t.Fatalf("update over a local edit: %+v", op)
-	}
-	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{"keepLocal": true})
-	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone {
-		t.Fatalf("update keeping the local edit: %+v", op)
-	}
-	if kept, err := os.ReadFile(filepath.Join(env.home, "course", "risky", "compose.yaml.local")); err != nil || !strings.Contains(string(kept), "my notes") {
-		t.Errorf("the local edit was not kept: %q %v", kept, err)
-	}
+	updateWithCredentials(t, env, c, upstream)
+	updateOverLocalEdit(t, env, c, upstream, risky)
 
 	// The personal repository is neither removed nor anyone else's
 	// published.
@@ -185,4 +145,60 @@ func personalOf(t *testing.T, repos []app.RepoInfo) string {
 	}
 	t.Fatal("no personal repository")
 	return ""
+}
+
+// updateWithCredentials updates the course, then forgets and replaces its
+// token: the update between is refused by the server, and says so; no
+// progress ever shows the token.
+func updateWithCredentials(t *testing.T, env *testEnv, c *http.Client, upstream *gittest.Repo) {
+	t.Helper()
+	// Update, then forget the token: the next update is refused by the
+	// server, and says so.
+	update := env.start(c, "POST", "/api/repos/course/update", map[string]any{})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone || op.Kind != app.OpUpdate {
+		t.Fatalf("update: %+v", op)
+	}
+	expect(t, env.do(c, "DELETE", "/api/repos/course/credentials", nil), http.StatusNoContent)
+	upstream.Commit(t, map[string]string{"README.md": "more news\n"})
+	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpFailed || !strings.Contains(op.Error, "refused access") {
+		t.Fatalf("update without credentials: %+v", op)
+	}
+	expect(t, env.do(c, "PUT", "/api/repos/course/credentials", map[string]string{"username": "teacher", "token": repoToken}), http.StatusNoContent)
+	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone {
+		t.Fatalf("update with the new token: %+v", op)
+	}
+	for _, op := range env.app.Operations() {
+		for _, ev := range op.Events {
+			if strings.Contains(ev.Message, repoToken) {
+				t.Errorf("operation %s shows the token: %s", op.ID, ev.Message)
+			}
+		}
+	}
+
+}
+
+// updateOverLocalEdit: a local edit in the update's way is named by the
+// failed update, and the retry keeps it beside the new file.
+func updateOverLocalEdit(t *testing.T, env *testEnv, c *http.Client, upstream *gittest.Repo, risky string) {
+	t.Helper()
+	// A local edit in the update's way: the failed update names it, and
+	// the retry keeps it beside the new file.
+	if err := os.WriteFile(filepath.Join(env.home, "course", "risky", "compose.yaml"), []byte(risky+"# my notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upstream.Commit(t, map[string]string{"risky/compose.yaml": risky + "# the author's notes\n"})
+	update := env.start(c, "POST", "/api/repos/course/update", map[string]any{})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpFailed || len(op.LocalChanges) != 1 || op.LocalChanges[0] != "risky/compose.yaml" {
+		t.Fatalf("update over a local edit: %+v", op)
+	}
+	update = env.start(c, "POST", "/api/repos/course/update", map[string]any{"keepLocal": true})
+	if op := env.waitOperation(c, update.Operation, time.Minute); op.State != app.OpDone {
+		t.Fatalf("update keeping the local edit: %+v", op)
+	}
+	if kept, err := os.ReadFile(filepath.Join(env.home, "course", "risky", "compose.yaml.local")); err != nil || !strings.Contains(string(kept), "my notes") {
+		t.Errorf("the local edit was not kept: %q %v", kept, err)
+	}
+
 }
