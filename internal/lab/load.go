@@ -56,6 +56,47 @@ func Load(ctx context.Context, dir string) (*Lab, Problems, error) {
 	return l, sink.problems, nil
 }
 
+// LoadDraft loads the lab in dir as it would be with compose as its
+// compose file, without changing that file: how an editor validates text
+// it has not saved. The text is written for a moment to a hidden file in
+// the lab folder (relative paths must resolve as they will), and the
+// problems name the lab's compose file.
+func LoadDraft(ctx context.Context, dir string, compose []byte) (*Lab, Problems, error) {
+	abs, err := labFolder(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	real := findComposeFile(abs)
+	if real == "" {
+		real = filepath.Join(abs, composeNames[0])
+	}
+	draft, err := os.CreateTemp(abs, ".dsp-draft-*.yaml")
+	if err != nil {
+		return nil, nil, fmt.Errorf("lab folder %s: %w", abs, err)
+	}
+	defer os.Remove(draft.Name())
+	if _, err := draft.Write(compose); err != nil {
+		_ = draft.Close()
+		return nil, nil, fmt.Errorf("lab folder %s: %w", abs, err)
+	}
+	if err := draft.Close(); err != nil {
+		return nil, nil, fmt.Errorf("lab folder %s: %w", abs, err)
+	}
+	l := emptyLab(abs)
+	sink := &problemSink{}
+	readLabFrom(ctx, l, draft.Name(), sink)
+	l.ComposeFile = real
+	for i := range sink.problems {
+		if sink.problems[i].File == draft.Name() {
+			sink.problems[i].File = real
+		}
+	}
+	if len(sink.problems.Errors()) > 0 {
+		return l, sink.problems, &InvalidError{Dir: abs, Problems: sink.problems}
+	}
+	return l, sink.problems, nil
+}
+
 // labFolder returns the absolute path of dir, which must be a folder.
 func labFolder(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
@@ -89,11 +130,17 @@ func emptyLab(abs string) *Lab {
 
 // readLab reads the lab's files into l, reporting problems to sink.
 func readLab(ctx context.Context, l *Lab, sink *problemSink) {
-	l.ComposeFile = findComposeFile(l.Dir)
-	if l.ComposeFile == "" {
+	file := findComposeFile(l.Dir)
+	if file == "" {
 		sink.errorf(filepath.Join(l.Dir, "docker-compose.yml"), 0, "", "missing: a lab needs a compose file (%s)", strings.Join(composeNames, ", "))
 		return
 	}
+	readLabFrom(ctx, l, file, sink)
+}
+
+// readLabFrom reads the lab's files into l, its compose file being file.
+func readLabFrom(ctx context.Context, l *Lab, file string, sink *problemSink) {
+	l.ComposeFile = file
 	project, doc := loadCompose(ctx, l.Dir, l.ComposeFile, sink)
 	if project != nil {
 		l.Project = project
