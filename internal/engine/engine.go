@@ -54,7 +54,28 @@ type Labs interface {
 	SubmitFlag(ctx context.Context, ref Ref, flag string) (bool, error)
 	// Build builds the images of the lab's build: sections.
 	Build(ctx context.Context, l *lab.Lab, opts BuildOptions) error
+	// Plan says what Apply would change in a running instance to make it
+	// run l (a *NotRunningError when it is not running).
+	Plan(ctx context.Context, ref Ref, l *lab.Lab, opts UpOptions) (*Plan, error)
+	// Apply changes a running instance in place so that it runs l: the
+	// services whose definition changed are recreated (their files copied
+	// and their actions run again), new ones created, those l no longer
+	// has removed; the others keep running untouched. The instance keeps
+	// its flag.
+	Apply(ctx context.Context, ref Ref, l *lab.Lab, opts UpOptions) (*Plan, error)
 }
+
+// Plan is what applying an edited lab to a running instance changes, by
+// service name.
+type Plan struct {
+	Recreate  []string `json:"recreate"`
+	Create    []string `json:"create"`
+	Remove    []string `json:"remove"`
+	Unchanged []string `json:"unchanged"`
+}
+
+// Changed lists the services Apply starts anew (recreated or created).
+func (p *Plan) Changed() []string { return append(append([]string{}, p.Recreate...), p.Create...) }
 
 // Services reaches into the running container of one service of an
 // instance. A service without a running container is a *NotRunningError.

@@ -81,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 		{"Session", s.testSession},
 		{"Events", s.testEvents},
 		{"Images", s.testImages},
+		{"Apply", s.testApply},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,9 @@ package enginetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // lifecycleLab has a fixed subnet with a static address, a network
@@ -547,4 +550,92 @@ func (s *suite) testImages(t *testing.T) {
 	if err := e.RemoveImage(ctx, s.h.Image); !errors.As(err, &inUse) || !errdefs.IsConflict(err) {
 		t.Errorf("remove an image a running lab uses: %v, want a *engine.InUseError (conflict)", err)
 	}
+}
+
+const applyLab = `x-dsp: {title: Contract apply, flag: {prefix: FLAG}}
+services:
+  a:
+    image: IMAGE
+    command: [sleep, infinity]
+    environment: {SECRET: "${DSP_FLAG}"}
+  b:
+    image: IMAGE
+    command: [sleep, infinity]
+`
+
+// testApply: an edit applied to a running instance recreates only the
+// services it changed, creates new ones, removes those gone, keeps the
+// others' containers and the instance's flag.
+func (s *suite) testApply(t *testing.T) {
+	e := s.engine(t)
+	l := s.lab(t, "contract-apply", applyLab)
+	r := ref(t, l)
+	if _, err := e.Plan(ctxFor(t, time.Minute), r, l, engine.UpOptions{Trusted: true}); !errors.As(err, new(*engine.NotRunningError)) {
+		t.Errorf("plan for a stopped instance: %v, want a *engine.NotRunningError", err)
+	}
+	up(t, e, r, l, engine.UpOptions{Trusted: true})
+	_, flag := exec(t, e, r, "a", "sh", "-c", "echo $SECRET")
+	before := containerIDs(status(t, e, r, l))
+
+	edited := strings.ReplaceAll(applyLab, "  b:\n    image: IMAGE\n    command: [sleep, infinity]\n", "  b:\n    image: IMAGE\n    command: [sleep, '3600']\n  c:\n    image: IMAGE\n    command: [sleep, infinity]\n")
+	l2 := s.reload(t, l, edited)
+	plan, err := e.Plan(ctxFor(t, time.Minute), r, l2, engine.UpOptions{Trusted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := engine.Plan{Recreate: []string{"b"}, Create: []string{"c"}, Remove: []string{}, Unchanged: []string{"a"}}
+	if fmt.Sprint(*plan) != fmt.Sprint(want) {
+		t.Fatalf("plan = %+v, want %+v", *plan, want)
+	}
+	rec := &Recorder{}
+	applied, err := e.Apply(ctxFor(t, 3*time.Minute), r, l2, engine.UpOptions{Trusted: true, Progress: rec.Add})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if fmt.Sprint(*applied) != fmt.Sprint(want) {
+		t.Errorf("applied %+v, want %+v", *applied, want)
+	}
+	after := containerIDs(status(t, e, r, l2))
+	if after["a"] != before["a"] || after["b"] == before["b"] || after["b"] == "" || after["c"] == "" {
+		t.Errorf("containers before %v, after %v: want a kept, b recreated, c created", before, after)
+	}
+	if _, again := exec(t, e, r, "a", "sh", "-c", "echo $SECRET"); again != flag {
+		t.Errorf("the flag changed on apply: %q, then %q", flag, again)
+	}
+	if ok, err := e.SubmitFlag(ctxFor(t, time.Minute), r, strings.TrimSpace(flag)); err != nil || !ok {
+		t.Errorf("the flag after apply: %v, %v", ok, err)
+	}
+	// Nothing more to apply; a service removed from the lab goes.
+	l3 := s.reload(t, l, strings.ReplaceAll(edited, "  c:\n    image: IMAGE\n    command: [sleep, infinity]\n", ""))
+	plan, err = e.Plan(ctxFor(t, time.Minute), r, l3, engine.UpOptions{Trusted: true})
+	if err != nil || fmt.Sprint(plan.Remove) != "[c]" || len(plan.Recreate) != 0 {
+		t.Fatalf("plan after removing c: %+v, %v", plan, err)
+	}
+	if _, err := e.Apply(ctxFor(t, 3*time.Minute), r, l3, engine.UpOptions{Trusted: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ids := containerIDs(status(t, e, r, l3)); ids["c"] != "" || ids["a"] != before["a"] {
+		t.Errorf("after removing c: %v", ids)
+	}
+}
+
+// reload rewrites a lab's compose file and loads it again.
+func (s *suite) reload(t *testing.T, l *lab.Lab, compose string) *lab.Lab {
+	t.Helper()
+	if err := os.WriteFile(l.ComposeFile, []byte(strings.ReplaceAll(compose, "IMAGE", s.h.Image)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := lab.Load(context.Background(), l.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func containerIDs(st *engine.Status) map[string]string {
+	out := map[string]string{}
+	for _, svc := range st.Services {
+		out[svc.Name] = svc.ContainerID
+	}
+	return out
 }

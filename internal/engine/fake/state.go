@@ -18,6 +18,7 @@ type instance struct {
 	project    string
 	ready      bool
 	flags      []string // hashes of the flags a user may submit
+	flag       string   // the flag planted at the start
 	networks   map[string]*network
 	containers map[string]*container // by service
 }
@@ -45,6 +46,9 @@ type hostNetwork struct {
 
 // container is a service's container.
 type container struct {
+	// def is the service's definition it was created from (JSON), which
+	// Plan compares with an edited lab's.
+	def      string
 	service  string
 	name     string
 	id       string

@@ -71,6 +71,9 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 		}
 		return err
 	}
+	e.mu.Lock()
+	e.instances[ref].flag = flag
+	e.mu.Unlock()
 	s.progress.Emit(engine.StepDone, "", engine.StatusDone, fmt.Sprintf("lab %s started in %s", ref, since(started)))
 	return nil
 }
@@ -421,6 +424,7 @@ func (e *Engine) createContainer(ref engine.Ref, l *lab.Lab, svc lab.Service, ex
 	in := e.instances[ref]
 	def := l.Project.Services[svc.Name]
 	c := newContainer(svc.Name, in.project+"-"+svc.Name+"-1", svc.Image, def.Hostname, environment(def.Environment))
+	c.def = definition(def)
 	for _, sn := range svc.Networks {
 		addr := engine.NetworkAddr{Name: sn.Name}
 		if nw := in.networks[sn.Name]; nw != nil {

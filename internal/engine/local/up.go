@@ -62,7 +62,7 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 	}
 	progress = engine.HideFlag(progress, flag)
 	started := time.Now()
-	if err := e.start(ctx, planted, ref, flags, opts, progress); err != nil {
+	if err := e.start(ctx, planted, ref, flag, flags, opts, progress); err != nil {
 		e.rollback(ctx, ref, l, progress)
 		return err
 	}
@@ -72,7 +72,7 @@ func (e *Engine) Up(ctx context.Context, ref engine.Ref, l *lab.Lab, opts engine
 
 // start creates the containers, copies files, runs actions and marks the
 // instance ready.
-func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []string, opts engine.UpOptions, progress engine.Progress) error {
+func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flag string, flags []string, opts engine.UpOptions, progress engine.Progress) error {
 	if err := e.createAndStart(ctx, l, ref, opts, progress); err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flags []
 	if err := e.copyFiles(ctx, l, containers, true, progress); err != nil {
 		return err
 	}
-	if err := e.markReady(ctx, ref, l, flags); err != nil {
+	if err := e.markReady(ctx, ref, l, flag, flags); err != nil {
 		return &engine.StepError{Step: engine.StepDone, Err: err}
 	}
 	return nil
@@ -317,11 +317,14 @@ func (e *Engine) serviceContainers(ctx context.Context, project string) (map[str
 
 // markReady records in Docker that the start completed: a labelled volume
 // that exists exactly while the instance is fully started.
-func (e *Engine) markReady(ctx context.Context, ref engine.Ref, l *lab.Lab, flags []string) error {
+func (e *Engine) markReady(ctx context.Context, ref engine.Ref, l *lab.Lab, flag string, flags []string) error {
 	labels := e.labels(ref, l.Dir)
 	labels[LabelReady] = "true"
 	if len(flags) > 0 {
 		labels[LabelFlags] = strings.Join(flags, ",")
+	}
+	if flag != "" {
+		labels[LabelFlag] = flag
 	}
 	labels[api.ProjectLabel] = e.Project(ref)
 	_, err := e.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: readyVolume(e.Project(ref)), Labels: labels})
