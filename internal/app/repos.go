@@ -314,26 +314,12 @@ func (e *RunningLabError) Conflict() {}
 // checkIdle refuses when a lab of the repository has an instance or an
 // operation. An engine that cannot be reached runs nothing of ours.
 func (a *App) checkIdle(ctx context.Context, repo, what string) error {
-	var busy []string
-	for _, v := range a.Operations() {
-		if v.State == OpRunning && strings.HasPrefix(v.Lab, repo+"/") {
-			busy = append(busy, v.Lab)
-		}
-	}
-	if eng, err := a.Engine(ctx); err == nil {
-		all, err := eng.Instances(ctx)
-		if err != nil {
-			return err
-		}
-		for _, in := range all {
-			if in.Ref.Repo == repo && in.Ref.Owner == "" {
-				busy = append(busy, in.Ref.String())
-			}
-		}
+	busy, err := a.inUse(ctx, repo, "")
+	if err != nil {
+		return err
 	}
 	if len(busy) > 0 {
-		sort.Strings(busy)
-		return &RunningLabError{Repo: repo, Labs: slices.Compact(busy), What: what}
+		return &RunningLabError{Repo: repo, Labs: busy, What: what}
 	}
 	return nil
 }
