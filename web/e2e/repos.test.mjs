@@ -230,7 +230,8 @@ test('repositories: add a suggested one, trust it from the lab page, start and s
     assert.equal(await card.getByTestId('update-error').count(), 0);
     assert.equal(readFileSync(mine, 'utf8'), 'from the author\n', 'the update arrived');
     assert.equal(readFileSync(`${mine}.local`, 'utf8'), 'my notes\n', 'the edit is kept beside it');
-    assert.match(await card.getByTestId('repo-activity').innerText(), /README\.md\.local/, 'the log says where the edit is');
+    // the update's log (folded once it is done) says where the edit is
+    await card.locator('[data-testid=repo-activity]', { hasText: 'README.md.local' }).waitFor({ state: 'attached', timeout: 10_000 });
   });
 
   await step(t, page, 'Remove asks in a dialog naming it; then the suggestion can be added again', async () => {
