@@ -1,6 +1,6 @@
 // The app: checks the session, shows the login page or the pages behind the
 // sidebar, and keeps the one event stream open while logged in.
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, DEFAULT_INSTANCE, setUnauthorizedHandler } from './api';
 import { Layout } from './components/Layout';
 import { connectEvents, disconnectEvents } from './events';
@@ -11,6 +11,9 @@ import { Login } from './pages/Login';
 import { Repos } from './pages/repos/Repos';
 import { Settings } from './pages/Settings';
 import { navigate, useRoute, type Route } from './router';
+
+// the editor (xyflow, CodeMirror) is a chunk of its own, fetched when first opened
+const EditorPage = lazy(() => import('./pages/editor/EditorPage').then((m) => ({ default: m.EditorPage })));
 
 type Auth = 'checking' | 'in' | 'out';
 const RETURN_KEY = 'dsp-return';
@@ -28,6 +31,12 @@ function Page({ route }: { route: Route }) {
       // one page per lab instance: switching instances starts afresh (terminals, files, log)
       return (
         <LabPage key={`${route.repo}/${route.lab}#${route.instance}`} repo={route.repo} name={route.lab} instance={route.instance} />
+      );
+    case 'edit':
+      return (
+        <Suspense fallback={<div className="page"><div className="loading">Opening the editor…</div></div>}>
+          <EditorPage key={`${route.repo}/${route.lab}`} repo={route.repo} lab={route.lab} />
+        </Suspense>
       );
     case 'images':
       return <Images />;
@@ -81,7 +90,9 @@ export function App() {
     const t =
       route.page === 'lab'
         ? `${route.lab}${route.instance !== DEFAULT_INSTANCE ? ` (${route.instance})` : ''}`
-        : (TITLES[route.page] ?? 'dsp');
+        : route.page === 'edit'
+          ? `Edit ${route.lab}`
+          : (TITLES[route.page] ?? 'dsp');
     document.title = `${t} · dsp`;
   }, [route]);
 

@@ -424,3 +424,185 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+// ---- lab management and the lab editor ---------------------------------------
+// The editor's routes are not in openapi.json yet: these types follow the
+// contract of issue #12 and become aliases of the generated ones once the
+// document describes them.
+
+export interface EditorNetwork {
+  /** the key as parsed; "" for a network the editor added */
+  id: string;
+  /** the key after edits: a rename when it differs from id */
+  name: string;
+  subnet: string;
+  gateway: string;
+  internal: boolean;
+}
+export interface EditorAttachment {
+  network: string;
+  /** a static address, or "" for an automatic one */
+  ipv4: string;
+}
+export interface EditorAction {
+  name: string;
+  priority: number;
+  args: Record<string, unknown>;
+}
+export interface EditorFile {
+  source: string;
+  target: string;
+  afterActions: boolean;
+}
+export interface EditorService {
+  id: string;
+  name: string;
+  image: string;
+  command: string[] | null;
+  entrypoint: string[] | null;
+  ports: string[];
+  environment: Record<string, string>;
+  volumes: string[];
+  capAdd: string[];
+  privileged: boolean;
+  dependsOn: string[];
+  networks: EditorAttachment[];
+  /** null: the default (a shell is allowed) */
+  shell: boolean | null;
+  actions: EditorAction[];
+  files: EditorFile[];
+}
+export interface EditorModel {
+  networks: EditorNetwork[];
+  services: EditorService[];
+}
+export interface LabStory {
+  title: string;
+  description: string;
+  goal: string;
+  solution: string;
+  author: string;
+  labels: string[];
+}
+export interface EditorLayout {
+  nodes: Record<string, { x: number; y: number }>;
+}
+export interface LabProblem {
+  severity: 'error' | 'warning';
+  file: string;
+  line?: number;
+  field?: string;
+  message: string;
+}
+export interface ModelProblem {
+  field: string;
+  message: string;
+}
+export interface SyntaxError {
+  line: number;
+  column: number;
+  message: string;
+}
+export interface LabSource {
+  file: string;
+  compose: string;
+  format: 'native' | 'upstream';
+  editable: boolean;
+  model: EditorModel | null;
+  story: LabStory;
+  layout: EditorLayout | null;
+  problems: LabProblem[] | null;
+  modelProblems: ModelProblem[] | null;
+  running: boolean;
+}
+export interface RenderResult {
+  compose: string;
+  problems: LabProblem[] | null;
+  modelProblems: ModelProblem[] | null;
+}
+export interface ParseResult {
+  model: EditorModel | null;
+  problems: LabProblem[] | null;
+  modelProblems: ModelProblem[] | null;
+  syntax: SyntaxError | null;
+}
+export interface SaveResult {
+  valid: boolean;
+  problems: LabProblem[] | null;
+}
+export interface ApplyPlan {
+  running: boolean;
+  recreate: string[] | null;
+  create: string[] | null;
+  remove: string[] | null;
+  unchanged: string[] | null;
+}
+/** What the lab management calls answer: the new (or renamed, copied, imported) lab's details. */
+export type CreatedLab = Pick<LabDetail, 'repo' | 'name'> & Partial<LabDetail>;
+
+/** The UI route of a lab's editor. */
+export const editHref = (repo: string, lab: string) => `#/edit/${enc(repo)}/${enc(lab)}`;
+
+/** Send a lab (a compose file, a .zip or a .tar.gz of a lab folder) to the personal repository. */
+async function importLab(file: File, name?: string): Promise<CreatedLab> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  if (name) form.append('name', name);
+  let res: Response;
+  try {
+    res = await fetch('/api/labs/import', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'X-DSP-Request': '1' },
+      credentials: 'same-origin',
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
+  }
+  if (!res.ok) throw await responseError(res);
+  return (await res.json()) as CreatedLab;
+}
+
+/** Download a lab folder as an archive (GET …/export). */
+async function exportLab(repo: string, lab: string): Promise<{ blob: Blob; name: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`${labPath(repo, lab)}/export`, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
+  }
+  if (!res.ok) throw await responseError(res);
+  const blob = await res.blob();
+  return { blob, name: downloadName(res.headers.get('Content-Disposition'), `${lab}.tar.gz`, null) };
+}
+
+export const labApi = {
+  create: (name: string) => request<CreatedLab>('POST', '/api/labs', { name }),
+  import: importLab,
+  copy: (repo: string, lab: string, name: string) => request<CreatedLab>('POST', `${labPath(repo, lab)}/copy`, { name }),
+  rename: (repo: string, lab: string, name: string) => request<CreatedLab>('POST', `${labPath(repo, lab)}/rename`, { name }),
+  remove: (repo: string, lab: string) => request<void>('DELETE', labPath(repo, lab)),
+  export: exportLab,
+  source: (repo: string, lab: string) => request<LabSource>('GET', `${labPath(repo, lab)}/source`),
+  render: (repo: string, lab: string, compose: string, model: EditorModel) =>
+    request<RenderResult>('POST', `${labPath(repo, lab)}/source/render`, { compose, model }),
+  parse: (repo: string, lab: string, compose: string) => request<ParseResult>('POST', `${labPath(repo, lab)}/source/parse`, { compose }),
+  freeAddress: (repo: string, lab: string, model: EditorModel, network: string) =>
+    request<{ address: string }>('POST', `${labPath(repo, lab)}/source/free-address`, { model, network }),
+  save: (repo: string, lab: string, compose: string, story: LabStory, layout: EditorLayout) =>
+    request<SaveResult>('PUT', `${labPath(repo, lab)}/source`, { compose, story, layout }),
+  plan: (repo: string, lab: string) => request<ApplyPlan>('GET', `${labPath(repo, lab)}/plan`),
+  apply: (repo: string, lab: string) => request<LabOperationStarted>('POST', `${labPath(repo, lab)}/apply`),
+};
+
+/** Save a blob under a name (an <a download> clicked). */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,5 +1,5 @@
 // Hash routing: #/, #/lab/<repo>/<lab> (?instance=<name> for another instance
-// than the default one), #/images, #/repos, #/settings, #/login; the catalogue
+// than the default one), #/edit/<repo>/<lab> (the lab editor), #/images, #/repos, #/settings, #/login; the catalogue
 // takes ?repo=<name> to show one repository's labs.
 import { useEffect, useState } from 'react';
 import { DEFAULT_INSTANCE, INSTANCE_NAME } from './api';
@@ -7,6 +7,7 @@ import { DEFAULT_INSTANCE, INSTANCE_NAME } from './api';
 export type Route =
   | { page: 'catalogue' }
   | { page: 'lab'; repo: string; lab: string; instance: string }
+  | { page: 'edit'; repo: string; lab: string }
   | { page: 'images' }
   | { page: 'repos' }
   | { page: 'settings' }
@@ -35,6 +36,9 @@ export function parseHash(hash: string): Route {
         const instance = INSTANCE_NAME.test(named) ? named : DEFAULT_INSTANCE;
         return { page: 'lab', repo: decode(parts[1]), lab: decode(parts[2]), instance };
       }
+      break;
+    case 'edit':
+      if (parts.length === 3) return { page: 'edit', repo: decode(parts[1]), lab: decode(parts[2]) };
       break;
     case 'images':
       return { page: 'images' };

@@ -30,7 +30,7 @@ export function Layout({ route, onLogout, children }: Props) {
     setTheme(t);
     setThemeState(t);
   };
-  const labsActive = route.page === 'catalogue' || route.page === 'lab';
+  const labsActive = route.page === 'catalogue' || route.page === 'lab' || route.page === 'edit';
   return (
     <div className="app">
       <aside className="sidebar">

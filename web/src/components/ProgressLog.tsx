@@ -18,6 +18,7 @@ const KIND_TITLE: Record<string, string> = {
   clone: 'Clone',
   update: 'Update',
   publish: 'Publish',
+  apply: 'Apply',
 };
 
 export function operationTitle(kind: string): string {

@@ -5,7 +5,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   api,
   DEFAULT_INSTANCE,
+  editHref,
   instanceOf,
+  labApi,
   labHref,
   TEST_INSTANCE,
   type EngineState,
@@ -21,7 +23,8 @@ import { StateBadge } from '../components/StateBadge';
 import { useEvent, useReconnect } from '../events';
 import { clock, timeAgo } from '../format';
 import { toPlainText } from '../rich';
-import { hashQuery } from '../router';
+import { hashQuery, navigate } from '../router';
+import { ImportDialog, NameDialog } from './lab/LabManage';
 import './Catalogue.css';
 
 const ACTIVE = new Set(['running', 'starting', 'stopping', 'degraded', 'incomplete']);
@@ -97,6 +100,7 @@ export function Catalogue() {
   const [data, setData] = useState<LabList | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [query, setQuery] = useState(() => sessionStorage.getItem('dsp-q') ?? '');
+  const [dialog, setDialog] = useState<'' | 'new' | 'import'>('');
   const [selected, setSelected] = useState<string[]>(() => {
     try {
       return JSON.parse(sessionStorage.getItem('dsp-labels') ?? '[]');
@@ -243,6 +247,14 @@ export function Catalogue() {
             )}
           </p>
         </div>
+        <div className="catalogue-tools">
+          <button type="button" className="btn btn-primary" onClick={() => setDialog('new')} data-testid="new-lab">
+            New lab
+          </button>
+          <button type="button" className="btn" onClick={() => setDialog('import')} data-testid="import-lab">
+            Import…
+          </button>
+        </div>
         <div className="search">
           <Icon name="search" size={16} />
           <input
@@ -257,6 +269,28 @@ export function Catalogue() {
       </header>
 
       <ErrorAlert error={error} testId="load-error" />
+      <NameDialog
+        open={dialog === 'new'}
+        title="New lab"
+        intro="An empty lab in your personal repository, opened in the editor."
+        initial=""
+        action="Create"
+        submit={(name) => labApi.create(name)}
+        onDone={(l) => {
+          setDialog('');
+          navigate(editHref(l.repo, l.name));
+        }}
+        onClose={() => setDialog('')}
+        testId="new-lab-dialog"
+      />
+      <ImportDialog
+        open={dialog === 'import'}
+        onClose={() => setDialog('')}
+        onDone={(l) => {
+          setDialog('');
+          navigate(editHref(l.repo, l.name));
+        }}
+      />
 
       {allLabels.length > 0 && (
         <div className="filter-bar" aria-label="Filter by label">
@@ -327,7 +361,7 @@ export function Catalogue() {
             </h2>
             {labs.length === 0 && (
               <div className="empty empty-small">
-                No labs in your personal repository yet: create a lab folder in <code>{repo.dir}</code>.
+                No labs in your personal repository yet: <strong>New lab</strong> makes one (or create a lab folder in <code>{repo.dir}</code>).
               </div>
             )}
             <div className="cards">

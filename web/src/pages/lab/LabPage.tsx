@@ -20,6 +20,7 @@ import { ActivityCard } from './ActivityCard';
 import { ImagesCard } from './ImagesCard';
 import { InstancesCard } from './InstancesCard';
 import { LabAlerts } from './LabAlerts';
+import { LabManageBar } from './LabManage';
 import { BackLink, LabHeader } from './LabHeader';
 import { PortsExposure } from './PortsExposure';
 import { LimitsLine, ServicesCard } from './ServicesCard';
@@ -103,6 +104,7 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
           onStop: () => run('down'),
         }}
       />
+      <LabManageBar repo={repo} lab={name} title={lab.title || lab.name} running={anyUp} />
       <LabAlerts lab={lab} requestError={requestError} op={op} />
       <TrustDialog
         lab={lab}
