@@ -400,7 +400,7 @@ func (a *App) ImportLab(ctx context.Context, r io.Reader, filename, name string)
 	}
 	root, folder, err := a.unpack(ctx, kind, br, r, filename, tmp, unpacked)
 	if err != nil {
-		return nil, argError("file", err)
+		return nil, importFailed(filename, err)
 	}
 	if name == "" {
 		if name, err = defaultLabName(kind, filename, folder); err != nil {
@@ -419,7 +419,7 @@ func (a *App) ImportLab(ctx context.Context, r io.Reader, filename, name string)
 		return nil, err
 	}
 	if err := checkImported(ctx, filename, staged); err != nil {
-		return nil, argError("file", err)
+		return nil, importFailed(filename, err)
 	}
 	t, err := a.addLab(ctx, repo, name, staged)
 	if err != nil {
@@ -431,6 +431,16 @@ func (a *App) ImportLab(ctx context.Context, r io.Reader, filename, name string)
 		return nil, argError("file", invalidImport(filename, t.Dir, t.Problems, t.LoadErr))
 	}
 	return t, nil
+}
+
+// importFailed is the error of an import that failed on the file: it
+// names the file.
+func importFailed(filename string, err error) error {
+	var named *ImportError
+	if !errors.As(err, &named) && !errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("import %s: %w", filename, err)
+	}
+	return argError("file", err)
 }
 
 // importKind tells what a file is from its name, else from its first
