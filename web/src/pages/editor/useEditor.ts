@@ -176,8 +176,8 @@ export function useEditor(repo: string, lab: string): Editor {
   }, [repo, lab]);
 
   const scheduleParse = useCallback(() => {
+    if (parseTimer.current === undefined) busy(1);
     window.clearTimeout(parseTimer.current);
-    busy(1);
     parseTimer.current = window.setTimeout(() => {
       busy(-1);
       parseTimer.current = undefined;
