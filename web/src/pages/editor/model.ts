@@ -102,13 +102,33 @@ export function toModel(doc: Doc): EditorModel {
   };
 }
 
-/** After a render of `sent`: its entries are keyed by their names in the text now. */
-export function rendered(doc: Doc, sent: Doc): Doc {
-  const nets = new Map(sent.networks.map((n) => [n.uid, n.name]));
-  const svcs = new Map(sent.services.map((s) => [s.uid, s.name]));
+/** What compose takes as a service or network key. */
+export const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * After a render of `sent`: its entries are keyed by their names in the text
+ * now — those whose new key the text holds (the answer's model, when it has
+ * one, says which; else a well-formed name no other entry holds), the others
+ * keep the key they had (a rename the server refused).
+ */
+export function rendered(doc: Doc, sent: Doc, answer?: EditorModel | null): Doc {
+  function keys<T extends { uid: string; id: string; name: string }>(list: T[], got: { id: string }[] | null | undefined) {
+    const m = new Map<string, string>();
+    const inText = got ? new Set(got.map((x) => x.id)) : null;
+    for (const x of list) {
+      if (x.id === x.name) continue;
+      const taken = list.some((o) => o.uid !== x.uid && (o.id === x.name || o.name === x.name));
+      if (taken) continue;
+      if (inText ? inText.has(x.name) : KEY_NAME.test(x.name)) m.set(x.uid, x.name);
+    }
+    return m;
+  }
+  const nets = keys(sent.networks, answer?.networks);
+  const svcs = keys(sent.services, answer?.services);
+  if (nets.size === 0 && svcs.size === 0) return doc;
   return {
-    networks: doc.networks.map((n) => (nets.has(n.uid) && n.id !== nets.get(n.uid) ? { ...n, id: nets.get(n.uid)! } : n)),
-    services: doc.services.map((s) => (svcs.has(s.uid) && s.id !== svcs.get(s.uid) ? { ...s, id: svcs.get(s.uid)! } : s)),
+    networks: doc.networks.map((n) => (nets.has(n.uid) ? { ...n, id: nets.get(n.uid)! } : n)),
+    services: doc.services.map((s) => (svcs.has(s.uid) ? { ...s, id: svcs.get(s.uid)! } : s)),
   };
 }
 

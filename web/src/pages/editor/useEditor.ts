@@ -16,6 +16,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   labApi,
+  type EditorModel,
   type LabProblem,
   type LabSource,
   type LabStory,
@@ -202,7 +203,7 @@ export function useEditor(repo: string, lab: string): Editor {
       setModelProblems(r.modelProblems ?? []);
       setSyntax(null);
       setStale(false);
-      setDoc(rendered(docRef.current, sent));
+      setDoc(rendered(docRef.current, sent, 'model' in r ? (r as { model?: EditorModel | null }).model : undefined));
     } catch (e) {
       if (gen !== generation.current) return;
       setSyncError(e);
