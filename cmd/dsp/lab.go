@@ -34,6 +34,7 @@ func newLabCommand(c *cli) *cobra.Command {
 		newLabExposeCommand(c, true),
 		newLabExposeCommand(c, false),
 	)
+	cmd.AddCommand(labManageCommands(c)...)
 	return cmd
 }
 

@@ -311,11 +311,8 @@ func (a *App) RenameLab(ctx context.Context, t *Target, name string) (*Target, e
 // DeleteLab deletes a lab of the personal repository, with the same
 // refusals as RenameLab.
 func (a *App) DeleteLab(ctx context.Context, t *Target) error {
-	repo, err := a.editable(t, "deleted")
+	repo, err := a.checkDelete(ctx, t)
 	if err != nil {
-		return err
-	}
-	if err := a.labIdle(ctx, t, "deleted"); err != nil {
 		return err
 	}
 	if err := a.catalog.RemoveLab(repo, t.Name); err != nil {
@@ -323,6 +320,21 @@ func (a *App) DeleteLab(ctx context.Context, t *Target) error {
 	}
 	a.events.publish(EventRepos, RepoEvent{Repo: repo})
 	return nil
+}
+
+// CanDeleteLab tells whether DeleteLab would delete the lab now (nil), or
+// why not: what a confirmation is asked after.
+func (a *App) CanDeleteLab(ctx context.Context, t *Target) error {
+	_, err := a.checkDelete(ctx, t)
+	return err
+}
+
+func (a *App) checkDelete(ctx context.Context, t *Target) (string, error) {
+	repo, err := a.editable(t, "deleted")
+	if err != nil {
+		return "", err
+	}
+	return repo, a.labIdle(ctx, t, "deleted")
 }
 
 // ExportLab writes the lab folder to w as a .tar.gz archive with the
