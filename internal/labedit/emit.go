@@ -1,0 +1,264 @@
+package labedit
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// emitter writes new YAML text in the style of the document it goes into.
+type emitter struct {
+	style
+}
+
+// pairLines writes the pairs kv (key, value, key, value, …) of a block
+// mapping whose keys are at column col, each line ending with a newline.
+func (e *emitter) pairLines(b *strings.Builder, kv []*yaml.Node, col int) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		b.WriteString(strings.Repeat(" ", col))
+		b.WriteString(e.scalarText(kv[i], true, col))
+		b.WriteString(":")
+		b.WriteString(e.after(kv[i+1], col, false))
+		b.WriteString(e.newline)
+	}
+}
+
+// itemLines writes block sequence items whose dashes are at column col.
+func (e *emitter) itemLines(b *strings.Builder, items []*yaml.Node, col int) {
+	for _, it := range items {
+		b.WriteString(strings.Repeat(" ", col))
+		b.WriteString("-")
+		b.WriteString(e.after(it, col, true))
+		b.WriteString(e.newline)
+	}
+}
+
+// after returns the text that follows "key:" (item false) or "-" (item
+// true) at column col to write n: " value" on the same line, or a line
+// break and an indented block. It has no final line break.
+func (e *emitter) after(n *yaml.Node, col int, item bool) string {
+	props := e.props(n)
+	switch {
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && n.Value == "" && props == "":
+		return ""
+	case n.Kind == yaml.ScalarNode:
+		return " " + props + e.scalarText(n, false, col+e.indent)
+	case n.Kind == yaml.AliasNode:
+		return " *" + n.Value
+	case n.Style&yaml.FlowStyle != 0 || len(n.Content) == 0:
+		return " " + props + e.flowText(n)
+	}
+	var b strings.Builder
+	inner := col + e.indent
+	if n.Kind == yaml.SequenceNode {
+		inner = col + e.seqIndent
+	}
+	if item {
+		inner = col + 2
+	}
+	if n.Kind == yaml.MappingNode {
+		e.pairLines(&b, n.Content, inner)
+	} else {
+		e.itemLines(&b, n.Content, inner)
+	}
+	block := strings.TrimSuffix(b.String(), e.newline)
+	if item && props == "" {
+		// The first line goes after the dash.
+		return " " + block[inner:]
+	}
+	if props == "" {
+		return e.newline + block
+	}
+	return " " + strings.TrimSpace(props) + e.newline + block
+}
+
+// props returns a node's anchor and explicit tag, each followed by a space.
+func (e *emitter) props(n *yaml.Node) string {
+	var s string
+	if n.Anchor != "" {
+		s = "&" + n.Anchor + " "
+	}
+	if n.Tag != "" && (!strings.HasPrefix(n.Tag, "!!") || n.Style&yaml.TaggedStyle != 0) {
+		s += n.Tag + " "
+	}
+	return s
+}
+
+// flowText writes n on one line in flow style.
+func (e *emitter) flowText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.AliasNode:
+		return "*" + n.Value
+	case yaml.ScalarNode:
+		return e.props(n) + e.scalarText(n, true, 0)
+	case yaml.MappingNode:
+		parts := make([]string, 0, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			parts = append(parts, e.flowText(n.Content[i])+": "+e.flowText(n.Content[i+1]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case yaml.SequenceNode:
+		parts := make([]string, 0, len(n.Content))
+		for _, c := range n.Content {
+			parts = append(parts, e.flowText(c))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return "null"
+}
+
+// scalarText writes a scalar: plain when YAML reads it back the same,
+// quoted otherwise; a block scalar (its lines at column indent) when its
+// style asks for one or it spans lines, outside flow collections.
+func (e *emitter) scalarText(n *yaml.Node, inFlow bool, indent int) string {
+	v := n.Value
+	switch n.ShortTag() {
+	case "!!null":
+		if v == "" {
+			return "null"
+		}
+		return v
+	case "!!bool", "!!int", "!!float":
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			return v
+		}
+	}
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		return doubleQuote(v)
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		return e.quote(v, '\'')
+	case n.Style&yaml.FoldedStyle != 0 && !inFlow:
+		if s, ok := e.folded(v, indent); ok {
+			return s
+		}
+	case n.Style&yaml.LiteralStyle != 0 && !inFlow:
+		if s, ok := e.literal(v, indent); ok {
+			return s
+		}
+	}
+	if plainSafe(v, inFlow) {
+		return v
+	}
+	if strings.Contains(v, "\n") && !inFlow {
+		if s, ok := e.literal(v, indent); ok {
+			return s
+		}
+	}
+	return e.quote(v, e.style.quote)
+}
+
+// quote writes v in single quotes when asked and possible, else in double quotes.
+func (e *emitter) quote(v string, q byte) string {
+	if q == '\'' && printable(v) {
+		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	}
+	return doubleQuote(v)
+}
+
+func doubleQuote(v string) string {
+	return strconv.Quote(v)
+}
+
+// printable reports whether v has no control characters (line breaks included).
+func printable(v string) bool {
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f || r == 0xfeff {
+			return false
+		}
+	}
+	return true
+}
+
+// literal writes v as a literal block scalar (|), if it can be.
+func (e *emitter) literal(v string, indent int) (string, bool) {
+	body := strings.TrimRight(v, "\n")
+	trailing := len(v) - len(body)
+	if body == "" || strings.HasPrefix(body, " ") || strings.ContainsAny(body, "\r") || !printable(strings.ReplaceAll(strings.ReplaceAll(body, "\n", ""), "\t", "")) {
+		return "", false
+	}
+	header := "|"
+	switch {
+	case trailing == 0:
+		header = "|-"
+	case trailing > 1:
+		header = "|+"
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	for _, line := range strings.Split(body, "\n") {
+		b.WriteString(e.newline)
+		if line != "" {
+			b.WriteString(strings.Repeat(" ", indent) + line)
+		}
+	}
+	for i := 1; i < trailing; i++ {
+		b.WriteString(e.newline)
+	}
+	return b.String(), true
+}
+
+// folded writes a single paragraph v as a folded block scalar (>), if it can be.
+func (e *emitter) folded(v string, indent int) (string, bool) {
+	body := strings.TrimSuffix(v, "\n")
+	if body == "" || strings.ContainsAny(body, "\n\t\r") || strings.Contains(body, "  ") || body != strings.TrimSpace(body) || !printable(body) {
+		return "", false
+	}
+	header := ">-"
+	if body != v {
+		header = ">"
+	}
+	width := max(80-indent, 40)
+	var b strings.Builder
+	b.WriteString(header)
+	line := ""
+	for _, w := range strings.Split(body, " ") {
+		if line != "" && len(line)+1+len(w) > width {
+			b.WriteString(e.newline + strings.Repeat(" ", indent) + line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	b.WriteString(e.newline + strings.Repeat(" ", indent) + line)
+	return b.String(), true
+}
+
+var (
+	// yaml11Words are read as booleans or null by YAML 1.1 readers.
+	yaml11Words = regexp.MustCompile(`^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$`)
+	// yaml11Numbers are read as numbers by YAML 1.1 readers: integers in
+	// any base, with underscores, base 60 ("8080:80"), floats.
+	yaml11Numbers = regexp.MustCompile(`^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-9_]+)*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|\.(inf|Inf|INF))$|^\.(nan|NaN|NAN)$`)
+)
+
+// plainSafe reports whether s can be written without quotes: YAML 1.2
+// reads it back as the same string, and YAML 1.1 readers do not take it
+// for a boolean or a number ("yes", "on", "8080:80", "1_000").
+func plainSafe(s string, inFlow bool) bool {
+	if s == "" || s != strings.TrimSpace(s) || !printable(s) {
+		return false
+	}
+	if strings.ContainsAny(s[:1], ",[]{}#&*!|>'\"%@`") || strings.ContainsAny(s[:1], "-?:") && (len(s) == 1 || s[1] == ' ') {
+		return false
+	}
+	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
+		return false
+	}
+	if inFlow && strings.ContainsAny(s, ",[]{}") {
+		return false
+	}
+	if yaml11Words.MatchString(s) || yaml11Numbers.MatchString(s) {
+		return false
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &n); err != nil || len(n.Content) != 1 {
+		return false
+	}
+	c := n.Content[0]
+	return c.Kind == yaml.ScalarNode && c.ShortTag() == "!!str" && c.Value == s && c.Style == 0
+}
