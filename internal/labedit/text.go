@@ -82,9 +82,15 @@ func detectStyle(d *document) style {
 	if d.root == nil {
 		return s
 	}
-	indentSeen, seqSeen := false, false
+	// The most common steps win.
+	indents, seqIndents := map[int]int{}, map[int]int{}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.SequenceNode && n.Style&yaml.FlowStyle == 0 {
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
 		if n.Kind != yaml.MappingNode || n.Style&yaml.FlowStyle != 0 {
 			return
 		}
@@ -95,19 +101,33 @@ func detectStyle(d *document) style {
 			}
 			switch v.Kind {
 			case yaml.MappingNode:
-				if !indentSeen && v.Column > k.Column {
-					s.indent, indentSeen = v.Column-k.Column, true
+				if v.Column > k.Column {
+					indents[v.Column-k.Column]++
 				}
-				walk(v)
 			case yaml.SequenceNode:
-				if !seqSeen && v.Column >= k.Column {
-					s.seqIndent, seqSeen = v.Column-k.Column, true
+				if v.Column >= k.Column {
+					seqIndents[v.Column-k.Column]++
 				}
 			}
+			walk(v)
 		}
 	}
 	walk(d.root)
+	s.indent = mostCommon(indents, s.indent)
+	s.seqIndent = mostCommon(seqIndents, s.seqIndent)
 	return s
+}
+
+// mostCommon returns the most frequent key of counts (the smallest on a
+// tie), or def when counts is empty.
+func mostCommon(counts map[int]int, def int) int {
+	best, n := def, 0
+	for k, c := range counts {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	return best
 }
 
 // offset returns the byte offset of a 1-based line and column (columns
