@@ -11,6 +11,17 @@ import (
 // emitter writes new YAML text in the style of the document it goes into.
 type emitter struct {
 	style
+	// source returns the text of a node copied unchanged from the
+	// parsed text, to write it as it was (nil: none).
+	source func(*yaml.Node) (string, bool)
+}
+
+// verbatim returns the original text of n when it is an unchanged copy.
+func (e *emitter) verbatim(n *yaml.Node) (string, bool) {
+	if e.source == nil {
+		return "", false
+	}
+	return e.source(n)
 }
 
 // pairLines writes the pairs kv (key, value, key, value, …) of a block
@@ -18,7 +29,7 @@ type emitter struct {
 func (e *emitter) pairLines(b *strings.Builder, kv []*yaml.Node, col int) {
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.WriteString(strings.Repeat(" ", col))
-		b.WriteString(e.scalarText(kv[i], true, col))
+		b.WriteString(e.keyText(kv[i]))
 		b.WriteString(":")
 		b.WriteString(e.after(kv[i+1], col, false))
 		b.WriteString(e.newline)
@@ -40,6 +51,12 @@ func (e *emitter) itemLines(b *strings.Builder, items []*yaml.Node, col int) {
 // break and an indented block. It has no final line break.
 func (e *emitter) after(n *yaml.Node, col int, item bool) string {
 	props := e.props(n)
+	if text, ok := e.verbatim(n); ok {
+		if text == "" {
+			return ""
+		}
+		return " " + text
+	}
 	switch {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && n.Value == "" && props == "":
 		return ""
@@ -86,8 +103,19 @@ func (e *emitter) props(n *yaml.Node) string {
 	return s
 }
 
+// keyText writes a mapping key.
+func (e *emitter) keyText(k *yaml.Node) string {
+	if text, ok := e.verbatim(k); ok {
+		return text
+	}
+	return e.props(k) + e.scalarText(k, true, 0)
+}
+
 // flowText writes n on one line in flow style.
 func (e *emitter) flowText(n *yaml.Node) string {
+	if text, ok := e.verbatim(n); ok && text != "" {
+		return text
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		return "*" + n.Value
@@ -96,7 +124,7 @@ func (e *emitter) flowText(n *yaml.Node) string {
 	case yaml.MappingNode:
 		parts := make([]string, 0, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			parts = append(parts, e.flowText(n.Content[i])+": "+e.flowText(n.Content[i+1]))
+			parts = append(parts, e.keyText(n.Content[i])+": "+e.flowText(n.Content[i+1]))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case yaml.SequenceNode:

@@ -51,7 +51,9 @@ const (
 var errAwkward = errors.New("rewrite the whole collection")
 
 func newPatcher(d *document, origin map[*yaml.Node]*yaml.Node) *patcher {
-	return &patcher{d: d, e: emitter{d.style}, origin: origin}
+	p := &patcher{d: d, origin: origin}
+	p.e = emitter{style: d.style, source: p.source}
+	return p
 }
 
 func (p *patcher) add(start, end int, text string) {
@@ -146,14 +148,10 @@ func (p *patcher) replace(o, n *yaml.Node, s slot) error {
 		if err != nil {
 			return err
 		}
-		if n.Style&yaml.FlowStyle != 0 && len(o.Content) == 0 && len(n.Content) > 0 {
-			n.Style &^= yaml.FlowStyle // an empty {} or [] that gets content becomes a block
-		}
+		unflow(o, n)
 		p.add(start, end, p.e.after(n, s.col, false))
 	case slotItem:
-		if n.Style&yaml.FlowStyle != 0 && len(o.Content) == 0 && len(n.Content) > 0 {
-			n.Style &^= yaml.FlowStyle
-		}
+		unflow(o, n)
 		p.add(s.dash+1, end, p.e.after(n, s.col, true))
 	default:
 		var b strings.Builder
@@ -164,6 +162,30 @@ func (p *patcher) replace(o, n *yaml.Node, s slot) error {
 		p.add(d.lineStart(d.pos(o)), d.lineEnd(end), b.String())
 	}
 	return nil
+}
+
+// unflow makes an empty {} or [] that gets content a block.
+func unflow(o, n *yaml.Node) {
+	if o.Kind == n.Kind && o.Kind != yaml.ScalarNode && len(o.Content) == 0 && len(n.Content) > 0 {
+		n.Style &^= yaml.FlowStyle
+	}
+}
+
+// source returns the text of an unchanged single-line scalar or alias of
+// the parsed text that n copies, so that rewriting a collection keeps it
+// as it was written.
+func (p *patcher) source(n *yaml.Node) (string, bool) {
+	o := p.origin[n]
+	if o == nil || o.Kind != n.Kind || o.Value != n.Value || o.Tag != n.Tag || o.Style != n.Style || o.Anchor != n.Anchor ||
+		o.Kind != yaml.ScalarNode && o.Kind != yaml.AliasNode || o.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return "", false
+	}
+	end, err := p.d.end(o)
+	start := p.d.pos(o)
+	if err != nil || end < start || bytes.ContainsAny(p.d.src[start:end], "\r\n") {
+		return "", false
+	}
+	return string(p.d.src[start:end]), true
 }
 
 // replaceScalar rewrites the text of a scalar, keeping its anchor (and its
