@@ -112,16 +112,6 @@ func scalar(m *yaml.Node, key string) string {
 	return v.Value
 }
 
-// hasMerge reports whether a mapping has a merge key.
-func hasMerge(m *yaml.Node) bool {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if isMergeKey(m.Content[i]) {
-			return true
-		}
-	}
-	return false
-}
-
 // localIndex returns the index in m.Content of the key node of key, or -1.
 func localIndex(m *yaml.Node, key string) int {
 	for i := 0; i+1 < len(m.Content); i += 2 {

@@ -415,7 +415,6 @@ func (p *patcher) separated(o *yaml.Node, om []member) bool {
 // insertMembers writes the new members of n after the kept member that
 // precedes them (before the first kept one when none does).
 func (p *patcher) insertMembers(o *yaml.Node, om, nm []member, kept []int, s slot) error {
-	d := p.d
 	sep := p.separated(o, om)
 	col := p.column(p.startOf(o, om[0]))
 	prev := -1 // the om index new members go after; -1: before the first kept
@@ -429,43 +428,55 @@ func (p *patcher) insertMembers(o *yaml.Node, om, nm []member, kept []int, s slo
 		for k < len(nm) && kept[k] < 0 {
 			k++
 		}
-		group := nm[j:k]
-		j = k
-		var b strings.Builder
-		for _, m := range group {
-			var one strings.Builder
-			if o.Kind == yaml.MappingNode {
-				p.e.pairLines(&one, []*yaml.Node{m.key, m.value}, col)
-			} else {
-				p.e.itemLines(&one, []*yaml.Node{m.value}, col)
-			}
-			if sep && prev >= 0 {
-				b.WriteString(p.e.newline)
-			}
-			b.WriteString(one.String())
-			if sep && prev < 0 {
-				b.WriteString(p.e.newline)
-			}
+		text := p.membersText(o, nm[j:k], col, sep, prev >= 0)
+		at, err := p.insertionPoint(o, om, prev, kept, k, s)
+		if err != nil {
+			return err
 		}
-		text := b.String()
-		var at int
-		if prev >= 0 {
-			vend, err := d.end(om[prev].value)
-			if err != nil {
-				return err
-			}
-			at = d.lineEnd(vend)
-			if at == len(d.src) && !bytes.HasSuffix(d.src, []byte("\n")) {
-				text = p.e.newline + text
-			}
-		} else {
-			first := om[kept[k]]
-			at = d.lineStart(p.startOf(o, first))
-			if s.kind != slotRoot {
-				at = p.headStart(first.id(), at)
-			}
+		if at == len(p.d.src) && !bytes.HasSuffix(p.d.src, []byte("\n")) {
+			text = p.e.newline + text
 		}
 		p.add(at, at, text)
+		j = k
 	}
 	return nil
+}
+
+// membersText writes new members at column col, with a blank line before
+// (after) or after (before the first kept one) each when sep.
+func (p *patcher) membersText(o *yaml.Node, group []member, col int, sep, after bool) string {
+	var b strings.Builder
+	for _, m := range group {
+		if sep && after {
+			b.WriteString(p.e.newline)
+		}
+		if o.Kind == yaml.MappingNode {
+			p.e.pairLines(&b, []*yaml.Node{m.key, m.value}, col)
+		} else {
+			p.e.itemLines(&b, []*yaml.Node{m.value}, col)
+		}
+		if sep && !after {
+			b.WriteString(p.e.newline)
+		}
+	}
+	return b.String()
+}
+
+// insertionPoint is where new members go: after the line where member prev
+// ends, or (prev -1) before nm[next], the first kept member, and its head
+// comment (but below the file's opening comment).
+func (p *patcher) insertionPoint(o *yaml.Node, om []member, prev int, kept []int, next int, s slot) (int, error) {
+	if prev >= 0 {
+		vend, err := p.d.end(om[prev].value)
+		if err != nil {
+			return 0, err
+		}
+		return p.d.lineEnd(vend), nil
+	}
+	first := om[kept[next]]
+	at := p.d.lineStart(p.startOf(o, first))
+	if s.kind != slotRoot {
+		at = p.headStart(first.id(), at)
+	}
+	return at, nil
 }

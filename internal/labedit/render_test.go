@@ -76,7 +76,7 @@ func TestRender(t *testing.T) {
 		},
 		{
 			name: "ports: a new one quoted, comments and long syntax kept",
-			src: "services:\n  web:\n    ports:\n      # http\n      - \"80:80\"\n      - target: 443\n        published: 8443\n",
+			src:  "services:\n  web:\n    ports:\n      # http\n      - \"80:80\"\n      - target: 443\n        published: 8443\n",
 			edit: func(t *testing.T, m *Model) {
 				s := service(t, m, "web")
 				if strings.Join(s.Ports, ",") != "80:80,8443:443" {
@@ -144,7 +144,7 @@ func TestRender(t *testing.T) {
 		},
 		{
 			name: "mapping-form attachments: address changed, removed, network dropped and added",
-			src: "services:\n  web:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n        aliases: [www]\n      b:\n        ipv4_address: 10.0.1.5\n      c:\n",
+			src:  "services:\n  web:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n        aliases: [www]\n      b:\n        ipv4_address: 10.0.1.5\n      c:\n",
 			edit: func(t *testing.T, m *Model) {
 				service(t, m, "web").Networks = []Attachment{{Network: "a", IPv4: "10.0.0.6"}, {Network: "b"}, {Network: "d", IPv4: "10.0.3.2"}}
 			},

@@ -1,7 +1,6 @@
 package labedit
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -266,21 +265,11 @@ func (r *renderer) setNetworks(node *yaml.Node, old, want []Attachment, field st
 	if len(want) == 0 {
 		return deleteKey(node, "networks", field)
 	}
-	anyIP := slices.ContainsFunc(want, func(a Attachment) bool { return a.IPv4 != "" })
 	v := get(node, "networks")
-	if v == nil || isNull(v) || v.Kind == yaml.SequenceNode {
-		if !anyIP {
-			seq, err := editableSeq(node, "networks", field, true)
-			if err != nil {
-				return err
-			}
-			names := make([]string, 0, len(want))
-			for _, a := range want {
-				names = append(names, a.Network)
-			}
-			seq.Content = reconcile(seq.Content, names, func(n *yaml.Node) string { return r.fileNet(itemText(scalarText)(n)) }, strNode)
-			return nil
-		}
+	if v != nil && v.Kind == yaml.MappingNode {
+		return r.setNetworkMap(node, old, want, field)
+	}
+	if slices.ContainsFunc(want, func(a Attachment) bool { return a.IPv4 != "" }) {
 		m := mapNode()
 		for _, a := range want {
 			m.Content = append(m.Content, strNode(a.Network), attachmentValue(a.IPv4))
@@ -288,6 +277,21 @@ func (r *renderer) setNetworks(node *yaml.Node, old, want []Attachment, field st
 		setValue(node, "networks", m)
 		return nil
 	}
+	seq, err := editableSeq(node, "networks", field, true)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(want))
+	for _, a := range want {
+		names = append(names, a.Network)
+	}
+	seq.Content = reconcile(seq.Content, names, func(n *yaml.Node) string { return r.fileNet(itemText(scalarText)(n)) }, strNode)
+	return nil
+}
+
+// setNetworkMap edits a service's networks in mapping form entry by
+// entry, keeping what the model does not show (aliases, …).
+func (r *renderer) setNetworkMap(node *yaml.Node, old, want []Attachment, field string) error {
 	nets, err := editableMap(node, "networks", field, true)
 	if err != nil {
 		return err
@@ -304,20 +308,21 @@ func (r *renderer) setNetworks(node *yaml.Node, old, want []Attachment, field st
 	for _, p := range pairs(nets) {
 		key := p.key.Value
 		name := r.fileNet(key)
+		at := field + "." + key
 		ip, ok := wantIP[name]
 		if !ok || have[name] {
-			if err := deleteKey(nets, key, field+"."+key); err != nil {
+			if err := deleteKey(nets, key, at); err != nil {
 				return err
 			}
 			continue
 		}
 		have[name] = true
 		if ip != oldIP[name] {
-			if err := setAttachmentIP(nets, key, ip, field+"."+key); err != nil {
+			if err := setAttachmentIP(nets, key, ip, at); err != nil {
 				return err
 			}
 		}
-		if err := renameKey(nets, key, name, field+"."+key); err != nil {
+		if err := renameKey(nets, key, name, at); err != nil {
 			return err
 		}
 	}
@@ -520,51 +525,63 @@ func (r *renderer) renameLabRefs(root *yaml.Node) error {
 	if len(r.svcName) == 0 || x == nil || x.Kind != yaml.MappingNode {
 		return nil
 	}
-	field := extensionKey
-	renameIn := func(parent *yaml.Node, m *yaml.Node) {
-		if name := scalar(m, "service"); r.fileSvc(name) != name {
-			setValue(parent, "service", strNode(r.fileSvc(name)))
-		}
+	if err := r.renameCheckRefs(root, x); err != nil {
+		return err
 	}
-	if checks := get(x, "checks"); checks != nil && checks.Kind == yaml.SequenceNode {
-		need := slices.ContainsFunc(checks.Content, func(c *yaml.Node) bool {
-			name := scalar(resolve(c), "service")
-			return r.fileSvc(name) != name
-		})
-		if need {
-			lx, err := editableMap(root, extensionKey, field, false)
-			if err != nil {
-				return err
-			}
-			seq, err := editableSeq(lx, "checks", field+".checks", false)
-			if err != nil {
-				return err
-			}
-			for i, c := range seq.Content {
-				if c.Kind == yaml.AliasNode {
-					c = freshCopy(c)
-					seq.Content[i] = c
-				}
-				if c.Kind == yaml.MappingNode {
-					renameIn(c, c)
-				}
-			}
-		}
+	solve := get(x, "solve")
+	if solve == nil || solve.Kind != yaml.MappingNode || !r.refRenamed(solve) {
+		return nil
 	}
-	if solve := get(x, "solve"); solve != nil && solve.Kind == yaml.MappingNode {
-		if name := scalar(solve, "service"); r.fileSvc(name) != name {
-			lx, err := editableMap(root, extensionKey, field, false)
-			if err != nil {
-				return err
-			}
-			s, err := editableMap(lx, "solve", field+".solve", false)
-			if err != nil {
-				return err
-			}
-			renameIn(s, s)
+	lx, err := editableMap(root, extensionKey, extensionKey, false)
+	if err != nil {
+		return err
+	}
+	s, err := editableMap(lx, "solve", extensionKey+".solve", false)
+	if err != nil {
+		return err
+	}
+	r.renameRef(s)
+	return nil
+}
+
+// renameCheckRefs renames the services the lab's checks run in.
+func (r *renderer) renameCheckRefs(root, x *yaml.Node) error {
+	checks := get(x, "checks")
+	if checks == nil || checks.Kind != yaml.SequenceNode || !slices.ContainsFunc(checks.Content, func(c *yaml.Node) bool { return r.refRenamed(resolve(c)) }) {
+		return nil
+	}
+	lx, err := editableMap(root, extensionKey, extensionKey, false)
+	if err != nil {
+		return err
+	}
+	seq, err := editableSeq(lx, "checks", extensionKey+".checks", false)
+	if err != nil {
+		return err
+	}
+	for i, c := range seq.Content {
+		if c.Kind == yaml.AliasNode && r.refRenamed(resolve(c)) {
+			c = freshCopy(c)
+			seq.Content[i] = c
 		}
+		r.renameRef(c)
 	}
 	return nil
+}
+
+// refRenamed reports whether mapping m's "service" names a renamed service.
+func (r *renderer) refRenamed(m *yaml.Node) bool {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	name := scalar(m, "service")
+	return r.fileSvc(name) != name
+}
+
+// renameRef renames the service that mapping m's "service" names.
+func (r *renderer) renameRef(m *yaml.Node) {
+	if r.refRenamed(m) {
+		setValue(m, "service", strNode(r.fileSvc(scalar(m, "service"))))
+	}
 }
 
 // diffService returns the first field where two services differ ("" when
@@ -666,9 +683,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// errorf is fmt.Errorf for a field.
-func fieldError(field, format string, args ...any) error {
-	return fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...))
 }
