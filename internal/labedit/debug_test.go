@@ -22,3 +22,21 @@ func TestDebugShow(t *testing.T) {
 	}
 	os.Stdout.Write(out)
 }
+
+func TestDebugStory(t *testing.T) {
+	f := os.Getenv("LABEDIT_STORY")
+	if f == "" {
+		t.Skip()
+	}
+	src, _ := os.ReadFile(f)
+	s, _ := ParseStory(src)
+	s.Title = "A new title: with a colon"
+	s.Description = "One paragraph that is long enough to be folded over more than one line when it is written back into the compose file."
+	s.Goal = "Find the flag.\nThen submit it.\n"
+	s.Labels = append(s.Labels[1:], "New")
+	out, err := SetStory(src, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.Write(out)
+}
