@@ -78,7 +78,7 @@ no /, no leading dot; spaces and dots are fine.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "copy this lab (REPO/LAB, or a path to a lab folder)")
+	cmd.Flags().StringVar(&from, "from", "", "copy this lab (REPO/LAB, of any repository)")
 	return cmd
 }
 

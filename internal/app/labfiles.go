@@ -230,10 +230,14 @@ func (a *App) removeAdded(repo, name string) {
 // NewLab makes a lab in the personal repository: with from "", a new
 // native lab (a .dsp marker and a compose file with one busybox service
 // that sleeps, titled name); else a copy of the lab from names (REPO/LAB
-// of any repository, or a path), as CopyLab.
+// of any repository of the main directory, never a path), as CopyLab.
 func (a *App) NewLab(ctx context.Context, name, from string) (*Target, error) {
 	if from != "" {
-		src, err := a.Lab(ctx, from)
+		repo, labName, ok := strings.Cut(from, "/")
+		if !ok {
+			return nil, argError("from", &safepath.NameError{Name: from, Reason: "is not REPO/LAB"})
+		}
+		src, err := a.LabByName(ctx, repo, labName)
 		if err != nil {
 			return nil, argError("from", err)
 		}

@@ -96,7 +96,11 @@ export interface paths {
          */
         get: operations["listLabs"];
         put?: never;
-        post?: never;
+        /**
+         * Create a lab in the personal repository (new, or a copy)
+         * @description Makes the lab `name` in the personal repository, whole or not at all (it is made in the main directory's temporary folder and renamed into place): a new native lab, or a copy of the lab `from` — its whole folder, confined: symbolic links that lead out of the lab folder are neither followed nor copied. Answers the new lab's details, as GET /api/labs/{repo}/{lab}. The `repos` event names the personal repository.
+         */
+        post: operations["createLab"];
         delete?: never;
         options?: never;
         head?: never;
@@ -105,13 +109,7 @@ export interface paths {
     };
     "/api/labs/{repo}/{lab}": {
         parameters: {
-            query?: {
-                /**
-                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
-                 * @example default
-                 */
-                instance?: components["parameters"]["instance"];
-            };
+            query?: never;
             header?: never;
             path: {
                 /**
@@ -134,7 +132,11 @@ export interface paths {
         get: operations["getLab"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a lab of the personal repository
+         * @description Deletes the lab's folder (renamed away first, so that the catalogue never sees half a lab) and what dsp recorded for it (its exposure). Refused for labs of other repositories (403) and while an instance of the lab exists or an operation works on it (409). The `repos` event names the personal repository.
+         */
+        delete: operations["deleteLab"];
         options?: never;
         head?: never;
         patch?: never;
@@ -906,6 +908,324 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/labs/{repo}/{lab}/source": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Open a lab in the editor
+         * @description The compose text, its model (null when it does not parse), the story, the saved layout, the loader's problems and the editor's own.
+         */
+        get: operations["getLabSource"];
+        /**
+         * Save the editor's work
+         * @description Writes the compose text (with the story, for a native lab; information.json for an upstream one) and the layout, each file replaced whole. A lab that does not validate is saved as a draft: `valid: false` with its problems; it cannot start until they are fixed.
+         */
+        put: operations["saveLabSource"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/source/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text to graph
+         * @description The model of the compose text given and the problems `dsp lab validate` would report for the lab with it (nothing is saved).
+         */
+        post: operations["parseLabSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/source/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Graph to text
+         * @description The model applied onto the compose text: only what changed is rewritten; comments, keys the model does not know and key order survive (nothing is saved).
+         */
+        post: operations["renderLabSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/source/free-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A free address on a network of the model */
+        post: operations["freeAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/plan": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What Apply would change
+         * @description Compares the running instance's containers with the lab as saved (Compose's configuration hash): the services that would be recreated, created, removed, and those left as they are. 409 when the instance is not running.
+         */
+        get: operations["planApply"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/apply": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the saved lab to a running instance
+         * @description Starts an `apply` operation: only the services whose definition changed are recreated (their files copied and actions run again), new ones created, removed ones removed; the instance keeps its flag. 202 with the operation.
+         */
+        post: operations["applyLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a lab into the personal repository
+         * @description `multipart/form-data` with the part `file` and, optionally, the field `name`. The file is a compose file (`.yml`/`.yaml`: it becomes the lab's compose file — under its own name when it is `compose.yaml`, `compose.yml`, `docker-compose.yml` or `docker-compose.yaml`, else as `compose.yaml` — beside a `.dsp` marker), or a `.zip`, `.tar.gz`/`.tgz` or `.tar` archive of a lab folder, upstream or native, holding the folder itself or its contents at the top. The part's filename says which (a file without a known extension is recognised by its first bytes). The name defaults to the archive's folder, else the filename without its extension (a compose file named like every compose file needs `name`). Archives are checked entry by entry before anything is kept: absolute names, `..`, symbolic links that are absolute or lead out of the lab folder, hard links to anything but a file earlier in the archive, devices and FIFOs are refused; at most 256 MiB unpacked and 10000 entries. The archive is unpacked in the main directory's temporary folder; the lab must load without errors, else it is refused with the loader's problems (paths relative to the lab) and nothing is left. The request is at most 257 MiB (413), and at most 4 uploads run at once (429).
+         */
+        post: operations["importLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a lab folder as a .tar.gz
+         * @description The lab's folder as a gzip-compressed tar archive whose entries are in the folder's name (`NAME/`, `NAME/compose.yaml`, …): files with their permission bits and times, no owners, and the symbolic links that stay inside the lab (links that lead out, devices and FIFOs are left out). POST /api/labs/import (and `dsp lab import`) reads it back into the same files. Any lab may be exported.
+         */
+        get: operations["exportLab"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a lab into the personal repository
+         * @description Copies the lab (of any repository, upstream or native) into the personal repository as `name`: its whole folder, confined — symbolic links that lead out of the lab folder are neither followed nor copied; the repository's own files (upstream `.data/`) stay where they are. The same as POST /api/labs with `from`. The `repos` event names the personal repository.
+         */
+        post: operations["copyLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a lab of the personal repository
+         * @description Renames the lab's folder to `name` (another case of its own name is fine); its exposure follows it. Refused for labs of other repositories (403) and while an instance of the lab exists or an operation works on it (409). Answers the renamed lab's details. The `repos` event names the personal repository.
+         */
+        post: operations["renameLab"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -914,7 +1234,7 @@ export interface components {
         Error: {
             /** @description What went wrong, for people. */
             error: string;
-            /** @description The request field, path value, query parameter or header at fault (`password`, `repo`, `lab`, `instance`, `image`, `ref`, `id`, `Content-Type`, `X-DSP-Request`, `Origin`, `Host`); absent when no single field is at fault. */
+            /** @description The request field, path value, query parameter or header at fault (`password`, `repo`, `lab`, `instance`, `image`, `name`, `from`, `file`, `ref`, `id`, `Content-Type`, `X-DSP-Request`, `Origin`, `Host`); absent when no single field is at fault. */
             field?: string;
             /** @description For POST /api/repos with an SSH URL: the server's host key, not known yet (409, `changed: false`: accept it with `acceptHostKey`) or different from the known one (403, `changed: true`: refused). */
             hostKey?: components["schemas"]["HostKey"];
@@ -1189,7 +1509,7 @@ export interface components {
             images: components["schemas"]["LabImage"][];
         };
         /** @enum {string} */
-        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks" | "clone" | "update" | "publish";
+        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks" | "clone" | "update" | "publish" | "apply";
         /** @description The answer to a request that starts a background operation (an image pull: POST /api/images/pull; lab operations answer LabOperationAccepted). Follow it with GET /api/operations/{id} or the `operation` and `progress` events. */
         OperationAccepted: {
             /** @description Operation id (op-N). */
@@ -1589,6 +1909,142 @@ export interface components {
             /** @description The repository that was added, updated, published or removed. */
             repo: string;
         };
+        ModelNetwork: {
+            /** @description Its key in the file as parsed; empty for a network the editor added. */
+            id: string;
+            /** @description Its key after the edit (a rename when it differs from id). */
+            name: string;
+            subnet: string;
+            gateway: string;
+            internal: boolean;
+        };
+        ModelAttachment: {
+            network: string;
+            /** @description A static address; empty for an automatic one. */
+            ipv4: string;
+        };
+        ModelAction: {
+            name: string;
+            priority: number;
+            args?: Record<string, never> | null;
+        };
+        ModelFile: {
+            source: string;
+            target: string;
+            afterActions: boolean;
+        };
+        ModelService: {
+            id: string;
+            name: string;
+            image: string;
+            command?: string[] | null;
+            entrypoint?: string[] | null;
+            ports?: string[] | null;
+            environment?: {
+                [key: string]: string;
+            } | null;
+            volumes?: string[] | null;
+            capAdd?: string[] | null;
+            privileged?: boolean;
+            dependsOn?: string[] | null;
+            networks?: components["schemas"]["ModelAttachment"][] | null;
+            shell?: boolean | null;
+            actions?: components["schemas"]["ModelAction"][] | null;
+            files?: components["schemas"]["ModelFile"][] | null;
+        };
+        /** @description What the topology editor shows and edits of a compose file (internal/labedit). */
+        LabModel: {
+            networks: components["schemas"]["ModelNetwork"][] | null;
+            services: components["schemas"]["ModelService"][] | null;
+        };
+        Story: {
+            title: string;
+            description: string;
+            goal: string;
+            solution: string;
+            author: string;
+            labels?: string[] | null;
+        };
+        /** @description Where the editor placed each node (`service:NAME`, `network:NAME`), kept in the lab folder's .dsp-layout.json. */
+        Layout: {
+            nodes?: {
+                [key: string]: {
+                    x: number;
+                    y: number;
+                };
+            } | null;
+        };
+        EditorProblem: {
+            field: string;
+            message: string;
+        };
+        SyntaxProblem: {
+            line: number;
+            column: number;
+            message: string;
+        };
+        LabSource: {
+            file: string;
+            compose: string;
+            format: components["schemas"]["Format"];
+            /** @description The lab is in the personal repository. */
+            editable: boolean;
+            model: components["schemas"]["LabModel"] | null;
+            story: components["schemas"]["Story"];
+            layout: components["schemas"]["Layout"];
+            problems: components["schemas"]["Problem"][];
+            modelProblems: components["schemas"]["EditorProblem"][];
+            running: boolean;
+        };
+        ParsedSource: {
+            compose: string;
+            model: components["schemas"]["LabModel"] | null;
+            problems: components["schemas"]["Problem"][];
+            modelProblems: components["schemas"]["EditorProblem"][];
+            syntax: components["schemas"]["SyntaxProblem"] | null;
+        };
+        SourceRequest: {
+            compose?: string;
+            model?: components["schemas"]["LabModel"];
+            network?: string;
+            story?: components["schemas"]["Story"];
+            layout?: components["schemas"]["Layout"];
+        };
+        SaveResult: {
+            valid: boolean;
+            problems: components["schemas"]["Problem"][];
+        };
+        /** @description What applying the saved lab to a running instance changes, by service. */
+        Plan: {
+            recreate: string[];
+            create: string[];
+            remove: string[];
+            unchanged: string[];
+        };
+        FreeAddress: {
+            address: string;
+        };
+        /** @description A new lab of the personal repository: a minimal native lab, or a copy of `from`. */
+        NewLabRequest: {
+            /**
+             * @description The lab's name, its folder in the personal repository: one folder name (no `/` or `\\`, no leading dot, so never `.` or `..`, no control characters, no leading or trailing space; spaces and dots are fine), not used by another entry of the repository, whatever its case.
+             * @example My Lab
+             */
+            name: string;
+            /**
+             * @description A lab to copy, `REPO/LAB` of any repository (upstream or native format), never a path. Absent or empty: a new lab with a `.dsp` marker and a `compose.yaml` (x-dsp title = name, one service `box` on `dsp/busybox:latest` running `sleep infinity`).
+             * @example examples/hello-flag
+             */
+            from?: string;
+        };
+        /** @description The name of the lab a copy or a rename makes. */
+        LabNameRequest: {
+            /**
+             * @description The lab's name, its folder in the personal repository: one folder name (no `/` or `\\`, no leading dot, so never `.` or `..`, no control characters, no leading or trailing space; spaces and dots are fine), not used by another entry of the repository, whatever its case.
+             * @example My Copy
+             */
+            name: string;
+        };
     };
     responses: {
         /** @description The request is malformed: a body that is not JSON or not `Content-Type: application/json` (field `Content-Type`), unknown body fields, or a path or query value that is not acceptable; `field` names it. */
@@ -1887,6 +2343,64 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    createLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewLabRequest"];
+            };
+        };
+        responses: {
+            /** @description The new lab. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Details"];
+                };
+            };
+            /** @description A bad body (not JSON, unknown fields), a refused `name` (field `name`), or `from` not `REPO/LAB` (field `from`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `from` names no lab (field `from`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `name` is taken in the personal repository, in some case (field `name`); or the main directory has no personal repository, or a publish of it is in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getLab: {
         parameters: {
             query?: {
@@ -1934,6 +2448,69 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not one of the personal repository's (other repositories are read-only: copy the lab first), or the request guard refused the request (field `Origin` or `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description An instance of the lab exists (the error names each, `REPO/LAB#instance`) or an operation works on it; or a publish of the personal repository is in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
         };
@@ -3468,6 +4045,690 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /** @description Another operation runs on the repository. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLabSource: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lab as the editor opens it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabSource"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    saveLabSource: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaveResult"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    parseLabSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceRequest"];
+            };
+        };
+        responses: {
+            /** @description The model and the problems. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParsedSource"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    renderLabSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceRequest"];
+            };
+        };
+        responses: {
+            /** @description The new text, its model and its problems. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParsedSource"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    freeAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceRequest"];
+            };
+        };
+        responses: {
+            /** @description The address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreeAddress"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    planApply: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description A bad body or path value (field named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not in the personal repository (editing), or the request is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The instance is not running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    applyLab: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description The lab does not validate. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The instance is not running, or busy. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    importLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description The compose file or archive, with its filename. */
+                    file: string;
+                    /** @description The lab's name, its folder in the personal repository: one folder name (no `/` or `\\`, no leading dot, so never `.` or `..`, no control characters, no leading or trailing space; spaces and dots are fine), not used by another entry of the repository, whatever its case. */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The imported lab. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Details"];
+                };
+            };
+            /** @description Not multipart/form-data (field `Content-Type`); no file, a file without a filename, an unknown field, a file that is not a compose file or an archive dsp reads, a damaged archive, a refused entry (named in the error), an archive over the limits, an archive that holds no lab, or a lab that does not load (its errors listed): field `file`. A refused or missing name: field `name`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The name is taken in the personal repository, in some case (field `name`); or the main directory has no personal repository, or a publish of it is in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is larger than 257 MiB (field `file`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            /** @description Four uploads are in progress already; try again when one ends (`Retry-After`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportLab: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="NAME.tar.gz"`; names that are not ASCII also get `filename*=UTF-8''…`. */
+                    "Content-Disposition"?: string;
+                    /** @description The archive's size. */
+                    "Content-Length"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    copyLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabNameRequest"];
+            };
+        };
+        responses: {
+            /** @description The copy. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Details"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), a bad body, or a refused `name` (field `name`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `name` is taken in the personal repository, in some case (field `name`); or the main directory has no personal repository, or a publish of it is in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    renameLab: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabNameRequest"];
+            };
+        };
+        responses: {
+            /** @description The renamed lab. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Details"];
+                };
+            };
+            /** @description Bad `repo` or `lab` path value (field `repo` or `lab`), a bad body, or a refused `name` — the lab's own name included (field `name`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The lab is not one of the personal repository's (other repositories are read-only: copy the lab first), or the request guard refused the request (field `Origin` or `X-DSP-Request`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description An instance of the lab exists (the error names each, `REPO/LAB#instance`) or an operation works on it; or a publish of the personal repository is in progress; or `name` is taken, in some case (field `name`). */
             409: {
                 headers: {
                     [name: string]: unknown;
