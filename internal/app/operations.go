@@ -21,6 +21,7 @@ const (
 	OpTest   = "test"
 	OpChecks = "checks"
 	OpPull   = "pull"
+	OpApply  = "apply"
 	// Repository operations.
 	OpClone   = "clone"
 	OpUpdate  = "update"

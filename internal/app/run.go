@@ -33,16 +33,22 @@ func (a *App) Up(ctx context.Context, t *Target, ref engine.Ref, opts UpOptions)
 	if err != nil {
 		return nil, err
 	}
-	up := engine.UpOptions{
+	if err := eng.Up(ctx, ref, t.Lab, a.upOptions(t, opts)); err != nil {
+		return nil, fmt.Errorf("start %s: %w", ref, err)
+	}
+	return eng.Status(ctx, ref, t.Lab)
+}
+
+// upOptions are the engine's options for starting (or applying to) an
+// instance of the lab: the one place trust, exposure and limits are
+// decided for it.
+func (a *App) upOptions(t *Target, opts UpOptions) engine.UpOptions {
+	return engine.UpOptions{
 		Trusted:  t.Trusted || opts.TrustOnce,
 		Expose:   a.Exposed(t) || opts.ExposeOnce,
 		Limits:   a.Limits(t),
 		Progress: opts.Progress,
 	}
-	if err := eng.Up(ctx, ref, t.Lab, up); err != nil {
-		return nil, fmt.Errorf("start %s: %w", ref, err)
-	}
-	return eng.Status(ctx, ref, t.Lab)
 }
 
 // Exposed reports whether the user offers the lab's published ports to
