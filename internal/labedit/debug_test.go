@@ -1,6 +1,8 @@
 package labedit
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -39,4 +41,21 @@ func TestDebugStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Stdout.Write(out)
+}
+
+func TestDebugRandom(t *testing.T) {
+	name := os.Getenv("LABEDIT_RANDOM")
+	if name == "" {
+		t.Skip()
+	}
+	src := []byte(trickyFiles[name])
+	for i := range 6 {
+		r := rand.New(rand.NewPCG(uint64(i), 7))
+		m, _ := Parse(src)
+		what := randomEdit(r, m)
+		out, err := Render(src, m)
+		fmt.Printf("=== %d %s: %v\n", i, what, err)
+		_ = os.WriteFile(fmt.Sprintf("/tmp/rnd%d.yml", i), out, 0o644)
+	}
+	_ = os.WriteFile("/tmp/rnd.yml", src, 0o644)
 }

@@ -1,6 +1,7 @@
 package labedit
 
 import (
+	"fmt"
 	"strconv"
 
 	"go.yaml.in/yaml/v4"
@@ -205,4 +206,44 @@ func strSeq(items []string) *yaml.Node {
 func flow(n *yaml.Node) *yaml.Node {
 	n.Style |= yaml.FlowStyle
 	return n
+}
+
+// checkAnchors checks that every alias of the edited tree still follows
+// its anchor: an edit must not remove or replace a node whose anchor other
+// nodes use.
+func checkAnchors(root *yaml.Node) error {
+	defined := map[string]bool{}
+	var walk func(n *yaml.Node, path string) error
+	walk = func(n *yaml.Node, path string) error {
+		if n.Kind == yaml.AliasNode {
+			if !defined[n.Value] {
+				return fmt.Errorf("cannot make this edit in the graph editor: it removes the YAML anchor &%s that %s uses; edit the text", n.Value, path)
+			}
+			return nil
+		}
+		if n.Anchor != "" {
+			defined[n.Anchor] = true
+		}
+		for i, c := range n.Content {
+			p := path
+			switch {
+			case n.Kind == yaml.MappingNode && i%2 == 1:
+				p = join(path, n.Content[i-1].Value)
+			case n.Kind == yaml.SequenceNode:
+				p = join(path, strconv.Itoa(i))
+			}
+			if err := walk(c, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root, "")
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
 }

@@ -63,6 +63,14 @@ func section(root *yaml.Node, key string) ([]pair, error) {
 	if v.Kind != yaml.MappingNode {
 		return nil, shapeError(v, key, "a mapping")
 	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k := v.Content[i]
+		if seen[k.Value] {
+			return nil, &SyntaxError{Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("%s.%s is defined twice", key, k.Value)}
+		}
+		seen[k.Value] = true
+	}
 	return pairs(v), nil
 }
 

@@ -46,6 +46,9 @@ func Render(src []byte, m *Model) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAnchors(root); err != nil {
+		return nil, err
+	}
 	p := newPatcher(d, r.c.origin)
 	if err := p.patchRoot(root); err != nil {
 		return nil, fmt.Errorf("writing the edit: %w", err)
@@ -105,7 +108,32 @@ func newRenderer(d *document, old, m *Model) (*renderer, error) {
 			r.svcName[s.ID] = s.Name
 		}
 	}
+	for _, s := range m.Services {
+		if err := checkTwice(r.wanted(s)); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// checkTwice refuses a network or a dependency a service names twice,
+// which compose files cannot say.
+func checkTwice(s Service) error {
+	seen := map[string]bool{}
+	for _, a := range s.Networks {
+		if seen[a.Network] {
+			return fmt.Errorf("service %s is attached to network %s twice", s.Name, a.Network)
+		}
+		seen[a.Network] = true
+	}
+	seen = map[string]bool{}
+	for _, d := range s.DependsOn {
+		if seen[d] {
+			return fmt.Errorf("service %s depends on %s twice", s.Name, d)
+		}
+		seen[d] = true
+	}
+	return nil
 }
 
 // checkIdentity refuses what would make the text ambiguous: an ID the

@@ -567,6 +567,7 @@ func TestParse(t *testing.T) {
 		{"- a\n- b\n", 1, 1, "must be a mapping"},
 		{"services: [a]\n", 1, 11, "services must be a mapping"},
 		{"services:\n  a:\n    ports: 80\n", 3, 12, "services.a.ports must be a list"},
+		{"services:\n  a: {}\n  a: {}\n", 3, 3, "services.a is defined twice"},
 		{"services:\n  a:\n    command: \"sh -c 'unterminated\"\n", 3, 14, "services.a.command"},
 	} {
 		_, err := Parse([]byte(tt.src))

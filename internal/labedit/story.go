@@ -140,6 +140,9 @@ func SetStory(src []byte, s Story) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if err := checkAnchors(root); err != nil {
+		return nil, err
+	}
 	p := newPatcher(d, c.origin)
 	if err := p.patchRoot(root); err != nil {
 		return nil, fmt.Errorf("writing the story: %w", err)
