@@ -35,10 +35,14 @@ func corpusFiles(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(upstream) < 30 || len(examples) < 2 {
-		t.Fatalf("found %d upstream and %d example compose files; expected at least 30 and 2", len(upstream), len(examples))
+	local, err := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return append(upstream, examples...)
+	if len(upstream) < 30 || len(examples) < 2 || len(local) == 0 {
+		t.Fatalf("found %d upstream, %d example and %d testdata compose files", len(upstream), len(examples), len(local))
+	}
+	return slices.Concat(upstream, examples, local)
 }
 
 func TestCorpusRoundTrip(t *testing.T) {
@@ -357,8 +361,8 @@ func keyPaths(t *testing.T, src []byte) []string {
 }
 
 // checkKeysKept checks that every key of the source is still there, in the
-// same order (the renamed service under its new name; the edited
-// service's networks may change form).
+// same order (the renamed service under its new name, also as a key of
+// depends_on; the edited service's networks may change form).
 func checkKeysKept(t *testing.T, src, out []byte, e corpusEdit) {
 	t.Helper()
 	after := keyPaths(t, out)
@@ -369,6 +373,9 @@ func checkKeysKept(t *testing.T, src, out []byte, e corpusEdit) {
 		}
 		if rest, ok := strings.CutPrefix(p, ".services."+e.renamed); ok && (rest == "" || rest[0] == '.') {
 			p = ".services." + e.newName + rest
+		}
+		if head, rest, ok := strings.Cut(p, ".depends_on."+e.renamed); ok && (rest == "" || rest[0] == '.') {
+			p = head + ".depends_on." + e.newName + rest
 		}
 		for j < len(after) && after[j] != p {
 			j++

@@ -140,7 +140,7 @@ func TestRender(t *testing.T) {
 			edit: func(t *testing.T, m *Model) {
 				service(t, m, "web").Networks[0].IPv4 = "10.0.0.5"
 			},
-			want: "services:\n  web:\n    networks:\n      front:\n        ipv4_address: 10.0.0.5\n      back: {}\n    tty: true\nnetworks:\n  front:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n  back:\n",
+			want: "services:\n  web:\n    networks:\n      front:\n        ipv4_address: 10.0.0.5\n      back:\n    tty: true\nnetworks:\n  front:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n  back:\n",
 		},
 		{
 			name: "mapping-form attachments: address changed, removed, network dropped and added",

@@ -338,7 +338,7 @@ func (r *renderer) setNetworkMap(node *yaml.Node, old, want []Attachment, field 
 // attachmentValue is the value of a new network entry of a service.
 func attachmentValue(ip string) *yaml.Node {
 	if ip == "" {
-		return mapNode()
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"} // "lan:", as the list form says
 	}
 	return mapNode(strNode("ipv4_address"), strNode(ip))
 }
