@@ -77,7 +77,7 @@ func sameFiles(t *testing.T, what string, want, got map[string]string) {
 	}
 }
 
-func TestLabNewCopyRenameRemove(t *testing.T) {
+func TestLabNew(t *testing.T) {
 	home, personal := manageHome(t)
 	out, stderr, code := dsp(t, home, "lab", "new", "My Lab")
 	if code != 0 || !strings.Contains(out, "created lab "+personal+"/My Lab") || !strings.Contains(out, `dsp lab up "`+personal+`/My Lab"`) {
@@ -99,29 +99,18 @@ func TestLabNewCopyRenameRemove(t *testing.T) {
 		t.Errorf("lab new of a name in use (another case): exit %d, %s", code, stderr)
 	}
 
+}
+
+func TestLabCopyRenameRemove(t *testing.T) {
+	home, personal := manageHome(t)
 	// Copies, from the examples and from the upstream corpus.
-	out, stderr, code = dsp(t, home, "lab", "new", "hello", "--from", "examples/hello-flag")
+	out, stderr, code := dsp(t, home, "lab", "new", "hello", "--from", "examples/hello-flag")
 	if code != 0 || !strings.Contains(out, "copied examples/hello-flag to "+personal+"/hello") {
 		t.Fatalf("lab new --from: exit %d\n%s%s", code, out, stderr)
 	}
 	sameFiles(t, "copy of hello-flag", files(t, filepath.Join(home, "examples", "hello-flag")), files(t, filepath.Join(home, personal, "hello")))
 	if _, err := os.Stat(filepath.Join(home, "dsp-projects")); err == nil {
-		out, stderr, code = dsp(t, home, "lab", "cp", "dsp-projects/TelnetAccess", "Telnet 2")
-		if code != 0 || !strings.Contains(out, "copied dsp-projects/TelnetAccess to "+personal+"/Telnet 2") {
-			t.Fatalf("lab cp: exit %d\n%s%s", code, out, stderr)
-		}
-		sameFiles(t, "copy of TelnetAccess", files(t, filepath.Join(home, "dsp-projects", "TelnetAccess")), files(t, filepath.Join(home, personal, "Telnet 2")))
-		// Other repositories are read-only.
-		_, stderr, code = dsp(t, home, "lab", "mv", "dsp-projects/TelnetAccess", "x")
-		if code != 1 || !strings.Contains(stderr, "personal repository") || !strings.Contains(stderr, "dsp lab cp dsp-projects/TelnetAccess NAME") {
-			t.Errorf("lab mv of an upstream lab: exit %d, %s", code, stderr)
-		}
-		if _, stderr, code = dsp(t, home, "lab", "rm", "--yes", "dsp-projects/TelnetAccess"); code != 1 || !strings.Contains(stderr, "cannot be deleted") {
-			t.Errorf("lab rm of an upstream lab: exit %d, %s", code, stderr)
-		}
-		if _, err := os.Stat(filepath.Join(home, "dsp-projects", "TelnetAccess")); err != nil {
-			t.Errorf("the upstream lab was touched: %v", err)
-		}
+		upstreamReadOnly(t, home, personal)
 	}
 
 	out, stderr, code = dsp(t, home, "lab", "mv", personal+"/hello", "Hello Again")
@@ -142,6 +131,28 @@ func TestLabNewCopyRenameRemove(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, personal, "Hello Again")); !os.IsNotExist(err) {
 		t.Errorf("the lab's folder is still there: %v", err)
+	}
+}
+
+// upstreamReadOnly copies an upstream lab, and is refused renaming or
+// deleting it.
+func upstreamReadOnly(t *testing.T, home, personal string) {
+	t.Helper()
+	out, stderr, code := dsp(t, home, "lab", "cp", "dsp-projects/TelnetAccess", "Telnet 2")
+	if code != 0 || !strings.Contains(out, "copied dsp-projects/TelnetAccess to "+personal+"/Telnet 2") {
+		t.Fatalf("lab cp: exit %d\n%s%s", code, out, stderr)
+	}
+	sameFiles(t, "copy of TelnetAccess", files(t, filepath.Join(home, "dsp-projects", "TelnetAccess")), files(t, filepath.Join(home, personal, "Telnet 2")))
+	// Other repositories are read-only.
+	_, stderr, code = dsp(t, home, "lab", "mv", "dsp-projects/TelnetAccess", "x")
+	if code != 1 || !strings.Contains(stderr, "personal repository") || !strings.Contains(stderr, "dsp lab cp dsp-projects/TelnetAccess NAME") {
+		t.Errorf("lab mv of an upstream lab: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code = dsp(t, home, "lab", "rm", "--yes", "dsp-projects/TelnetAccess"); code != 1 || !strings.Contains(stderr, "cannot be deleted") {
+		t.Errorf("lab rm of an upstream lab: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(home, "dsp-projects", "TelnetAccess")); err != nil {
+		t.Errorf("the upstream lab was touched: %v", err)
 	}
 }
 

@@ -409,7 +409,7 @@ func (a *App) ImportLab(ctx context.Context, r io.Reader, filename, name string)
 	if err != nil {
 		return nil, err
 	}
-	defer catalog.RemoveTree(tmp)
+	defer func() { _ = catalog.RemoveTree(tmp) }()
 	unpacked := filepath.Join(tmp, "unpacked")
 	if err := os.Mkdir(unpacked, 0o755); err != nil {
 		return nil, err

@@ -572,8 +572,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	tempLeft(t, home)
 }
 
-func TestRenameAndDeleteLab(t *testing.T) {
-	a, eng, home := newApp(t)
+func TestRenameAndDeleteRefusals(t *testing.T) {
+	a, _, _ := newApp(t)
 	ctx := context.Background()
 	personal := personalRepo(t, a)
 	mine, err := a.NewLab(ctx, "mine", "")
@@ -581,9 +581,6 @@ func TestRenameAndDeleteLab(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := a.NewLab(ctx, "other", ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.SetExposed(personal, "mine", true); err != nil {
 		t.Fatal(err)
 	}
 
@@ -618,6 +615,22 @@ func TestRenameAndDeleteLab(t *testing.T) {
 		t.Errorf("RenameLab onto another lab's name = %v, want a Conflict", err)
 	}
 
+}
+
+func TestRenameAndDeleteWhileRunning(t *testing.T) {
+	a, eng, home := newApp(t)
+	ctx := context.Background()
+	personal := personalRepo(t, a)
+	mine, err := a.NewLab(ctx, "mine", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.NewLab(ctx, "other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetExposed(personal, "mine", true); err != nil {
+		t.Fatal(err)
+	}
 	// While an instance exists: refused, naming it.
 	ref, _ := engine.NewRef(personal, "mine", "second")
 	if err := eng.Up(ctx, ref, mine.Lab, engine.UpOptions{Trusted: true}); err != nil {

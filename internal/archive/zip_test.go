@@ -55,12 +55,12 @@ func extractZip(t *testing.T, r *bytes.Reader, dest string, lim Limits) error {
 
 func TestExtractTarChecksEveryEntry(t *testing.T) {
 	cases := map[string][]entry{
-		"dot-dot":            {reg("../outside.txt", "pwned")},
-		"absolute name":      {reg("/tmp/dsp-archive-test-abs", "pwned")},
-		"symlink to /etc":    {dir("lab/"), symlink("lab/etc", "/etc")},
-		"symlink up":         {symlink("link", "../"), reg("link/outside.txt", "pwned")},
-		"hard link out":      {hardlink("h", "../outside.txt")},
-		"hard link absolute": {hardlink("h", "/etc/passwd")},
+		"dot-dot":                             {reg("../outside.txt", "pwned")},
+		"absolute name":                       {reg("/tmp/dsp-archive-test-abs", "pwned")},
+		"symlink to /etc":                     {dir("lab/"), symlink("lab/etc", "/etc")},
+		"symlink up":                          {symlink("link", "../"), reg("link/outside.txt", "pwned")},
+		"hard link out":                       {hardlink("h", "../outside.txt")},
+		"hard link absolute":                  {hardlink("h", "/etc/passwd")},
 		"hard link to no file of the archive": {dir("lab/"), hardlink("lab/h", "lab/nothing")},
 		"hard link to a folder":               {dir("lab/"), hardlink("lab/h", "lab")},
 		"device":                              {entry{name: "lab/null", typ: tar.TypeChar}},
