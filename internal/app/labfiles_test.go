@@ -18,9 +18,11 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 
+	"github.com/dsp-lab/dsp/examples"
 	"github.com/dsp-lab/dsp/internal/app"
 	"github.com/dsp-lab/dsp/internal/archive"
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/engine/fake"
 	"github.com/dsp-lab/dsp/internal/lab"
 )
 
@@ -702,5 +704,55 @@ func TestExportKeepsTheArchiveShape(t *testing.T) {
 	cancel()
 	if err := a.ExportLab(cancelled, hello, &bytes.Buffer{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("ExportLab with a cancelled context = %v", err)
+	}
+}
+
+func TestRenameRefusedWhileAStartRuns(t *testing.T) {
+	home := t.TempDir()
+	started, release := make(chan struct{}), make(chan struct{})
+	eng := fake.New(fake.WithImages(exampleImages...), fake.WithExec(func(ctx context.Context, p *fake.Process) (int, error) {
+		close(started)
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return 0, nil
+	}))
+	a, err := app.Open(context.Background(), app.Options{Home: home, Seed: examples.FS(), Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	personal := personalRepo(t, a)
+	dir := filepath.Join(home, personal, "slow")
+	mustWrite(t, filepath.Join(dir, lab.MarkerFile), "")
+	mustWrite(t, filepath.Join(dir, "compose.yaml"), "services:\n  box:\n    image: dsp/busybox:latest\n    x-dsp:\n      actions:\n        - {name: exec, priority: 1, args: {command: 'sleep 600'}}\n")
+	slow, err := a.Lab(ctx, personal+"/slow")
+	if err != nil || slow.LoadErr != nil {
+		t.Fatal(err, slow.LoadErr)
+	}
+	ref, _ := slow.Ref("")
+	op, err := a.StartUp(ctx, slow, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	var inUse *app.LabInUseError
+	if _, err := a.RenameLab(ctx, slow, "fast"); !errors.As(err, &inUse) || !slices.Contains(inUse.Users, personal+"/slow") {
+		t.Errorf("RenameLab while it starts = %v", err)
+	}
+	if err := a.DeleteLab(ctx, slow); !errors.As(err, &inUse) {
+		t.Errorf("DeleteLab while it starts = %v", err)
+	}
+	close(release)
+	if v := op.Wait(ctx); v.State != app.OpDone {
+		t.Fatalf("the start ended %s: %s", v.State, v.Error)
+	}
+	if err := a.Down(ctx, slow, ref, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RenameLab(ctx, slow, "fast"); err != nil {
+		t.Errorf("RenameLab once stopped = %v", err)
 	}
 }
