@@ -115,6 +115,13 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/images/pull", s.handleImagePull)
 	api.HandleFunc("DELETE /api/images", s.handleImageRemove)
 	api.HandleFunc("GET /api/settings", s.handleSettings)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/source", s.handleSource)
+	api.HandleFunc("PUT /api/labs/{repo}/{lab}/source", s.handleSourceSave)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/source/parse", s.handleSourceParse)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/source/render", s.handleSourceRender)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/source/free-address", s.handleFreeAddress)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/plan", s.handlePlan)
+	api.HandleFunc("POST /api/labs/{repo}/{lab}/apply", s.handleApply)
 	api.HandleFunc("GET /api/repos", s.handleRepos)
 	api.HandleFunc("GET /api/repos/suggestions", s.handleRepoSuggestions)
 	api.HandleFunc("POST /api/repos", s.handleRepoAdd)
@@ -258,11 +265,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // decodeBody reads a JSON body of at most 64 KiB, answering 400 on errors.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeBodyOf(w, r, v, 64<<10)
+}
+
+// decodeBodyOf reads a JSON body of at most limit bytes, answering 400 on
+// errors.
+func decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, limit int64) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		writeError(w, http.StatusBadRequest, "Content-Type", "the body must be JSON (Content-Type: application/json)")
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeError(w, http.StatusBadRequest, "", "bad JSON body: %v", err)

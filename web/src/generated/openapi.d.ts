@@ -4125,7 +4125,10 @@ export interface operations {
                  */
                 instance?: components["parameters"]["instance"];
             };
-            header?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
             path: {
                 /**
                  * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
@@ -4182,7 +4185,10 @@ export interface operations {
     parseLabSource: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
             path: {
                 /**
                  * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
@@ -4239,7 +4245,10 @@ export interface operations {
     renderLabSource: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
             path: {
                 /**
                  * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
@@ -4296,7 +4305,10 @@ export interface operations {
     freeAddress: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
             path: {
                 /**
                  * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
@@ -4428,7 +4440,10 @@ export interface operations {
                  */
                 instance?: components["parameters"]["instance"];
             };
-            header?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
             path: {
                 /**
                  * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
