@@ -23,7 +23,7 @@ func newLabCommand(c *cli) *cobra.Command {
 		newLabListCommand(c),
 		newLabShowCommand(c),
 		newLabValidateCommand(c),
-		newLabUpCommand(c),
+		newLabUpCommand(c), newLabApplyCommand(c),
 		newLabDownCommand(c),
 		newLabStatusCommand(c),
 		newLabLogsCommand(c),
