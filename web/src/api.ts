@@ -426,119 +426,29 @@ export function errorMessage(e: unknown): string {
 }
 
 // ---- lab management and the lab editor ---------------------------------------
-// The editor's routes are not in openapi.json yet: these types follow the
-// contract of issue #12 and become aliases of the generated ones once the
-// document describes them.
 
-export interface EditorNetwork {
-  /** the key as parsed; "" for a network the editor added */
-  id: string;
-  /** the key after edits: a rename when it differs from id */
-  name: string;
-  subnet: string;
-  gateway: string;
-  internal: boolean;
-}
-export interface EditorAttachment {
-  network: string;
-  /** a static address, or "" for an automatic one */
-  ipv4: string;
-}
-export interface EditorAction {
-  name: string;
-  priority: number;
-  args: Record<string, unknown>;
-}
-export interface EditorFile {
-  source: string;
-  target: string;
-  afterActions: boolean;
-}
-export interface EditorService {
-  id: string;
-  name: string;
-  image: string;
-  command: string[] | null;
-  entrypoint: string[] | null;
-  ports: string[];
-  environment: Record<string, string>;
-  volumes: string[];
-  capAdd: string[];
-  privileged: boolean;
-  dependsOn: string[];
-  networks: EditorAttachment[];
-  /** null: the default (a shell is allowed) */
-  shell: boolean | null;
-  actions: EditorAction[];
-  files: EditorFile[];
-}
-export interface EditorModel {
-  networks: EditorNetwork[];
-  services: EditorService[];
-}
-export interface LabStory {
-  title: string;
-  description: string;
-  goal: string;
-  solution: string;
-  author: string;
-  labels: string[];
-}
-export interface EditorLayout {
-  nodes: Record<string, { x: number; y: number }>;
-}
-export interface LabProblem {
-  severity: 'error' | 'warning';
-  file: string;
-  line?: number;
-  field?: string;
-  message: string;
-}
-export interface ModelProblem {
-  field: string;
-  message: string;
-}
-export interface SyntaxError {
-  line: number;
-  column: number;
-  message: string;
-}
-export interface LabSource {
-  file: string;
-  compose: string;
-  format: 'native' | 'upstream';
-  editable: boolean;
-  model: EditorModel | null;
-  story: LabStory;
-  layout: EditorLayout | null;
-  problems: LabProblem[] | null;
-  modelProblems: ModelProblem[] | null;
-  running: boolean;
-}
-export interface RenderResult {
-  compose: string;
-  problems: LabProblem[] | null;
-  modelProblems: ModelProblem[] | null;
-}
-export interface ParseResult {
-  model: EditorModel | null;
-  problems: LabProblem[] | null;
-  modelProblems: ModelProblem[] | null;
-  syntax: SyntaxError | null;
-}
-export interface SaveResult {
-  valid: boolean;
-  problems: LabProblem[] | null;
-}
-export interface ApplyPlan {
-  running: boolean;
-  recreate: string[] | null;
-  create: string[] | null;
-  remove: string[] | null;
-  unchanged: string[] | null;
-}
+/** The editor's model of a compose file (internal/labedit): what the graph shows and edits. */
+export type EditorModel = Schemas['LabModel'];
+export type EditorNetwork = Schemas['ModelNetwork'];
+export type EditorService = Schemas['ModelService'];
+export type EditorAttachment = Schemas['ModelAttachment'];
+export type EditorAction = Schemas['ModelAction'];
+export type EditorFile = Schemas['ModelFile'];
+export type LabStory = Schemas['Story'];
+/** Node positions by `service:NAME` / `network:NAME`, saved beside the lab (not in its compose file). */
+export type EditorLayout = Schemas['Layout'];
+/** A problem of the lab loader (what `dsp lab validate` says). */
+export type LabProblem = Schemas['Problem'];
+/** A problem of the editor's model: overlapping subnets, duplicate addresses, bad names… */
+export type ModelProblem = Schemas['EditorProblem'];
+export type SyntaxError = Schemas['SyntaxProblem'];
+export type LabSource = Answer<'getLabSource', 200>;
+export type RenderResult = Answer<'renderLabSource', 200>;
+export type ParseResult = Answer<'parseLabSource', 200>;
+export type SaveResult = Answer<'saveLabSource', 200>;
+export type ApplyPlan = Answer<'planApply', 200>;
 /** What the lab management calls answer: the new (or renamed, copied, imported) lab's details. */
-export type CreatedLab = Pick<LabDetail, 'repo' | 'name'> & Partial<LabDetail>;
+export type CreatedLab = LabDetail;
 
 /** The UI route of a lab's editor. */
 export const editHref = (repo: string, lab: string) => `#/edit/${enc(repo)}/${enc(lab)}`;
@@ -560,7 +470,7 @@ async function importLab(file: File, name?: string): Promise<CreatedLab> {
     throw new ApiError(0, 'dsp does not answer: is `dsp serve` still running?');
   }
   if (!res.ok) throw await responseError(res);
-  return (await res.json()) as CreatedLab;
+  return (await res.json()) as Answer<'importLab', 201>;
 }
 
 /** Download a lab folder as an archive (GET …/export). */
@@ -577,10 +487,10 @@ async function exportLab(repo: string, lab: string): Promise<{ blob: Blob; name:
 }
 
 export const labApi = {
-  create: (name: string) => request<CreatedLab>('POST', '/api/labs', { name }),
+  create: (name: string) => request<Answer<'createLab', 201>>('POST', '/api/labs', { name }),
   import: importLab,
-  copy: (repo: string, lab: string, name: string) => request<CreatedLab>('POST', `${labPath(repo, lab)}/copy`, { name }),
-  rename: (repo: string, lab: string, name: string) => request<CreatedLab>('POST', `${labPath(repo, lab)}/rename`, { name }),
+  copy: (repo: string, lab: string, name: string) => request<Answer<'copyLab', 201>>('POST', `${labPath(repo, lab)}/copy`, { name }),
+  rename: (repo: string, lab: string, name: string) => request<Answer<'renameLab', 200>>('POST', `${labPath(repo, lab)}/rename`, { name }),
   remove: (repo: string, lab: string) => request<void>('DELETE', labPath(repo, lab)),
   export: exportLab,
   source: (repo: string, lab: string) => request<LabSource>('GET', `${labPath(repo, lab)}/source`),
@@ -588,11 +498,11 @@ export const labApi = {
     request<RenderResult>('POST', `${labPath(repo, lab)}/source/render`, { compose, model }),
   parse: (repo: string, lab: string, compose: string) => request<ParseResult>('POST', `${labPath(repo, lab)}/source/parse`, { compose }),
   freeAddress: (repo: string, lab: string, model: EditorModel, network: string) =>
-    request<{ address: string }>('POST', `${labPath(repo, lab)}/source/free-address`, { model, network }),
+    request<Answer<'freeAddress', 200>>('POST', `${labPath(repo, lab)}/source/free-address`, { model, network }),
   save: (repo: string, lab: string, compose: string, story: LabStory, layout: EditorLayout) =>
     request<SaveResult>('PUT', `${labPath(repo, lab)}/source`, { compose, story, layout }),
   plan: (repo: string, lab: string) => request<ApplyPlan>('GET', `${labPath(repo, lab)}/plan`),
-  apply: (repo: string, lab: string) => request<LabOperationStarted>('POST', `${labPath(repo, lab)}/apply`),
+  apply: (repo: string, lab: string) => request<Answer<'applyLab', 202>>('POST', `${labPath(repo, lab)}/apply`),
 };
 
 /** Save a blob under a name (an <a download> clicked). */

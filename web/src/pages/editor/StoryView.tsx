@@ -3,8 +3,8 @@
 // sanitised: rich.ts through RichText). An upstream lab writes its texts in
 // HTML: the preview renders them as HTML.
 import { useId, useState } from 'react';
-import type { LabStory } from '../../api';
 import { RichText } from '../../components/RichText';
+import type { WorkStory } from './model';
 import './StoryView.css';
 
 function MarkdownField({
@@ -42,17 +42,17 @@ export function StoryView({
   readOnly,
   onChange,
 }: {
-  story: LabStory;
-  format: 'native' | 'upstream';
+  story: WorkStory;
+  format: string;
   readOnly: boolean;
-  onChange: (s: LabStory) => void;
+  onChange: (s: WorkStory) => void;
 }) {
   const [label, setLabel] = useState('');
   const titleId = useId();
   const authorId = useId();
   const labelId = useId();
   const textFormat = format === 'upstream' ? 'html' : 'markdown';
-  const set = (k: keyof LabStory, v: LabStory[keyof LabStory]) => onChange({ ...story, [k]: v });
+  const set = (k: keyof WorkStory, v: WorkStory[keyof WorkStory]) => onChange({ ...story, [k]: v });
   const addLabel = () => {
     const l = label.trim();
     if (l && !story.labels.includes(l)) set('labels', [...story.labels, l]);

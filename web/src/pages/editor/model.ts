@@ -4,12 +4,42 @@
 // by uid; conversions from and to the server's model and layout; a simple
 // deterministic auto-layout; and small helpers (command lines, risky
 // capabilities, new names).
-import type { EditorLayout, EditorModel, EditorNetwork, EditorService, ModelProblem } from '../../api';
+import type { EditorLayout, EditorModel, EditorNetwork, EditorService, LabStory, ModelProblem } from '../../api';
 
-export interface NetItem extends EditorNetwork {
+/** A network of the model with every field present. */
+export type WorkNetwork = Required<EditorNetwork>;
+export interface WorkAction {
+  name: string;
+  priority: number;
+  /** argument values are YAML scalars: strings, numbers, booleans */
+  args: Record<string, unknown>;
+}
+/** A service of the model with every field present (lists empty rather than null). */
+export interface WorkService {
+  id: string;
+  name: string;
+  image: string;
+  command: string[] | null;
+  entrypoint: string[] | null;
+  ports: string[];
+  environment: Record<string, string>;
+  volumes: string[];
+  capAdd: string[];
+  privileged: boolean;
+  dependsOn: string[];
+  networks: { network: string; ipv4: string }[];
+  /** null: as the file says (absent: a shell is allowed) */
+  shell: boolean | null;
+  actions: WorkAction[];
+  files: { source: string; target: string; afterActions: boolean }[];
+}
+/** The story with its labels always a list. */
+export type WorkStory = LabStory & { labels: string[] };
+
+export interface NetItem extends WorkNetwork {
   uid: string;
 }
-export interface SvcItem extends EditorService {
+export interface SvcItem extends WorkService {
   uid: string;
 }
 export interface Doc {
@@ -31,7 +61,7 @@ export const newUid = (kind: 'n' | 's') => `${kind}${++counter}-${Math.random().
 export const netNodeId = (uid: string) => `net:${uid}`;
 export const svcNodeId = (uid: string) => `svc:${uid}`;
 
-function normService(s: EditorService): EditorService {
+function normService(s: EditorService): WorkService {
   return {
     id: s.id ?? '',
     name: s.name ?? s.id ?? '',
@@ -51,7 +81,7 @@ function normService(s: EditorService): EditorService {
   };
 }
 
-function normNetwork(n: EditorNetwork): EditorNetwork {
+function normNetwork(n: EditorNetwork): WorkNetwork {
   return { id: n.id ?? '', name: n.name ?? n.id ?? '', subnet: n.subnet ?? '', gateway: n.gateway ?? '', internal: !!n.internal };
 }
 
@@ -98,7 +128,7 @@ export function fromModel(model: EditorModel, prev: Doc = EMPTY_DOC): Doc {
 export function toModel(doc: Doc): EditorModel {
   return {
     networks: doc.networks.map(({ uid: _uid, ...n }) => n),
-    services: doc.services.map(({ uid: _uid, ...s }) => s),
+    services: doc.services.map(({ uid: _uid, ...s }) => ({ ...s, actions: s.actions.map((a) => ({ ...a, args: a.args as Record<string, never> })) })),
   };
 }
 
@@ -392,7 +422,7 @@ const HARMLESS_CAPS = new Set([
 export const capName = (c: string) => c.trim().toUpperCase().replace(/^CAP_/, '');
 
 /** What makes a service risky: privileged mode and capabilities beyond Docker's default set and NET_ADMIN. */
-export function serviceRisks(s: Pick<EditorService, 'privileged' | 'capAdd'>): string[] {
+export function serviceRisks(s: Pick<WorkService, 'privileged' | 'capAdd'>): string[] {
   const r: string[] = [];
   if (s.privileged) r.push('privileged');
   for (const c of s.capAdd) if (c.trim() && !HARMLESS_CAPS.has(capName(c))) r.push(capName(c));

@@ -16,15 +16,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   labApi,
-  type EditorModel,
   type LabProblem,
   type LabSource,
-  type LabStory,
   type ModelProblem,
   type SaveResult,
   type SyntaxError,
 } from '../../api';
-import { EMPTY_DOC, fromModel, layoutOf, placeMissing, positionsFromLayout, rendered, toModel, type Doc, type Positions } from './model';
+import { EMPTY_DOC, fromModel, layoutOf, placeMissing, positionsFromLayout, rendered, toModel, type Doc, type Positions, type WorkStory } from './model';
 
 const RENDER_DELAY = 300;
 const PARSE_DELAY = 400;
@@ -38,9 +36,9 @@ interface Snapshot {
   renderNeeded: boolean;
 }
 
-const EMPTY_STORY: LabStory = { title: '', description: '', goal: '', solution: '', author: '', labels: [] };
+const EMPTY_STORY: WorkStory = { title: '', description: '', goal: '', solution: '', author: '', labels: [] };
 
-function saveKey(compose: string, story: LabStory, layout: unknown): string {
+function saveKey(compose: string, story: WorkStory, layout: unknown): string {
   return JSON.stringify([compose, story, layout]);
 }
 
@@ -50,7 +48,7 @@ export interface Editor {
   compose: string;
   doc: Doc;
   positions: Positions;
-  story: LabStory;
+  story: WorkStory;
   problems: LabProblem[];
   modelProblems: ModelProblem[];
   syntax: SyntaxError | null;
@@ -72,7 +70,7 @@ export interface Editor {
   /** move nodes (no render: positions are not in the text) */
   move: (positions: Positions, burst?: string) => void;
   editText: (compose: string) => void;
-  setStory: (story: LabStory) => void;
+  setStory: (story: WorkStory) => void;
   undo: () => void;
   redo: () => void;
   /** run a pending render now; resolves when the text holds every graph edit */
@@ -89,7 +87,7 @@ export function useEditor(repo: string, lab: string): Editor {
   const [compose, setComposeState] = useState('');
   const [doc, setDocState] = useState<Doc>(EMPTY_DOC);
   const [positions, setPositionsState] = useState<Positions>({});
-  const [story, setStoryState] = useState<LabStory>(EMPTY_STORY);
+  const [story, setStoryState] = useState<WorkStory>(EMPTY_STORY);
   const [problems, setProblems] = useState<LabProblem[]>([]);
   const [modelProblems, setModelProblems] = useState<ModelProblem[]>([]);
   const [syntax, setSyntax] = useState<SyntaxError | null>(null);
@@ -105,7 +103,7 @@ export function useEditor(repo: string, lab: string): Editor {
   const composeRef = useRef('');
   const docRef = useRef<Doc>(EMPTY_DOC);
   const posRef = useRef<Positions>({});
-  const storyRef = useRef<LabStory>(EMPTY_STORY);
+  const storyRef = useRef<WorkStory>(EMPTY_STORY);
   const renderTimer = useRef<number | undefined>(undefined);
   const parseTimer = useRef<number | undefined>(undefined);
   const renderNeeded = useRef(false);
@@ -203,7 +201,7 @@ export function useEditor(repo: string, lab: string): Editor {
       setModelProblems(r.modelProblems ?? []);
       setSyntax(null);
       setStale(false);
-      setDoc(rendered(docRef.current, sent, 'model' in r ? (r as { model?: EditorModel | null }).model : undefined));
+      setDoc(rendered(docRef.current, sent, r.model));
     } catch (e) {
       if (gen !== generation.current) return;
       setSyncError(e);
@@ -316,7 +314,7 @@ export function useEditor(repo: string, lab: string): Editor {
     [scheduleParse],
   );
 
-  const setStory = useCallback((s: LabStory) => {
+  const setStory = useCallback((s: WorkStory) => {
     storyRef.current = s;
     setStoryState(s);
   }, []);
