@@ -16,17 +16,31 @@
 //  3. The lab running again, one service's command changed in the graph:
 //     Apply's plan names only that service, and after the apply only its
 //     container is new (ids from …/status).
-// Whatever happens, the lab is stopped through the API.
+//  4. Lab management: a lab's page offers Edit, Rename (the page follows the
+//     new name), Export (a .tar.gz download) and Delete (refused with the
+//     reason while the lab runs, then done); a lab of another repository
+//     opens read-only in the editor, and "Copy to my labs" makes an editable
+//     copy; Import… takes a compose file and opens the new lab's editor.
+// Whatever happens, the labs are stopped through the API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { apiSession, browser, canRun, login, server, setup, shot, step, stopLabIfRunning, teardown } from './harness.mjs';
 
 const LAB_NAME = 'net-lab';
 const lab = { repo: '', api: '' };
 
 before(setup);
+const MANAGED = 'manage-me';
 after(async () => {
   if (lab.api) await stopLabIfRunning(lab.api).catch((e) => console.error('cleanup:', e));
+  if (lab.repo) {
+    for (const name of [MANAGED, 'renamed-lab']) {
+      await stopLabIfRunning(`/api/labs/${encodeURIComponent(lab.repo)}/${name}`).catch((e) => console.error('cleanup:', e));
+    }
+  }
   await teardown();
 });
 
@@ -156,6 +170,10 @@ test('the lab editor: build a lab in the graph, edit its text, apply a change to
     }
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     await synced(page);
+    // every node in view (Auto-layout fits; the control too)
+    await page.getByRole('button', { name: 'Fit View' }).click();
+    await page.waitForTimeout(400);
+    for (const n of [network('net1'), network('net2'), service('service1')]) assert.ok(await n.isVisible());
   });
 
   await stage('attach: service1 by dragging to net1, service2 on both networks, service3 on net2', async () => {
@@ -324,4 +342,94 @@ test('the lab editor: build a lab in the graph, edit its text, apply a change to
 
   assert.deepEqual(consoleErrors, [], 'no uncaught errors in the page');
   void server;
+});
+
+test('lab management: edit, rename, export, delete; a read-only lab copied to my labs; import', { timeout: 10 * 60_000 }, async (t) => {
+  if (!canRun(t)) return;
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(20_000);
+  const call = await apiSession();
+  const repo = (await call('GET', '/api/settings')).body.personalRepo;
+  lab.repo = repo;
+  const made = await call('POST', '/api/labs', { name: MANAGED });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.name, MANAGED);
+  const renamedApi = `/api/labs/${encodeURIComponent(repo)}/renamed-lab`;
+  const files = mkdtempSync(path.join(tmpdir(), 'dsp-e2e-import-'));
+  t.after(() => rmSync(files, { recursive: true, force: true }));
+
+  await step(t, page, 'the lab page: Edit opens the editor; Rename; Export downloads a .tar.gz', async () => {
+    if (!page.url().includes('#/')) await login(page);
+    await page.goto(`${server.base}/#/lab/${encodeURIComponent(repo)}/${MANAGED}`);
+    await page.getByTestId('lab-page').waitFor();
+    await page.getByTestId('edit-lab').click();
+    await page.waitForURL(new RegExp(`#/edit/${repo}/${MANAGED}$`));
+    await page.getByTestId('graph').waitFor();
+    assert.equal(await page.getByTestId('read-only').count(), 0, 'a lab of the personal repository is editable');
+    await page.goBack();
+    await page.getByTestId('lab-page').waitFor();
+
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByTestId('rename-dialog');
+    await dialog.getByLabel('Lab name').fill('renamed-lab');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await page.waitForURL(/#\/lab\/[^/]+\/renamed-lab$/);
+    await page.getByTestId('lab-page').waitFor();
+    assert.equal((await call('GET', renamedApi)).status, 200);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    assert.match(download.suggestedFilename(), /renamed-lab.*\.tar\.gz$/);
+    await shot(page, 'lab-manage');
+  });
+
+  await step(t, page, 'Delete asks in a dialog, is refused while the lab runs, then deletes it', async () => {
+    const up = await call('POST', `${renamedApi}/up`);
+    assert.equal(up.status, 202, JSON.stringify(up.body));
+    await page.waitForFunction(() => document.querySelector('.lab-head [data-state]')?.getAttribute('data-state') === 'running', null, { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByTestId('delete-dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Delete renamed-lab' }).click();
+    await dialog.getByRole('alert').waitFor();
+    assert.match(await dialog.getByRole('alert').innerText(), /running|stop it first/i);
+    await shot(page, 'lab-delete-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await stopLabIfRunning(renamedApi);
+    await page.waitForFunction(() => document.querySelector('.lab-head [data-state]')?.getAttribute('data-state') === 'stopped', null, { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete renamed-lab' }).click();
+    await page.waitForURL(/#\/$/);
+    assert.equal((await call('GET', renamedApi)).status, 404, 'the lab is gone');
+  });
+
+  await step(t, page, 'a lab of another repository opens read-only; Copy to my labs makes an editable copy', async () => {
+    await page.goto(`${server.base}/#/edit/examples/hello-flag`);
+    await page.getByTestId('read-only').waitFor();
+    assert.equal(await page.getByTestId('palette-network').count(), 0, 'no palette when read-only');
+    await page.getByRole('tab', { name: 'Compose' }).click();
+    assert.equal(await page.locator('.cm-content').getAttribute('contenteditable'), 'false');
+    await shot(page, 'editor-read-only');
+    await page.getByTestId('read-only').getByRole('button', { name: 'Copy to my labs' }).click();
+    const dialog = page.getByTestId('copy-dialog');
+    await dialog.getByLabel('Lab name').fill('hello-copy');
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await page.waitForURL(new RegExp(`#/edit/${repo}/hello-copy$`));
+    await page.getByTestId('graph').waitFor();
+    assert.equal(await page.getByTestId('read-only').count(), 0);
+    await page.locator('[data-testid=graph-service][data-name=target]').waitFor();
+  });
+
+  await step(t, page, 'Import… takes a compose file and opens the new lab in the editor', async () => {
+    const file = path.join(files, 'compose.yaml');
+    writeFileSync(file, 'services:\n  solo:\n    image: dsp/busybox:latest\n    command: ["sleep", "3600"]\n');
+    await page.goto(`${server.base}/#/`);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.getByLabel('File').setInputFiles(file);
+    await dialog.getByLabel('Lab name (optional)').fill('imported');
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(new RegExp(`#/edit/${repo}/imported$`));
+    await page.locator('[data-testid=graph-service][data-name=solo]').waitFor();
+    await shot(page, 'editor-imported');
+  });
 });

@@ -93,6 +93,7 @@ export function EditorPage({ repo, lab }: { repo: string; lab: string }) {
   const [applying, setApplying] = useState(false);
   const [showLog, setShowLog] = useState(false);
   const [suggestError, setSuggestError] = useState<unknown>(null);
+  const [fitRequest, setFitRequest] = useState(0);
   const graph = useRef<GraphApi | null>(null);
   const tabIds = useId();
   const planLabel = useId();
@@ -448,8 +449,9 @@ export function EditorPage({ repo, lab }: { repo: string; lab: string }) {
               onDelete={removeNodes}
               onAutoLayout={() => {
                 ed.move(autoLayout(ed.doc));
-                setTimeout(() => graph.current?.fit(), 30);
+                setFitRequest((n) => n + 1);
               }}
+              fitRequest={fitRequest}
               onReady={onReady}
             />
             <Inspector

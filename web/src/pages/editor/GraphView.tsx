@@ -108,10 +108,12 @@ export interface GraphProps {
   onDelete: (nodeIds: string[], edges: { svcUid: string; network: string }[]) => void;
   onAutoLayout: () => void;
   onReady: (api: GraphApi) => void;
+  /** bumped to fit the view to the nodes once they are drawn where they are now (after an auto-layout) */
+  fitRequest: number;
 }
 
 function Graph(props: GraphProps) {
-  const { doc, positions, modelProblems, readOnly, selection, onSelect, onMove, onAdd, onConnect, onDelete, onAutoLayout, onReady } = props;
+  const { doc, positions, modelProblems, readOnly, selection, onSelect, onMove, onAdd, onConnect, onDelete, onAutoLayout, onReady, fitRequest } = props;
   const flow = useReactFlow();
   const wrap = useRef<HTMLDivElement>(null);
   const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
@@ -126,6 +128,15 @@ function Graph(props: GraphProps) {
       fit: () => flow.fitView({ padding: 0.2, duration: 200 }),
     });
   }, [flow, onReady]);
+
+  // xyflow takes the new positions in an effect of its own: fit on the frame after
+  useEffect(() => {
+    if (!fitRequest) return;
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => flow.fitView({ padding: 0.25, maxZoom: 1.1 }));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [fitRequest, flow]);
 
   const netByName = useMemo(() => new Map(doc.networks.map((n) => [n.name, n])), [doc.networks]);
 
