@@ -649,7 +649,7 @@ export interface paths {
          *     - `state` — a lab instance changed state, whoever changed it: an operation of this server, the CLI, or `docker stop/kill` (dsp watches Docker's events). Data: StateEvent `{lab, instance, state, status}`.
          *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, repo, event}`.
          *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, repo, state, error}`.
-         *     - `repos` — a repository was added, updated, published or removed. Data: RepoEvent `{repo}`.
+         *     - `repos` — a repository was added, updated, published or removed, or a lab of it created, imported, saved, renamed or deleted. Data: RepoEvent `{repo}`.
          *
          *     A client that does not keep up loses events rather than slowing the others: after a reconnect, re-read what you show.
          */
@@ -1904,7 +1904,7 @@ export interface components {
             /** @description The repository it works on. */
             repo: string;
         };
-        /** @description A repository changed: re-read GET /api/repos (and the catalogue). */
+        /** @description A repository (or one of its labs) changed: re-read GET /api/repos and the catalogue. */
         RepoEvent: {
             /** @description The repository that was added, updated, published or removed. */
             repo: string;
