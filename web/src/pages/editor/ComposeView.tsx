@@ -5,7 +5,8 @@
 // Ctrl+Shift+Z and Ctrl+Y call them; Ctrl+S saves.
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { Annotation, Compartment, EditorState, StateEffect, StateField, type Text } from '@codemirror/state';
@@ -42,6 +43,17 @@ export function aboutFile(p: LabProblem, file: string): boolean {
   const base = (s: string) => s.split('/').pop();
   return base(p.file) === base(file);
 }
+
+/** YAML's colours from the theme's variables (ComposeView.css), readable in light and dark. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--cm-key)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--cm-string)' },
+  { tag: [tags.number, tags.bool, tags.atom, tags.null], color: 'var(--cm-atom)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--cm-comment)', fontStyle: 'italic' },
+  { tag: [tags.meta, tags.keyword, tags.labelName, tags.typeName], color: 'var(--cm-meta)' },
+  { tag: [tags.punctuation, tags.separator, tags.squareBracket, tags.brace], color: 'var(--muted)' },
+  { tag: tags.invalid, color: 'var(--bad)' },
+]);
 
 /** Text replaced from outside (a render, undo): not an edit to report back. */
 const External = Annotation.define<boolean>();
@@ -111,7 +123,7 @@ export function ComposeView({ value, file, problems, syntax, readOnly, onChange,
           bracketMatching(),
           indentUnit.of('  '),
           EditorState.tabSize.of(2),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(highlight),
           yaml(),
           lintGutter(),
           markedLines,
