@@ -8,8 +8,9 @@
 //     added with N (image dsp/busybox:latest, command `sleep 3600`); one
 //     attached by dragging from its handle to a network, the others from the
 //     side panel, the middle one on both networks; static addresses typed
-//     (and one on net2 for the middle one: see below), one suggested. Ctrl+S saves; Start from the editor; the containers have
-//     those addresses (GET …/status); Stop.
+//     (the middle one's on net2 too: see below), one suggested. Ctrl+S
+//     saves; Start from the editor; the containers have those addresses
+//     (GET …/status); Stop.
 //  2. The compose text: a YAML error marks its line and says what is wrong;
 //     undo mends it; an unknown key is a problem on its line; a service
 //     renamed in the text appears renamed in the graph.
