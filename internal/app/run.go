@@ -189,7 +189,7 @@ func (a *App) Catalogue(ctx context.Context) (*report.Catalogue, []error, error)
 // be reached the details are still made (state unknown) and a warning
 // says why.
 func (a *App) Details(ctx context.Context, t *Target, ref engine.Ref) (*report.Details, []error) {
-	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Exposed: a.Exposed(t), RepoExposed: a.RepoExposed(t), Limits: a.Limits(t), Instance: ref.Instance}
+	in := report.DetailsInput{Lab: t.Lab, Problems: t.Problems, LoadErr: t.LoadErr, Trusted: t.Trusted, Exposed: a.Exposed(t), RepoExposed: a.RepoExposed(t), Editable: a.Editable(t), Limits: a.Limits(t), Instance: ref.Instance}
 	var warnings []error
 	if eng, err := a.Engine(ctx); err != nil {
 		warnings = append(warnings, err)

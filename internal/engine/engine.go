@@ -204,6 +204,9 @@ type Image struct {
 	Size    int64    `json:"size"`
 	Created int64    `json:"created"` // unix seconds
 	UsedBy  []string `json:"usedBy"`  // instances (REPO/LAB[#INSTANCE]) whose containers use it
+	// Labels are the image's labels (a wrapped image's actions, ports,
+	// type: the Docker Image Wrapper convention).
+	Labels map[string]string `json:"labels"`
 }
 
 // Version describes an engine.

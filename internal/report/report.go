@@ -154,6 +154,9 @@ type Details struct {
 	Exposed bool `json:"exposed"`
 	// RepoExposed says the lab is exposed because its whole repository is.
 	RepoExposed bool `json:"repoExposed"`
+	// Editable says the lab is in the personal repository: the user may
+	// edit, rename and delete it.
+	Editable bool `json:"editable"`
 	// AppliedLimits bound each container that sets none of its own (a
 	// pids limit always applies).
 	AppliedLimits engine.Limits `json:"appliedLimits"`
@@ -179,6 +182,7 @@ type DetailsInput struct {
 	Trusted     bool
 	Exposed     bool
 	RepoExposed bool
+	Editable    bool
 	Limits      engine.Limits
 	Instance    string
 	// Status is the instance's status; nil when the engine cannot be
@@ -194,7 +198,7 @@ func BuildDetails(in DetailsInput) *Details {
 	l := in.Lab
 	d := &Details{
 		Lab: l, ID: l.ID(), Services: l.Services(), Networks: l.Networks(), Problems: in.Problems,
-		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted, Exposed: in.Exposed, RepoExposed: in.RepoExposed, AppliedLimits: in.Limits,
+		Images: l.Images(), Risks: l.Risks(), Trusted: in.Trusted, Exposed: in.Exposed, RepoExposed: in.RepoExposed, Editable: in.Editable, AppliedLimits: in.Limits,
 		Instance: in.Instance, State: StateUnknown, Status: in.Status,
 		Instances: InstancesOf(in.Instances, l.Repo, l.Name),
 		Valid:     in.LoadErr == nil, Errors: ErrorLines(in.LoadErr), LastTest: in.LastTest,

@@ -103,7 +103,7 @@ func (e *Engine) Images(ctx context.Context) ([]engine.Image, error) {
 	defer e.mu.Unlock()
 	out := make([]engine.Image, 0, len(e.images))
 	for _, img := range e.images {
-		out = append(out, engine.Image{ID: img.id, Tags: []string{img.name}, Size: img.size, Created: img.created.Unix(), UsedBy: e.usersLocked(img)})
+		out = append(out, engine.Image{ID: img.id, Tags: []string{img.name}, Size: img.size, Created: img.created.Unix(), UsedBy: e.usersLocked(img), Labels: map[string]string{}})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Created != out[j].Created {

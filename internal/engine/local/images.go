@@ -37,7 +37,11 @@ func (e *Engine) Images(ctx context.Context) ([]engine.Image, error) {
 		if used == nil {
 			used = []string{}
 		}
-		out = append(out, engine.Image{ID: img.ID, Tags: tags, Size: img.Size, Created: img.Created, UsedBy: used})
+		labels := img.Labels
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		out = append(out, engine.Image{ID: img.ID, Tags: tags, Size: img.Size, Created: img.Created, UsedBy: used, Labels: labels})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created > out[j].Created })
 	return out, nil

@@ -1449,6 +1449,8 @@ export interface components {
             limits?: components["schemas"]["Limits"];
             /** @description The lab is exposed because its whole repository is (dsp repo expose): un-exposing the lab alone does not change that. */
             repoExposed: boolean;
+            /** @description The lab is in the personal repository: it may be edited, renamed and deleted. */
+            editable: boolean;
         };
         NetworkAddr: {
             name: string;
@@ -1568,6 +1570,10 @@ export interface components {
             created: number;
             usedBy: string[];
             neededBy: string[];
+            /** @description The image's labels: a wrapped image's actions, ports and type (Docker Image Wrapper). */
+            labels: {
+                [key: string]: string;
+            };
         };
         Images: {
             images: components["schemas"]["Image"][];
@@ -1926,7 +1932,9 @@ export interface components {
         ModelAction: {
             name: string;
             priority: number;
-            args?: Record<string, never> | null;
+            args?: {
+                [key: string]: unknown;
+            } | null;
         };
         ModelFile: {
             source: string;
