@@ -10,12 +10,17 @@ import (
 
 	"github.com/dsp-lab/dsp/internal/catalog"
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/wrapper"
 )
 
 // ImageView is an image on the engine with the labs that use and need it.
 type ImageView struct {
 	engine.Image
 	NeededBy []string `json:"neededBy"` // labs (REPO/LAB) whose services name it
+	// Wrapper is what the image declares by the Docker Image Wrapper
+	// convention (type, default ports, capabilities, actions); nil for an
+	// image without wrapper labels.
+	Wrapper *wrapper.ImageInfo `json:"wrapper"`
 }
 
 // Images lists the engine's images with the labs that use and need each.
@@ -35,6 +40,9 @@ func (a *App) Images(ctx context.Context) ([]ImageView, error) {
 	out := make([]ImageView, 0, len(images))
 	for _, img := range images {
 		v := ImageView{Image: img, NeededBy: []string{}}
+		if info, err := wrapper.ParseLabels(img.Labels); err == nil && (info.Type != "" || len(info.Ports) > 0 || len(info.CapsAdd) > 0 || info.Privileged || len(info.Actions) > 0) {
+			v.Wrapper = &info
+		}
 		for _, tag := range img.Tags {
 			v.NeededBy = append(v.NeededBy, needed[tag]...)
 		}

@@ -1574,6 +1574,8 @@ export interface components {
             labels: {
                 [key: string]: string;
             };
+            /** @description The image's wrapper labels, read (null when it has none). */
+            wrapper: components["schemas"]["WrapperInfo"] | null;
         };
         Images: {
             images: components["schemas"]["Image"][];
@@ -2052,6 +2054,27 @@ export interface components {
              * @example My Copy
              */
             name: string;
+        };
+        /** @description An argument of a wrapper action (internal/wrapper). */
+        WrapperArg: {
+            [key: string]: unknown;
+        };
+        WrapperAction: {
+            name: string;
+            command: string;
+            description?: string;
+            background?: boolean;
+            args?: components["schemas"]["WrapperArg"][];
+        };
+        /** @description What an image declares by the Docker Image Wrapper convention. */
+        WrapperInfo: {
+            type?: string;
+            ports?: string[];
+            capsAdd?: string[];
+            privileged?: boolean;
+            actions?: {
+                [key: string]: components["schemas"]["WrapperAction"];
+            };
         };
     };
     responses: {

@@ -318,11 +318,11 @@ function ServicePanel({ s, p }: { s: SvcItem; p: InspectorProps }) {
         list={listId}
         placeholder="e.g. dsp/busybox:latest"
         onChange={(v) => set('image', v.trim())}
-        hint={image ? `local image, ${Math.round(image.size / 1e6)} MB` : s.image ? 'not a local image: pulled or built at start' : undefined}
+        hint={image ? `local image, ${Math.round(image.size / 1e6)} MB${wrapperSummary(image.wrapper)}` : s.image ? 'not a local image: pulled or built at start' : undefined}
         testId="service-image"
       />
       <datalist id={listId}>
-        {p.images.flatMap((i) => (i.tags ?? []).map((t) => <option key={`${i.id}:${t}`} value={t} />))}
+        {p.images.flatMap((i) => (i.tags ?? []).map((t) => <option key={`${i.id}:${t}`} value={t} label={wrapperSummary(i.wrapper).replace(/^ · /, '')} />))}
       </datalist>
       <CommandField label="Command" value={s.command} readOnly={ro} onChange={(v) => set('command', v)} />
       <CommandField label="Entrypoint" value={s.entrypoint} readOnly={ro} onChange={(v) => set('entrypoint', v)} />
@@ -538,4 +538,17 @@ export function Inspector(p: InspectorProps) {
       )}
     </aside>
   );
+}
+
+/** What a wrapped image declares, in a few words (" · router · ports 80 · caps NET_ADMIN · actions adduser, ctf"); "" for a plain image. */
+function wrapperSummary(w: LocalImage['wrapper'] | undefined): string {
+  if (!w) return '';
+  const parts: string[] = [];
+  if (w.type) parts.push(w.type);
+  if (w.ports?.length) parts.push(`ports ${w.ports.join(', ')}`);
+  if (w.capsAdd?.length) parts.push(`caps ${w.capsAdd.join(', ')}`);
+  if (w.privileged) parts.push('privileged');
+  const actions = Object.keys(w.actions ?? {});
+  if (actions.length) parts.push(`actions ${actions.join(', ')}`);
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
