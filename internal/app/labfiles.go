@@ -308,6 +308,9 @@ func (a *App) RenameLab(ctx context.Context, t *Target, name string) (*Target, e
 	if err != nil {
 		return nil, argError("name", err)
 	}
+	if err := a.tests().Move(repo, t.Name, name); err != nil {
+		return nil, err
+	}
 	a.events.publish(EventRepos, RepoEvent{Repo: repo})
 	return a.LabAt(ctx, dir)
 }
@@ -320,6 +323,9 @@ func (a *App) DeleteLab(ctx context.Context, t *Target) error {
 		return err
 	}
 	if err := a.catalog.RemoveLab(repo, t.Name); err != nil {
+		return err
+	}
+	if err := a.tests().Forget(repo, t.Name); err != nil {
 		return err
 	}
 	a.events.publish(EventRepos, RepoEvent{Repo: repo})

@@ -86,3 +86,21 @@ func (s Store) All() (map[string]*Report, error) {
 	}
 	return out, nil
 }
+
+// Move gives a renamed lab the last report of its old name.
+func (s Store) Move(repo, from, to string) error {
+	err := os.Rename(s.file(repo, from), s.file(repo, to))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("move the last report of %s/%s: %w", repo, from, err)
+	}
+	return nil
+}
+
+// Forget removes a deleted lab's last report.
+func (s Store) Forget(repo, name string) error {
+	err := os.Remove(s.file(repo, name))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the last report of %s/%s: %w", repo, name, err)
+	}
+	return nil
+}
