@@ -13,15 +13,16 @@ type emitter struct {
 	style
 	// source returns the text of a node copied unchanged from the
 	// parsed text, to write it as it was (nil: none).
-	source func(*yaml.Node) (string, bool)
+	source func(n *yaml.Node, inFlow bool) (string, bool)
 }
 
-// verbatim returns the original text of n when it is an unchanged copy.
-func (e *emitter) verbatim(n *yaml.Node) (string, bool) {
+// verbatim returns the original text of n when it is an unchanged copy
+// written in the same context.
+func (e *emitter) verbatim(n *yaml.Node, inFlow bool) (string, bool) {
 	if e.source == nil {
 		return "", false
 	}
-	return e.source(n)
+	return e.source(n, inFlow)
 }
 
 // pairLines writes the pairs kv (key, value, key, value, …) of a block
@@ -29,7 +30,7 @@ func (e *emitter) verbatim(n *yaml.Node) (string, bool) {
 func (e *emitter) pairLines(b *strings.Builder, kv []*yaml.Node, col int) {
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.WriteString(strings.Repeat(" ", col))
-		b.WriteString(e.keyText(kv[i]))
+		b.WriteString(e.keyText(kv[i], false))
 		b.WriteString(":")
 		b.WriteString(e.after(kv[i+1], col, false))
 		b.WriteString(e.newline)
@@ -51,7 +52,7 @@ func (e *emitter) itemLines(b *strings.Builder, items []*yaml.Node, col int) {
 // break and an indented block. It has no final line break.
 func (e *emitter) after(n *yaml.Node, col int, item bool) string {
 	props := e.props(n)
-	if text, ok := e.verbatim(n); ok {
+	if text, ok := e.verbatim(n, false); ok {
 		if text == "" {
 			return ""
 		}
@@ -65,7 +66,7 @@ func (e *emitter) after(n *yaml.Node, col int, item bool) string {
 	case n.Kind == yaml.AliasNode:
 		return " *" + n.Value
 	case n.Style&yaml.FlowStyle != 0 || len(n.Content) == 0:
-		return " " + props + e.flowText(n)
+		return " " + e.flowText(n)
 	}
 	var b strings.Builder
 	inner := col + e.indent
@@ -104,16 +105,19 @@ func (e *emitter) props(n *yaml.Node) string {
 }
 
 // keyText writes a mapping key.
-func (e *emitter) keyText(k *yaml.Node) string {
-	if text, ok := e.verbatim(k); ok {
+func (e *emitter) keyText(k *yaml.Node, inFlow bool) string {
+	if text, ok := e.verbatim(k, inFlow); ok && text != "" {
 		return text
+	}
+	if k.Kind != yaml.ScalarNode {
+		return e.flowText(k) // a complex key, on one line
 	}
 	return e.props(k) + e.scalarText(k, true, 0)
 }
 
 // flowText writes n on one line in flow style.
 func (e *emitter) flowText(n *yaml.Node) string {
-	if text, ok := e.verbatim(n); ok && text != "" {
+	if text, ok := e.verbatim(n, true); ok && text != "" {
 		return text
 	}
 	switch n.Kind {
@@ -124,15 +128,15 @@ func (e *emitter) flowText(n *yaml.Node) string {
 	case yaml.MappingNode:
 		parts := make([]string, 0, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			parts = append(parts, e.keyText(n.Content[i])+": "+e.flowText(n.Content[i+1]))
+			parts = append(parts, e.keyText(n.Content[i], true)+": "+e.flowText(n.Content[i+1]))
 		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return e.props(n) + "{" + strings.Join(parts, ", ") + "}"
 	case yaml.SequenceNode:
 		parts := make([]string, 0, len(n.Content))
 		for _, c := range n.Content {
 			parts = append(parts, e.flowText(c))
 		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		return e.props(n) + "[" + strings.Join(parts, ", ") + "]"
 	}
 	return "null"
 }
@@ -143,6 +147,8 @@ func (e *emitter) flowText(n *yaml.Node) string {
 func (e *emitter) scalarText(n *yaml.Node, inFlow bool, indent int) string {
 	v := n.Value
 	switch n.ShortTag() {
+	case "!!merge":
+		return "<<"
 	case "!!null":
 		if v == "" {
 			return "null"
@@ -283,10 +289,26 @@ func plainSafe(s string, inFlow bool) bool {
 	if yaml11Words.MatchString(s) || yaml11Numbers.MatchString(s) {
 		return false
 	}
+	if !readsBack(s, s) {
+		return false
+	}
+	// In a flow collection, as a key and as a value.
+	return !inFlow || readsBack("["+s+"]", s) && readsBack("{"+s+": x}", s)
+}
+
+// readsBack reports whether text parses to the plain string s (alone, or
+// as the only item or key of a flow collection).
+func readsBack(text, s string) bool {
 	var n yaml.Node
-	if err := yaml.Unmarshal([]byte(s), &n); err != nil || len(n.Content) != 1 {
+	if err := yaml.Unmarshal([]byte(text), &n); err != nil || len(n.Content) != 1 {
 		return false
 	}
 	c := n.Content[0]
+	if c.Kind != yaml.ScalarNode {
+		if len(c.Content) == 0 || c.Kind == yaml.SequenceNode && len(c.Content) != 1 || c.Kind == yaml.MappingNode && len(c.Content) != 2 {
+			return false
+		}
+		c = c.Content[0]
+	}
 	return c.Kind == yaml.ScalarNode && c.ShortTag() == "!!str" && c.Value == s && c.Style == 0
 }

@@ -66,6 +66,12 @@ func section(root *yaml.Node, key string) ([]pair, error) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k := v.Content[i]
+		if isMergeKey(k) {
+			continue
+		}
+		if k.Kind != yaml.ScalarNode || k.Value == "" {
+			return nil, &SyntaxError{Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("the names in %s must be non-empty strings", key)}
+		}
 		if seen[k.Value] {
 			return nil, &SyntaxError{Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("%s.%s is defined twice", key, k.Value)}
 		}

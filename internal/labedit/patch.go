@@ -19,6 +19,7 @@ type patcher struct {
 	d      *document
 	e      emitter
 	origin map[*yaml.Node]*yaml.Node
+	inFlow map[*yaml.Node]bool // parsed nodes inside a flow collection
 	edits  []edit
 }
 
@@ -51,12 +52,25 @@ const (
 var errAwkward = errors.New("rewrite the whole collection")
 
 func newPatcher(d *document, origin map[*yaml.Node]*yaml.Node) *patcher {
-	p := &patcher{d: d, origin: origin}
+	p := &patcher{d: d, origin: origin, inFlow: map[*yaml.Node]bool{}}
 	p.e = emitter{style: d.style, source: p.source}
+	var walk func(n *yaml.Node, flow bool)
+	walk = func(n *yaml.Node, flow bool) {
+		p.inFlow[n] = flow
+		for _, c := range n.Content {
+			walk(c, flow || n.Style&yaml.FlowStyle != 0)
+		}
+	}
+	if d.root != nil {
+		walk(d.root, false)
+	}
 	return p
 }
 
 func (p *patcher) add(start, end int, text string) {
+	if end < len(p.d.src) && p.d.src[end] == '#' && text != "" && !isSpace(text[len(text)-1]) {
+		text += " " // a comment that followed the old text stays a comment
+	}
 	p.edits = append(p.edits, edit{start: start, end: end, text: text, seq: len(p.edits)})
 }
 
@@ -80,6 +94,18 @@ func (p *patcher) patchRoot(n *yaml.Node) error {
 // apply returns src with the edits made.
 func (p *patcher) apply() ([]byte, error) {
 	edits := p.edits
+	// An insertion that falls inside deleted lines (the comments under a
+	// removed entry) goes where they started.
+	for i, in := range edits {
+		if in.start != in.end {
+			continue
+		}
+		for _, del := range edits {
+			if del.text == "" && del.start < in.start && in.start < del.end {
+				edits[i].start, edits[i].end = del.start, del.start
+			}
+		}
+	}
 	sort.SliceStable(edits, func(i, j int) bool {
 		a, b := edits[i], edits[j]
 		if a.start != b.start {
@@ -91,14 +117,18 @@ func (p *patcher) apply() ([]byte, error) {
 		return a.seq < b.seq
 	})
 	var out bytes.Buffer
-	cursor := 0
+	cursor, deleting := 0, false
 	for _, e := range edits {
+		if deleting && e.text == "" && e.start < cursor {
+			cursor = max(cursor, e.end) // deleted lines that overlap: one deletion
+			continue
+		}
 		if e.start < cursor || e.end < e.start {
 			return nil, fmt.Errorf("internal error: overlapping text edits at line %d", p.d.lineOf(e.start)+1)
 		}
 		out.Write(p.d.src[cursor:e.start])
 		out.WriteString(e.text)
-		cursor = e.end
+		cursor, deleting = e.end, e.text == "" && e.end > e.start
 	}
 	out.Write(p.d.src[cursor:])
 	return out.Bytes(), nil
@@ -172,17 +202,18 @@ func unflow(o, n *yaml.Node) {
 }
 
 // source returns the text of an unchanged single-line scalar or alias of
-// the parsed text that n copies, so that rewriting a collection keeps it
-// as it was written.
-func (p *patcher) source(n *yaml.Node) (string, bool) {
+// the parsed text that n copies, written in the same context (flow or
+// block), so that rewriting a collection keeps it as it was written.
+func (p *patcher) source(n *yaml.Node, inFlow bool) (string, bool) {
 	o := p.origin[n]
-	if o == nil || o.Kind != n.Kind || o.Value != n.Value || o.Tag != n.Tag || o.Style != n.Style || o.Anchor != n.Anchor ||
+	if o == nil || p.inFlow[o] != inFlow || o.Kind != n.Kind || o.Value != n.Value || o.Tag != n.Tag || o.Style != n.Style || o.Anchor != n.Anchor ||
 		o.Kind != yaml.ScalarNode && o.Kind != yaml.AliasNode || o.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return "", false
 	}
 	end, err := p.d.end(o)
 	start := p.d.pos(o)
-	if err != nil || end < start || bytes.ContainsAny(p.d.src[start:end], "\r\n") {
+	if err != nil || end < start || bytes.ContainsAny(p.d.src[start:end], "\r\n") ||
+		end == p.d.tokenStart(o) && end != start { // an anchor or tag without text: not to be glued to what follows
 		return "", false
 	}
 	return string(p.d.src[start:end]), true
@@ -205,8 +236,19 @@ func (p *patcher) replaceScalar(o, n *yaml.Node, s slot) error {
 		}
 	}
 	text := tag + p.e.scalarText(n, s.kind == slotFlow, s.col+p.e.indent)
-	if start == end && start > 0 && !isSpace(d.src[start-1]) {
-		text = " " + text // an empty value written after its ':' or '-'
+	if start == end {
+		// An empty value: written after its ':' or '-', or after a key
+		// that has no ':' ({key} in a flow mapping).
+		q := start
+		for q > 0 && isSpace(d.src[q-1]) {
+			q--
+		}
+		switch {
+		case q > 0 && !strings.ContainsRune(":-?", rune(d.src[q-1])):
+			text = ": " + text
+		case start > 0 && !isSpace(d.src[start-1]):
+			text = " " + text
+		}
 	}
 	p.add(start, end, text)
 	return nil
@@ -288,7 +330,7 @@ func (p *patcher) diffBlock(o, n *yaml.Node, s slot) error {
 		return errAwkward
 	}
 	for i, m := range om {
-		if !used[i] && !p.d.firstOnLine(p.startOf(o, m)) {
+		if !used[i] && !p.d.firstOnLine(p.startOf(o, m)) || m.key != nil && p.explicitKey(m.key) {
 			return errAwkward
 		}
 	}
@@ -311,6 +353,16 @@ func (p *patcher) diffBlock(o, n *yaml.Node, s slot) error {
 		}
 	}
 	return p.insertMembers(o, om, nm, kept, s)
+}
+
+// explicitKey reports whether a mapping key is written in the explicit
+// form "? key".
+func (p *patcher) explicitKey(k *yaml.Node) bool {
+	q := p.d.pos(k) - 1
+	for q >= 0 && isSpace(p.d.src[q]) {
+		q--
+	}
+	return q >= 0 && p.d.src[q] == '?'
 }
 
 func firstKept(kept []int) int {
@@ -434,12 +486,27 @@ func (p *patcher) insertMembers(o *yaml.Node, om, nm []member, kept []int, s slo
 			return err
 		}
 		if at == len(p.d.src) && !bytes.HasSuffix(p.d.src, []byte("\n")) {
+			if prev >= 0 && isBlockScalar(lastNode(om[prev].value)) {
+				return errors.New("the file ends in a block scalar (| or >) without a line break, which adding after it would change; add the line break in the text first")
+			}
 			text = p.e.newline + text
 		}
 		p.add(at, at, text)
 		j = k
 	}
 	return nil
+}
+
+// lastNode returns the node whose text comes last in n.
+func lastNode(n *yaml.Node) *yaml.Node {
+	for (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	return n
+}
+
+func isBlockScalar(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 }
 
 // membersText writes new members at column col, with a blank line before

@@ -156,7 +156,7 @@ func randomChange(r *rand.Rand, m *Model) string {
 			s.Environment = map[string]string{}
 		}
 		s.Environment[strings.ToUpper(word)] = word
-		for key := range s.Environment {
+		for _, key := range sortedKeys(s.Environment) {
 			if r.IntN(3) == 0 {
 				delete(s.Environment, key)
 			}

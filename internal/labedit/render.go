@@ -42,6 +42,11 @@ func Render(src []byte, m *Model) ([]byte, error) {
 	if r.unchanged() {
 		return bytes.Clone(src), nil
 	}
+	for _, s := range m.Services {
+		if err := checkTwice(r.wanted(s)); err != nil {
+			return nil, err
+		}
+	}
 	root, err := r.edit()
 	if err != nil {
 		return nil, err
@@ -106,11 +111,6 @@ func newRenderer(d *document, old, m *Model) (*renderer, error) {
 		}
 		if s.ID != "" && s.ID != s.Name {
 			r.svcName[s.ID] = s.Name
-		}
-	}
-	for _, s := range m.Services {
-		if err := checkTwice(r.wanted(s)); err != nil {
-			return nil, err
 		}
 	}
 	return r, nil

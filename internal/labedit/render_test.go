@@ -266,6 +266,15 @@ func TestRender(t *testing.T) {
 			want: "services:\n  a:\n    image: a\n",
 		},
 		{
+			name: "a byte order mark",
+			src:  "\ufeffservices:\n  a:\n    image: a\n",
+			edit: func(t *testing.T, m *Model) {
+				m.Services = append(m.Services, Service{Name: "b"})
+				m.Services[0].Name = "c"
+			},
+			want: "\ufeffservices:\n  c:\n    image: a\n  b: {}\n",
+		},
+		{
 			name: "a last line without a line break",
 			src:  "services:\n  a:\n    image: a",
 			edit: func(t *testing.T, m *Model) { m.Services = append(m.Services, Service{Name: "b"}) },

@@ -34,6 +34,13 @@ func parseDocument(src []byte) (*document, error) {
 	if err := yaml.Unmarshal(src, &n); err != nil {
 		return nil, syntaxError(err)
 	}
+	if !utf8.Valid(src) {
+		return nil, &SyntaxError{Msg: "a compose file must be UTF-8 text"}
+	}
+	if i := loneCR(src); i >= 0 {
+		line := bytes.Count(src[:i], []byte("\n")) + 1
+		return nil, &SyntaxError{Line: line, Column: i - bytes.LastIndexByte(src[:i], '\n'), Msg: "a carriage return without a line feed (old Mac line break); use LF or CRLF line breaks"}
+	}
 	d := &document{src: src, lineStarts: lineStarts(src)}
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		root := n.Content[0]
@@ -41,9 +48,51 @@ func parseDocument(src []byte) (*document, error) {
 			return nil, &SyntaxError{Line: root.Line, Column: root.Column, Msg: "the top level of a compose file must be a mapping"}
 		}
 		d.root = root
+		if err := d.checkTrailing(); err != nil {
+			return nil, err
+		}
+		if a := recursiveAlias(root, map[*yaml.Node]bool{}); a != nil {
+			return nil, &SyntaxError{Line: a.Line, Column: a.Column, Msg: fmt.Sprintf("the alias *%s refers to a node that contains it", a.Value)}
+		}
 	}
 	d.style = detectStyle(d)
 	return d, nil
+}
+
+// recursiveAlias returns an alias inside the node it names, or nil.
+func recursiveAlias(n *yaml.Node, ancestors map[*yaml.Node]bool) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		if ancestors[n.Alias] {
+			return n
+		}
+		return nil
+	}
+	ancestors[n] = true
+	defer delete(ancestors, n)
+	for _, c := range n.Content {
+		if a := recursiveAlias(c, ancestors); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// checkTrailing refuses text after the top-level mapping (the parser lets
+// some through) other than comments and further documents.
+func (d *document) checkTrailing() error {
+	e, err := d.end(d.root)
+	if err != nil {
+		return &SyntaxError{Line: d.root.Line, Column: d.root.Column, Msg: err.Error()}
+	}
+	p := d.skipSpace(e, true)
+	if p == len(d.src) {
+		return nil
+	}
+	li := d.lineOf(p)
+	if line := d.lineText(li); d.firstOnLine(p) && (strings.HasPrefix(line, "---") || strings.HasPrefix(line, "...")) {
+		return nil // another document
+	}
+	return &SyntaxError{Line: li + 1, Column: len([]rune(string(d.src[d.lineStarts[li]:p]))) + 1, Msg: "unexpected text after the top-level mapping"}
 }
 
 // syntaxError turns a YAML error into a *SyntaxError with its position.
@@ -58,6 +107,16 @@ func syntaxError(err error) error {
 		return &SyntaxError{Line: e.Mark.Line, Column: e.Mark.Column, Msg: "not valid YAML: " + e.Message}
 	}
 	return &SyntaxError{Msg: "not valid YAML: " + err.Error()}
+}
+
+// loneCR returns the offset of the first "\r" not followed by "\n", or -1.
+func loneCR(src []byte) int {
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return i
+		}
+	}
+	return -1
 }
 
 func lineStarts(src []byte) []int {
@@ -140,6 +199,9 @@ func (d *document) offset(line, column int) int {
 		return len(d.src)
 	}
 	p := d.lineStarts[line-1]
+	if line == 1 && bytes.HasPrefix(d.src, []byte("\ufeff")) {
+		p += len("\ufeff") // the byte order mark is not a column
+	}
 	for i := 1; i < column && p < len(d.src) && d.src[p] != '\n'; i++ {
 		_, size := utf8.DecodeRune(d.src[p:])
 		p += size
@@ -266,7 +328,16 @@ func isSpace(c byte) bool {
 func (d *document) end(n *yaml.Node) (int, error) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		return d.scalarEnd(n)
+		e, err := d.scalarEnd(n)
+		if err != nil {
+			return 0, err
+		}
+		if n.Value == "" && n.Style == 0 {
+			for e > 0 && (d.src[e-1] == '\n' || d.src[e-1] == '\r') {
+				e-- // an empty value YAML places at the start of the next line
+			}
+		}
+		return e, nil
 	case yaml.AliasNode:
 		return d.pos(n) + 1 + len(n.Value), nil
 	case yaml.MappingNode, yaml.SequenceNode:
@@ -344,9 +415,13 @@ func (d *document) blockScalarEnd(p int) int {
 	if i := strings.IndexAny(string(d.src[p:headerEnd]), "123456789"); i >= 0 {
 		indent = base + int(d.src[p+i]-'0')
 	}
+	keep := strings.Contains(string(d.src[p:headerEnd]), "+") // trailing blank lines are content
 	end := headerEnd
 	for i := header + 1; i < len(d.lineStarts); i++ {
 		if d.blankLine(i) {
+			if keep || indent >= 0 && len(d.lineText(i)) > indent {
+				end = d.lineStarts[i] + len(d.lineText(i)) // spaces beyond the indentation are content
+			}
 			continue
 		}
 		ind := d.lineIndent(i)
