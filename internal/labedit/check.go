@@ -10,9 +10,10 @@ import (
 // names that compose accepts and that are unique, subnets that parse and
 // do not overlap, gateways inside their subnet, static addresses inside
 // their network's subnet and free, attachments to networks that exist,
-// depends_on naming services that exist. It returns nil when all is well.
+// depends_on naming services that exist. It returns an empty list when
+// all is well.
 func Check(m *Model) []Problem {
-	var c checker
+	c := checker{problems: []Problem{}}
 	nets := c.networks(m.Networks)
 	services := map[string]bool{}
 	for _, s := range m.Services {

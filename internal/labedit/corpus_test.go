@@ -67,6 +67,19 @@ func TestCorpusRoundTrip(t *testing.T) {
 			t.Errorf("%s: Render(src, Parse(src)) differs from src", f)
 			continue
 		}
+		// The web editor sends the model back as JSON.
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Model
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := Render(src, &back); err != nil || !bytes.Equal(out, src) {
+			t.Errorf("%s: the model through JSON does not render src unchanged (%v)", f, err)
+			continue
+		}
 		identical++
 	}
 	t.Logf("%d of %d compose files round-tripped byte for byte", identical, len(files))

@@ -326,20 +326,13 @@ func (r *renderer) editNetworks(root *yaml.Node) error {
 	for _, n := range r.m.Networks {
 		keep[n.ID] = n.ID != ""
 	}
-	var nets *yaml.Node
-	section := func() (*yaml.Node, error) {
-		if nets != nil {
-			return nets, nil
-		}
-		var err error
-		nets, err = editableMap(root, "networks", "networks", true)
-		return nets, err
-	}
+	sec := &lazySection{root: root, key: "networks"}
 	for _, n := range r.old.Networks {
 		if keep[n.ID] {
 			continue
 		}
-		if _, err := section(); err != nil {
+		nets, err := sec.edit()
+		if err != nil {
 			return err
 		}
 		if err := deleteKey(nets, n.ID, "networks."+n.ID); err != nil {
@@ -350,7 +343,8 @@ func (r *renderer) editNetworks(root *yaml.Node) error {
 		if n.ID != "" && n.ID == n.Name && diffNetwork(r.oldNet[n.ID], n) == "" {
 			continue
 		}
-		if _, err := section(); err != nil {
+		nets, err := sec.edit()
+		if err != nil {
 			return err
 		}
 		if n.ID == "" {

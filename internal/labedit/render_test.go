@@ -511,6 +511,24 @@ func TestRenderAnchors(t *testing.T) {
 			want: "services:\n  a:\n    image: &img a:2\n",
 		},
 		{
+			name: "an aliased services section stays as it is when only networks change",
+			src:  "x-svcs: &svcs\n  a:\n    image: a\nservices: *svcs\nnetworks:\n  lan:\n",
+			edit: func(t *testing.T, m *Model) { netOf(t, m, "lan").Subnet = "10.0.0.0/24" },
+			want: "x-svcs: &svcs\n  a:\n    image: a\nservices: *svcs\nnetworks:\n  lan:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n",
+		},
+		{
+			name:    "deleting a service whose anchor another uses",
+			src:     "services:\n  a: &a\n    image: a\n  b: *a\n",
+			edit:    func(t *testing.T, m *Model) { m.Services = m.Services[1:] },
+			wantErr: "removes the YAML anchor &a that services.b uses",
+		},
+		{
+			name:    "appending after a block scalar that ends the file without a line break",
+			src:     "services:\n  a:\n    command: |\n      run",
+			edit:    func(t *testing.T, m *Model) { m.Services = append(m.Services, Service{Name: "b"}) },
+			wantErr: "without a line break",
+		},
+		{
 			name: "renaming a service that other services alias",
 			src:  "services:\n  a: &a\n    image: a\n  b: *a\n",
 			edit: func(t *testing.T, m *Model) { service(t, m, "a").Name = "c" },
@@ -577,6 +595,11 @@ func TestParse(t *testing.T) {
 		{"services: [a]\n", 1, 11, "services must be a mapping"},
 		{"services:\n  a:\n    ports: 80\n", 3, 12, "services.a.ports must be a list"},
 		{"services:\n  a: {}\n  a: {}\n", 3, 3, "services.a is defined twice"},
+		{"services:\n  {a: 1}: {}\n", 2, 3, "must be non-empty strings"},
+		{"a: 1\rb: 2\n", 1, 5, "carriage return"},
+		{"a: \xff\n", 0, 0, "UTF-8"},
+		{"{a: 1}\nb: 2\n", 2, 1, "unexpected text after the top-level mapping"},
+		{"a: &x\n  b: *x\n", 2, 6, "refers to a node that contains it"},
 		{"services:\n  a:\n    command: \"sh -c 'unterminated\"\n", 3, 14, "services.a.command"},
 	} {
 		_, err := Parse([]byte(tt.src))

@@ -17,25 +17,41 @@ func (r *renderer) editServices(root *yaml.Node) error {
 	for _, s := range r.m.Services {
 		keep[s.ID] = s.ID != ""
 	}
-	svcs, err := editableMap(root, "services", "services", true)
-	if err != nil {
-		return err
-	}
+	sec := &lazySection{root: root, key: "services"}
 	for _, s := range r.old.Services {
-		if !keep[s.ID] {
-			if err := deleteKey(svcs, s.ID, "services."+s.ID); err != nil {
-				return err
-			}
+		if keep[s.ID] {
+			continue
+		}
+		svcs, err := sec.edit()
+		if err != nil {
+			return err
+		}
+		if err := deleteKey(svcs, s.ID, "services."+s.ID); err != nil {
+			return err
 		}
 	}
 	for _, s := range r.m.Services {
-		w := r.wanted(s)
+		if err := r.editOneService(sec, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editOneService adds, edits and renames one service of the model.
+func (r *renderer) editOneService(sec *lazySection, s Service) error {
+	w := r.wanted(s)
+	field := "services." + s.ID
+	old := r.oldSvc[s.ID]
+	if s.ID == "" || diffService(old, w) != "" || s.ID != s.Name {
+		svcs, err := sec.edit()
+		if err != nil {
+			return err
+		}
 		if s.ID == "" {
 			svcs.Content = append(svcs.Content, strNode(s.Name), r.newService(w))
-			continue
+			return nil
 		}
-		old := r.oldSvc[s.ID]
-		field := "services." + s.ID
 		if diffService(old, w) != "" {
 			node, err := editableMap(svcs, s.ID, field, true)
 			if err != nil {
@@ -45,14 +61,46 @@ func (r *renderer) editServices(root *yaml.Node) error {
 				return err
 			}
 		}
-		if err := r.renameServiceRefs(svcs, s.ID, field); err != nil {
-			return err
-		}
-		if err := renameKey(svcs, s.ID, s.Name, field); err != nil {
-			return err
-		}
 	}
-	return nil
+	if err := r.renameServiceRefs(sec, s.ID, field); err != nil {
+		return err
+	}
+	if s.ID == s.Name {
+		return nil
+	}
+	svcs, err := sec.edit()
+	if err != nil {
+		return err
+	}
+	return renameKey(svcs, s.ID, s.Name, field)
+}
+
+// lazySection is a top-level mapping (services, networks) made editable
+// the first time an edit needs it, so that an untouched one stays as it is.
+type lazySection struct {
+	root *yaml.Node
+	key  string
+	node *yaml.Node
+}
+
+// edit returns the section ready to be edited, creating it when absent.
+func (s *lazySection) edit() (*yaml.Node, error) {
+	if s.node == nil {
+		n, err := editableMap(s.root, s.key, s.key, true)
+		if err != nil {
+			return nil, err
+		}
+		s.node = n
+	}
+	return s.node, nil
+}
+
+// read returns the section as it stands (nil when absent).
+func (s *lazySection) read() *yaml.Node {
+	if s.node != nil {
+		return s.node
+	}
+	return get(s.root, s.key)
 }
 
 // editService writes the fields of a service that changed.
@@ -423,11 +471,11 @@ func (r *renderer) newService(s Service) *yaml.Node {
 // renameServiceRefs renames the references to renamed services that the
 // model does not show: network_mode, ipc and pid "service:X", links,
 // volumes_from and extends.
-func (r *renderer) renameServiceRefs(svcs *yaml.Node, id, field string) error {
+func (r *renderer) renameServiceRefs(sec *lazySection, id, field string) error {
 	if len(r.svcName) == 0 {
 		return nil
 	}
-	v := get(svcs, id)
+	v := get(sec.read(), id)
 	if v == nil || v.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -436,7 +484,10 @@ func (r *renderer) renameServiceRefs(svcs *yaml.Node, id, field string) error {
 		if node != nil {
 			return node, nil
 		}
-		var err error
+		svcs, err := sec.edit()
+		if err != nil {
+			return nil, err
+		}
 		node, err = editableMap(svcs, id, field, false)
 		return node, err
 	}
