@@ -192,10 +192,12 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// FreeAddress returns the first host address of a network's subnet that
+// FreeAddress returns the highest host address of a network's subnet that
 // is free: not the network address, the broadcast address (IPv4), the
-// gateway (given, or the subnet's first host as Docker picks), nor an
-// address a service already has on that network.
+// gateway (the first host address when none is given) or an address a
+// service of the model uses on that network. It answers from the top of
+// the subnet because Docker gives a service without a static address the
+// lowest free one.
 func FreeAddress(m *Model, network string) (string, error) {
 	var n *Network
 	for i := range m.Networks {
@@ -228,7 +230,10 @@ func FreeAddress(m *Model, network string) (string, error) {
 			}
 		}
 	}
-	for a := p.Addr().Next(); a.IsValid() && p.Contains(a); a = a.Next() {
+	// From the top down: Docker gives a service without a static address
+	// the lowest free one, so a suggestion from the bottom would collide
+	// with the first such service at the start.
+	for a := lastAddr(p); a.IsValid() && p.Contains(a) && a != p.Addr(); a = a.Prev() {
 		if !taken[a] {
 			return a.String(), nil
 		}
