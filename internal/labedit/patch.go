@@ -538,7 +538,17 @@ func (p *patcher) insertionPoint(o *yaml.Node, om []member, prev int, kept []int
 		if err != nil {
 			return 0, err
 		}
-		return p.d.lineEnd(vend), nil
+		at := p.d.lineEnd(vend)
+		// Blank lines holding a tab would not be blank under new text.
+		run, tab := at, false
+		for run < len(p.d.src) && p.d.blankLine(p.d.lineOf(run)) {
+			tab = tab || strings.Contains(p.d.lineText(p.d.lineOf(run)), "\t")
+			run = p.d.lineEnd(run)
+		}
+		if tab {
+			at = run
+		}
+		return at, nil
 	}
 	first := om[kept[next]]
 	at := p.d.lineStart(p.startOf(o, first))
