@@ -358,10 +358,7 @@ func (p *patcher) diffBlock(o, n *yaml.Node, s slot) error {
 // explicitKey reports whether a mapping key is written in the explicit
 // form "? key".
 func (p *patcher) explicitKey(k *yaml.Node) bool {
-	q := p.d.pos(k) - 1
-	for q >= 0 && isSpace(p.d.src[q]) {
-		q--
-	}
+	q := p.d.prevToken(p.d.pos(k))
 	return q >= 0 && p.d.src[q] == '?'
 }
 

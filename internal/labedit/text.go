@@ -478,13 +478,42 @@ func (d *document) colonAfter(key *yaml.Node) (int, error) {
 	return p + 1, nil
 }
 
+// prevToken returns the offset of the last character before p that is
+// neither white space nor in a comment (-1 when none).
+func (d *document) prevToken(p int) int {
+	q := p - 1
+	for q >= 0 {
+		for q >= 0 && isSpace(d.src[q]) {
+			q--
+		}
+		if q < 0 {
+			return q
+		}
+		start := d.lineStart(q)
+		c := commentStart(string(d.src[start : q+1]))
+		if c < 0 {
+			return q
+		}
+		q = start + c - 1
+	}
+	return q
+}
+
+// commentStart returns where a comment starts in a line (a '#' first or
+// after white space), or -1.
+func commentStart(line string) int {
+	for i := 0; i < len(line); i++ {
+		if line[i] == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t') {
+			return i
+		}
+	}
+	return -1
+}
+
 // dashBefore returns the offset of the "-" that introduces a block
 // sequence item.
 func (d *document) dashBefore(item *yaml.Node) (int, error) {
-	q := d.pos(item) - 1
-	for q >= 0 && isSpace(d.src[q]) {
-		q--
-	}
+	q := d.prevToken(d.pos(item))
 	if q < 0 || d.src[q] != '-' {
 		return 0, fmt.Errorf("line %d: cannot find the '-' of a sequence item", item.Line)
 	}
