@@ -228,6 +228,9 @@ func (p *patcher) replaceScalar(o, n *yaml.Node, s slot) error {
 		return err
 	}
 	start := d.tokenStart(o)
+	if isEmpty(o) {
+		start = min(start, end)
+	}
 	tag := ""
 	if o.Style&yaml.TaggedStyle != n.Style&yaml.TaggedStyle || o.Tag != n.Tag {
 		start = d.afterAnchor(o)

@@ -332,9 +332,9 @@ func (d *document) end(n *yaml.Node) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if n.Value == "" && n.Style == 0 {
-			for e > 0 && (d.src[e-1] == '\n' || d.src[e-1] == '\r') {
-				e-- // an empty value YAML places at the start of the next line
+		if isEmpty(n) {
+			for e > 0 && isSpace(d.src[e-1]) {
+				e-- // an empty value YAML may place on the next line
 			}
 		}
 		return e, nil
@@ -355,6 +355,11 @@ func (d *document) end(n *yaml.Node) (int, error) {
 		return e, nil
 	}
 	return 0, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+}
+
+// isEmpty reports whether n is a scalar without text (an empty value).
+func isEmpty(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style == 0
 }
 
 // scalarEnd finds where a scalar's text ends.
