@@ -539,10 +539,12 @@ func (p *patcher) insertionPoint(o *yaml.Node, om []member, prev int, kept []int
 			return 0, err
 		}
 		at := p.d.lineEnd(vend)
-		// Blank lines holding a tab would not be blank under new text.
+		// Blank and comment lines indented with a tab would break
+		// under new text: it goes after them.
 		run, tab := at, false
-		for run < len(p.d.src) && p.d.blankLine(p.d.lineOf(run)) {
-			tab = tab || strings.Contains(p.d.lineText(p.d.lineOf(run)), "\t")
+		for li := p.d.lineOf(run); run < len(p.d.src) && (p.d.blankLine(li) || p.d.commentLine(li)); li = p.d.lineOf(run) {
+			text := p.d.lineText(li)
+			tab = tab || strings.Contains(text[:len(text)-len(strings.TrimLeft(text, " \t"))], "\t")
 			run = p.d.lineEnd(run)
 		}
 		if tab {
