@@ -213,7 +213,7 @@ func (p *patcher) source(n *yaml.Node, inFlow bool) (string, bool) {
 	end, err := p.d.end(o)
 	start := p.d.pos(o)
 	if err != nil || end < start || bytes.ContainsAny(p.d.src[start:end], "\r\n") ||
-		end == p.d.tokenStart(o) && end != start { // an anchor or tag without text: not to be glued to what follows
+		(end == p.d.tokenStart(o) || isEmpty(o)) && end != start { // an anchor or tag without text: not to be glued to what follows
 		return "", false
 	}
 	return string(p.d.src[start:end]), true
