@@ -242,7 +242,7 @@ func (p *patcher) replaceScalar(o, n *yaml.Node, s slot) error {
 	if start == end {
 		// An empty value: written after its ':' or '-', or after a key
 		// that has no ':' ({key} in a flow mapping).
-		q := start
+		q := min(start, d.pos(o)) // before its anchor or tag, if any
 		for q > 0 && isSpace(d.src[q-1]) {
 			q--
 		}
