@@ -77,7 +77,13 @@ func section(root *yaml.Node, key string) ([]pair, error) {
 		}
 		seen[k.Value] = true
 	}
-	return pairs(v), nil
+	ps := pairs(v)
+	for _, p := range ps {
+		if k := p.key; k.Kind != yaml.ScalarNode || k.Value == "" {
+			return nil, &SyntaxError{Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("the names in %s must be non-empty strings", key)}
+		}
+	}
+	return ps, nil
 }
 
 func shapeError(n *yaml.Node, field, want string) error {
