@@ -280,7 +280,7 @@ func plainSafe(s string, inFlow bool) bool {
 	if strings.ContainsAny(s[:1], ",[]{}#&*!|>'\"%@`") || strings.ContainsAny(s[:1], "-?:") && (len(s) == 1 || s[1] == ' ') {
 		return false
 	}
-	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
+	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || documentMarker(s) {
 		return false
 	}
 	if inFlow && strings.ContainsAny(s, ",[]{}") {
@@ -311,4 +311,10 @@ func readsBack(text, s string) bool {
 		c = c.Content[0]
 	}
 	return c.Kind == yaml.ScalarNode && c.ShortTag() == "!!str" && c.Value == s && c.Style == 0
+}
+
+// documentMarker reports whether s starts like "---" or "...", which at
+// the start of a line ends a YAML document.
+func documentMarker(s string) bool {
+	return strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...")
 }

@@ -216,6 +216,9 @@ func (p *patcher) source(n *yaml.Node, inFlow bool) (string, bool) {
 		(end == p.d.tokenStart(o) || isEmpty(o)) && end != start { // an anchor or tag without text: not to be glued to what follows
 		return "", false
 	}
+	if documentMarker(string(p.d.src[start:end])) {
+		return "", false
+	}
 	return string(p.d.src[start:end]), true
 }
 
