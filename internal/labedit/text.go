@@ -41,6 +41,10 @@ func parseDocument(src []byte) (*document, error) {
 		line := bytes.Count(src[:i], []byte("\n")) + 1
 		return nil, &SyntaxError{Line: line, Column: i - bytes.LastIndexByte(src[:i], '\n'), Msg: "a carriage return without a line feed (old Mac line break); use LF or CRLF line breaks"}
 	}
+	if i := bytes.IndexAny(src, "\u0085\u2028\u2029"); i >= 0 {
+		line := bytes.Count(src[:i], []byte("\n")) + 1
+		return nil, &SyntaxError{Line: line, Column: utf8.RuneCount(src[bytes.LastIndexByte(src[:i], '\n')+1:i]) + 1, Msg: "a Unicode line or paragraph separator (U+0085, U+2028, U+2029), which YAML reads as a line break; use LF or CRLF line breaks"}
+	}
 	d := &document{src: src, lineStarts: lineStarts(src)}
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		root := n.Content[0]
