@@ -93,7 +93,7 @@ func (d *document) checkTrailing() error {
 		return nil
 	}
 	li := d.lineOf(p)
-	if line := d.lineText(li); d.firstOnLine(p) && (strings.HasPrefix(line, "---") || strings.HasPrefix(line, "...")) {
+	if line := d.lineText(li) + " "; d.firstOnLine(p) && (strings.HasPrefix(line, "--- ") || strings.HasPrefix(line, "... ") || strings.HasPrefix(line, "---\t") || strings.HasPrefix(line, "...\t")) {
 		return nil // another document
 	}
 	return &SyntaxError{Line: li + 1, Column: len([]rune(string(d.src[d.lineStarts[li]:p]))) + 1, Msg: "unexpected text after the top-level mapping"}
