@@ -416,8 +416,8 @@ func (d *document) scalarEnd(n *yaml.Node) (int, error) {
 func (d *document) blockScalarEnd(p int) int {
 	header := d.lineOf(p)
 	base := d.lineIndent(header)
-	headerEnd := p
-	for headerEnd < len(d.src) && !isSpace(d.src[headerEnd]) {
+	headerEnd := p + 1 // the indicator, then at most an indentation digit and a chomping sign
+	for headerEnd < len(d.src) && headerEnd < p+3 && strings.IndexByte("123456789+-", d.src[headerEnd]) >= 0 {
 		headerEnd++
 	}
 	indent := -1
