@@ -287,7 +287,7 @@ func (d *document) tokenStart(n *yaml.Node) int {
 		for p < len(d.src) && !isSpace(d.src[p]) {
 			p++
 		}
-		p = d.skipSpace(p, n.Kind != yaml.ScalarNode || n.Value != "")
+		p = d.skipSpace(p, !isEmpty(n))
 	}
 	return p
 }
