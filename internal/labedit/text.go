@@ -363,7 +363,7 @@ func (d *document) end(n *yaml.Node) (int, error) {
 
 // isEmpty reports whether n is a scalar without text (an empty value).
 func isEmpty(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style == 0
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&^yaml.TaggedStyle == 0
 }
 
 // scalarEnd finds where a scalar's text ends.
