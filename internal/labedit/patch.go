@@ -231,15 +231,15 @@ func (p *patcher) replaceScalar(o, n *yaml.Node, s slot) error {
 		return err
 	}
 	start := d.tokenStart(o)
-	if isEmpty(o) {
-		start = min(start, end)
-	}
 	tag := ""
 	if o.Style&yaml.TaggedStyle != n.Style&yaml.TaggedStyle || o.Tag != n.Tag {
 		start = d.afterAnchor(o)
 		if n.Style&yaml.TaggedStyle != 0 || !strings.HasPrefix(n.Tag, "!!") && n.Tag != "" {
 			tag = n.Tag + " "
 		}
+	}
+	if isEmpty(o) {
+		start = min(start, end)
 	}
 	text := tag + p.e.scalarText(n, s.kind == slotFlow, s.col+p.e.indent)
 	if start == end {
