@@ -59,6 +59,7 @@ type checker struct {
 	problems []Problem
 }
 
+// add records a problem of field.
 func (c *checker) add(field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 }

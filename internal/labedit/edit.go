@@ -58,14 +58,17 @@ func editable(m *yaml.Node, key string, kind yaml.Kind, field string, create boo
 	return cp, nil
 }
 
+// editableMap is editable for a mapping value.
 func editableMap(m *yaml.Node, key, field string, create bool) (*yaml.Node, error) {
 	return editable(m, key, yaml.MappingNode, field, create)
 }
 
+// editableSeq is editable for a sequence value.
 func editableSeq(m *yaml.Node, key, field string, create bool) (*yaml.Node, error) {
 	return editable(m, key, yaml.SequenceNode, field, create)
 }
 
+// kindName names a collection kind for messages.
 func kindName(k yaml.Kind) string {
 	if k == yaml.MappingNode {
 		return "mapping"

@@ -192,6 +192,7 @@ func (e *emitter) quote(v string, q byte) string {
 	return doubleQuote(v)
 }
 
+// doubleQuote writes v in double quotes (Go escapes are valid YAML escapes).
 func doubleQuote(v string) string {
 	return strconv.Quote(v)
 }

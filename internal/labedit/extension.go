@@ -67,6 +67,7 @@ func newServiceExtension(s Service) *yaml.Node {
 	return x
 }
 
+// newAction is the YAML of an action the editor added.
 func newAction(a Action) *yaml.Node {
 	n := mapNode(strNode("name"), strNode(a.Name), strNode("priority"), intNode(a.Priority))
 	if len(a.Args) > 0 {
@@ -79,6 +80,7 @@ func newAction(a Action) *yaml.Node {
 	return n
 }
 
+// newFile is the YAML of a file to copy the editor added.
 func newFile(f File) *yaml.Node {
 	n := mapNode(strNode("source"), strNode(f.Source), strNode("target"), strNode(f.Target))
 	if f.AfterActions {
@@ -237,6 +239,7 @@ func setFiles(x *yaml.Node, old, want []File, field string) error {
 	return nil
 }
 
+// editFile edits one item of x-dsp.files in place.
 func editFile(item *yaml.Node, old, f File, field string) error {
 	if old.Source != f.Source {
 		if err := setOrDelete(item, "source", f.Source, field+".source"); err != nil {
@@ -278,6 +281,7 @@ func valueNode(v any) *yaml.Node {
 	return &n
 }
 
+// clearStyle makes encoded values block style, like the rest of new text.
 func clearStyle(n *yaml.Node) {
 	n.Style &^= yaml.FlowStyle
 	for _, c := range n.Content {
@@ -313,10 +317,12 @@ func normalise(v any) any {
 	return v
 }
 
+// sameValue compares argument values as the editor and the file give them.
 func sameValue(a, b any) bool {
 	return reflect.DeepEqual(normalise(a), normalise(b))
 }
 
+// sameArgs compares the arguments of two actions.
 func sameArgs(a, b map[string]any) bool {
 	if len(a) != len(b) {
 		return false
@@ -330,10 +336,12 @@ func sameArgs(a, b map[string]any) bool {
 	return true
 }
 
+// sameAction compares two actions.
 func sameAction(a, b Action) bool {
 	return a.Name == b.Name && a.Priority == b.Priority && sameArgs(a.Args, b.Args)
 }
 
+// sameActions compares two lists of actions in order.
 func sameActions(a, b []Action) bool {
 	if len(a) != len(b) {
 		return false
@@ -346,6 +354,7 @@ func sameActions(a, b []Action) bool {
 	return true
 }
 
+// sameFiles compares two lists of files in order.
 func sameFiles(a, b []File) bool {
 	if len(a) != len(b) {
 		return false

@@ -38,6 +38,7 @@ func pairs(m *yaml.Node) []pair {
 	return mergedPairs(m, 0)
 }
 
+// mergedPairs is pairs, with the depth of merges bounded.
 func mergedPairs(m *yaml.Node, depth int) []pair {
 	m = resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
@@ -153,6 +154,7 @@ func freshCopy(n *yaml.Node) *yaml.Node {
 	return copyTree(n)
 }
 
+// copyTree deep-copies n without anchors, comments or positions.
 func copyTree(n *yaml.Node) *yaml.Node {
 	cp := &yaml.Node{Kind: n.Kind, Style: n.Style, Tag: n.Tag, Value: n.Value, Alias: n.Alias}
 	for _, ch := range n.Content {
@@ -163,6 +165,7 @@ func copyTree(n *yaml.Node) *yaml.Node {
 
 // Constructors of new nodes.
 
+// strNode is a new string scalar.
 func strNode(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
@@ -174,26 +177,32 @@ func quotedNode(s string) *yaml.Node {
 	return n
 }
 
+// boolNode is a new boolean scalar.
 func boolNode(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
 }
 
+// intNode is a new integer scalar.
 func intNode(i int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
 }
 
+// nullNode is a new null scalar.
 func nullNode() *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 }
 
+// mapNode is a new block mapping of the pairs kv.
 func mapNode(kv ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: kv}
 }
 
+// seqNode is a new block sequence.
 func seqNode(items ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
 }
 
+// strSeq is a new block sequence of strings.
 func strSeq(items []string) *yaml.Node {
 	s := seqNode()
 	for _, it := range items {
@@ -241,6 +250,7 @@ func checkAnchors(root *yaml.Node) error {
 	return walk(root, "")
 }
 
+// join appends key to a dotted field path.
 func join(path, key string) string {
 	if path == "" {
 		return key

@@ -86,6 +86,7 @@ func section(root *yaml.Node, key string) ([]pair, error) {
 	return ps, nil
 }
 
+// shapeError says that the node of field is not what it must be.
 func shapeError(n *yaml.Node, field, want string) error {
 	return &SyntaxError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s must be %s", field, want)}
 }
@@ -102,6 +103,7 @@ func entryMap(p pair, field string) (*yaml.Node, error) {
 	return v, nil
 }
 
+// readNetwork reads one top-level network.
 func readNetwork(p pair) (Network, error) {
 	name := p.key.Value
 	n := Network{ID: name, Name: name}
@@ -138,6 +140,7 @@ func truthy(n *yaml.Node) bool {
 	return err == nil && b
 }
 
+// readService reads one service.
 func readService(p pair) (Service, error) {
 	name := p.key.Value
 	s := Service{ID: name, Name: name}
@@ -368,6 +371,7 @@ func readServiceExtension(s *Service, x *yaml.Node, field string) error {
 	return nil
 }
 
+// readAction reads one item of x-dsp.actions.
 func readAction(n *yaml.Node, field string) (Action, error) {
 	if n.Kind != yaml.MappingNode {
 		return Action{}, shapeError(n, field, "a mapping")

@@ -51,6 +51,8 @@ const (
 // collection is rewritten instead.
 var errAwkward = errors.New("rewrite the whole collection")
 
+// newPatcher prepares the patching of d by an edited copy whose nodes
+// know their originals through origin.
 func newPatcher(d *document, origin map[*yaml.Node]*yaml.Node) *patcher {
 	p := &patcher{d: d, origin: origin, inFlow: map[*yaml.Node]bool{}}
 	p.e = emitter{style: d.style, source: p.source}
@@ -67,6 +69,7 @@ func newPatcher(d *document, origin map[*yaml.Node]*yaml.Node) *patcher {
 	return p
 }
 
+// add records an edit.
 func (p *patcher) add(start, end int, text string) {
 	if end < len(p.d.src) && p.d.src[end] == '#' && text != "" && !isSpace(text[len(text)-1]) {
 		text += " " // a comment that followed the old text stays a comment
@@ -285,6 +288,7 @@ type member struct {
 	key, value *yaml.Node
 }
 
+// members returns the members of a block collection.
 func members(n *yaml.Node) []member {
 	if n.Kind == yaml.MappingNode {
 		out := make([]member, 0, len(n.Content)/2)
@@ -368,6 +372,7 @@ func (p *patcher) explicitKey(k *yaml.Node) bool {
 	return q >= 0 && p.d.src[q] == '?'
 }
 
+// firstKept returns the index of the first kept member.
 func firstKept(kept []int) int {
 	for j, k := range kept {
 		if k >= 0 {
@@ -508,6 +513,7 @@ func lastNode(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// isBlockScalar reports whether n is a literal (|) or folded (>) scalar.
 func isBlockScalar(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 }

@@ -82,6 +82,7 @@ type renderer struct {
 	netNew  map[string]bool
 }
 
+// newRenderer prepares applying m onto d, parsed as old.
 func newRenderer(d *document, old, m *Model) (*renderer, error) {
 	r := &renderer{
 		d: d, c: &cloner{origin: map[*yaml.Node]*yaml.Node{}}, old: old, m: m,
@@ -174,6 +175,7 @@ func (r *renderer) modelSvc(name string) string {
 	return r.fileSvc(name)
 }
 
+// fileNet is what a network name written in the file is called after the edit.
 func (r *renderer) fileNet(name string) string {
 	if n, ok := r.netName[name]; ok {
 		return n
@@ -181,6 +183,7 @@ func (r *renderer) fileNet(name string) string {
 	return name
 }
 
+// modelNet is what a network name in the model means after the edit.
 func (r *renderer) modelNet(name string) string {
 	if r.netNew[name] {
 		return name

@@ -692,6 +692,7 @@ func sameList(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
+// sameSet compares lists regardless of order.
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	sort.Strings(a)
@@ -699,6 +700,7 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
+// sameEnv compares environments; nil and empty are the same.
 func sameEnv(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -723,10 +725,12 @@ func sameAttachments(a, b []Attachment) bool {
 	return sameSet(key(a), key(b))
 }
 
+// sameShell compares shell permissions (nil: absent).
 func sameShell(a, b *bool) bool {
 	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
+// sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

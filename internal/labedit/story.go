@@ -12,6 +12,7 @@ import (
 // storyKeys are the text fields of a story, as x-dsp names them.
 var storyKeys = []string{"title", "description", "goal", "solution", "author"}
 
+// text returns the field of s that x-dsp calls key.
 func (s *Story) text(key string) *string {
 	switch key {
 	case "title":
@@ -37,6 +38,7 @@ func ParseStory(src []byte) (Story, error) {
 	return d.story()
 }
 
+// story reads the document's story.
 func (d *document) story() (Story, error) {
 	var s Story
 	if d.root == nil {
@@ -84,6 +86,7 @@ func labelName(n *yaml.Node) (string, bool) {
 	return scalarText(n)
 }
 
+// sameStory compares two stories.
 func sameStory(a, b Story) bool {
 	for _, k := range storyKeys {
 		if *a.text(k) != *b.text(k) {
@@ -154,6 +157,7 @@ func SetStory(src []byte, s Story) ([]byte, error) {
 	return out, verifyStory(out, root, s)
 }
 
+// setLabels writes x-dsp.labels, keeping the labels that stay.
 func setLabels(x *yaml.Node, labels []string) error {
 	field := extensionKey + ".labels"
 	if len(labels) == 0 {

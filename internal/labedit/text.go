@@ -123,6 +123,7 @@ func loneCR(src []byte) int {
 	return -1
 }
 
+// lineStarts returns the offset where each line of src starts.
 func lineStarts(src []byte) []int {
 	starts := []int{0}
 	for i, c := range src {
@@ -323,6 +324,7 @@ func (d *document) skipSpace(p int, lines bool) int {
 	return p
 }
 
+// isSpace reports whether c is white space or a line break.
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
