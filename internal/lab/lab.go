@@ -5,6 +5,7 @@
 package lab
 
 import (
+	"slices"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -78,6 +79,15 @@ type Lab struct {
 	// writtenSubnets holds each network's first subnet as the compose file
 	// wrote it, before normalisation.
 	writtenSubnets map[string]string
+}
+
+// OnlyServices is the lab with the wrapper actions and files to copy of
+// the named services only (what runs again for services started anew).
+func (l *Lab) OnlyServices(services []string) *Lab {
+	cp := *l
+	cp.Actions = slices.DeleteFunc(slices.Clone(l.Actions), func(a Action) bool { return !slices.Contains(services, a.Service) })
+	cp.Files = slices.DeleteFunc(slices.Clone(l.Files), func(f File) bool { return !slices.Contains(services, f.Service) })
+	return &cp
 }
 
 // ID is the lab's REPO/LAB identity.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/dsp-lab/dsp/internal/app"
@@ -37,25 +36,19 @@ type sourceRequest struct {
 }
 
 func (s *Server) handleSourceParse(w http.ResponseWriter, r *http.Request) {
-	s.sourceCall(w, r, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
+	s.sourceCall(w, r, false, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
 		return s.app.ParseSource(ctx, t, req.Compose)
 	})
 }
 
 func (s *Server) handleSourceRender(w http.ResponseWriter, r *http.Request) {
-	s.sourceCall(w, r, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
-		if req.Model == nil {
-			return nil, &fieldError{field: "model", msg: "give the model to write into the compose text"}
-		}
+	s.sourceCall(w, r, true, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
 		return s.app.RenderSource(ctx, t, req.Compose, req.Model)
 	})
 }
 
 func (s *Server) handleFreeAddress(w http.ResponseWriter, r *http.Request) {
-	s.sourceCall(w, r, func(_ context.Context, _ *app.Target, req sourceRequest) (any, error) {
-		if req.Model == nil {
-			return nil, &fieldError{field: "model", msg: "give the model"}
-		}
+	s.sourceCall(w, r, true, func(_ context.Context, _ *app.Target, req sourceRequest) (any, error) {
 		addr, err := s.app.FreeAddress(req.Model, req.Network)
 		if err != nil {
 			return nil, err
@@ -65,14 +58,14 @@ func (s *Server) handleFreeAddress(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSourceSave(w http.ResponseWriter, r *http.Request) {
-	s.sourceCall(w, r, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
+	s.sourceCall(w, r, false, func(ctx context.Context, t *app.Target, req sourceRequest) (any, error) {
 		return s.app.SaveSource(ctx, t, app.SaveRequest{Compose: req.Compose, Story: req.Story, Layout: req.Layout})
 	})
 }
 
-// sourceCall decodes an editor request for a lab and answers what call
-// returns.
-func (s *Server) sourceCall(w http.ResponseWriter, r *http.Request, call func(context.Context, *app.Target, sourceRequest) (any, error)) {
+// sourceCall decodes an editor request for a lab (refusing one without a
+// model when the call needs it) and answers what call returns.
+func (s *Server) sourceCall(w http.ResponseWriter, r *http.Request, needModel bool, call func(context.Context, *app.Target, sourceRequest) (any, error)) {
 	t, _, ok := s.target(w, r)
 	if !ok {
 		return
@@ -81,18 +74,18 @@ func (s *Server) sourceCall(w http.ResponseWriter, r *http.Request, call func(co
 	if !decodeBodyOf(w, r, &req, maxSource) {
 		return
 	}
+	if needModel && req.Model == nil {
+		writeError(w, http.StatusBadRequest, "model", "give the model")
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
 	out, err := call(ctx, t, req)
-	var fe *fieldError
-	switch {
-	case asField(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.field, "%s", fe.msg)
-	case err != nil:
+	if err != nil {
 		writeErr(w, err)
-	default:
-		writeJSON(w, http.StatusOK, out)
+		return
 	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
@@ -113,10 +106,3 @@ func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 	s.labOperation(w, r, s.app.StartApply)
 }
-
-// fieldError is a bad request that names its field.
-type fieldError struct{ field, msg string }
-
-func (e *fieldError) Error() string { return e.msg }
-
-func asField(err error, target **fieldError) bool { return errors.As(err, target) }

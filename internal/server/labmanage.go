@@ -23,17 +23,6 @@ const maxImportRequest = app.MaxImportBytes + 1<<20
 // maxNameField bounds the name field of an import.
 const maxNameField = 1024
 
-// writeLabErr answers an error of a lab use case: writeErr's status, with
-// the field the error names (name, from, file; repo or lab of the path).
-func writeLabErr(w http.ResponseWriter, err error) {
-	var arg *app.ArgError
-	if errors.As(err, &arg) {
-		writeJSON(w, statusFor(err), apiError{Error: err.Error(), Field: arg.Arg})
-		return
-	}
-	writeErr(w, err)
-}
-
 // writeLabDetails answers the details of a lab written by a use case.
 func (s *Server) writeLabDetails(w http.ResponseWriter, r *http.Request, status int, t *app.Target) {
 	ref, err := t.Ref("")
@@ -62,7 +51,7 @@ func (s *Server) handleLabCreate(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	t, err := s.app.NewLab(ctx, body.Name, body.From)
 	if err != nil {
-		writeLabErr(w, err)
+		writeErr(w, err)
 		return
 	}
 	s.log.Info("lab created", "lab", t.ID(), "from", body.From)
@@ -96,7 +85,7 @@ func (s *Server) labNamed(w http.ResponseWriter, r *http.Request, status int, do
 	defer cancel()
 	got, err := do(ctx, t, body.Name)
 	if err != nil {
-		writeLabErr(w, err)
+		writeErr(w, err)
 		return
 	}
 	s.log.Info("lab written", "lab", got.ID(), "from", t.ID())
@@ -112,7 +101,7 @@ func (s *Server) handleLabDelete(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
 	defer cancel()
 	if err := s.app.DeleteLab(ctx, t); err != nil {
-		writeLabErr(w, err)
+		writeErr(w, err)
 		return
 	}
 	s.log.Info("lab deleted", "lab", t.ID())
@@ -133,7 +122,7 @@ func (s *Server) handleLabExport(w http.ResponseWriter, r *http.Request) {
 	}
 	defer removeTemp(spool)
 	if err := s.app.ExportLab(r.Context(), t, spool); err != nil {
-		writeLabErr(w, err)
+		writeErr(w, err)
 		return
 	}
 	size, err := spool.Seek(0, io.SeekCurrent)
@@ -229,7 +218,7 @@ func (s *Server) handleLabImport(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	t, err := s.app.ImportLab(ctx, spool, filename, name)
 	if err != nil {
-		writeLabErr(w, err)
+		writeErr(w, err)
 		return
 	}
 	s.log.Info("lab imported", "lab", t.ID(), "file", filename)

@@ -291,7 +291,11 @@ func decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, limit int64) bo
 func writeErr(w http.ResponseWriter, err error) {
 	field := ""
 	var ref *engine.InvalidRefError
-	if errors.As(err, &ref) {
+	var arg *app.ArgError
+	switch {
+	case errors.As(err, &arg):
+		field = arg.Arg
+	case errors.As(err, &ref):
 		field = ref.Field
 	}
 	body := apiError{Error: err.Error(), Field: field}

@@ -94,9 +94,7 @@ func (e *Engine) Apply(ctx context.Context, ref engine.Ref, l *lab.Lab, opts eng
 		return nil, err
 	}
 	s := &starter{e: e, ref: ref, expose: opts.Expose, progress: opts.Progress}
-	fresh := *l
-	fresh.Actions = slices.DeleteFunc(slices.Clone(l.Actions), func(a lab.Action) bool { return !slices.Contains(plan.Changed(), a.Service) })
-	fresh.Files = slices.DeleteFunc(slices.Clone(l.Files), func(f lab.File) bool { return !slices.Contains(plan.Changed(), f.Service) })
+	fresh := l.OnlyServices(plan.Changed())
 	for _, svc := range l.Services() {
 		if !slices.Contains(plan.Changed(), svc.Name) {
 			continue
@@ -106,13 +104,13 @@ func (e *Engine) Apply(ctx context.Context, ref engine.Ref, l *lab.Lab, opts eng
 		}
 		opts.Progress.Emit(engine.StepContainer, svc.Name, engine.StatusDone, "Recreated")
 	}
-	if err := s.copyFiles(ctx, &fresh, false); err != nil {
+	if err := s.copyFiles(ctx, fresh, false); err != nil {
 		return nil, err
 	}
-	if err := s.runActions(ctx, &fresh); err != nil {
+	if err := s.runActions(ctx, fresh); err != nil {
 		return nil, err
 	}
-	if err := s.copyFiles(ctx, &fresh, true); err != nil {
+	if err := s.copyFiles(ctx, fresh, true); err != nil {
 		return nil, err
 	}
 	opts.Progress.Emit(engine.StepDone, "", engine.StatusDone, fmt.Sprintf("applied to %s: %d recreated, %d created, %d removed", ref, len(plan.Recreate), len(plan.Create), len(plan.Remove)))

@@ -3,7 +3,6 @@ package local
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -65,23 +64,14 @@ func (e *Engine) Apply(ctx context.Context, ref engine.Ref, l *lab.Lab, opts eng
 		progress.Emit(engine.StepContainer, s, engine.StatusInfo, "its definition changed: recreating it")
 	}
 	started := time.Now()
-	timeout := engine.StopTimeout(l, "")
-	svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
-	if err != nil {
-		return nil, err
-	}
-	err = svc.Up(ctx, project, api.UpOptions{
-		Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
-		Start:  api.StartOptions{Project: project},
-	})
-	if err != nil {
+	if err := e.composeUp(ctx, l, project, progress); err != nil {
 		return nil, &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
 	containers, err := e.serviceContainers(ctx, project.Name)
 	if err != nil {
 		return nil, &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
-	fresh := onlyServices(planted, plan.Changed())
+	fresh := planted.OnlyServices(plan.Changed())
 	if err := e.copyFiles(ctx, fresh, containers, false, progress); err != nil {
 		return nil, err
 	}
@@ -179,13 +169,4 @@ func (e *Engine) plan(ctx context.Context, project *types.Project) (*engine.Plan
 	}
 	sort.Strings(plan.Remove)
 	return plan, nil
-}
-
-// onlyServices is the lab with the actions and files of the named
-// services only.
-func onlyServices(l *lab.Lab, services []string) *lab.Lab {
-	cp := *l
-	cp.Actions = slices.DeleteFunc(slices.Clone(l.Actions), func(a lab.Action) bool { return !slices.Contains(services, a.Service) })
-	cp.Files = slices.DeleteFunc(slices.Clone(l.Files), func(f lab.File) bool { return !slices.Contains(services, f.Service) })
-	return &cp
 }

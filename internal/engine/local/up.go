@@ -102,21 +102,13 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flag str
 // a dynamically chosen subnet was taken meanwhile by another start, it
 // removes what it made and tries again with other subnets.
 func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, opts engine.UpOptions, progress engine.Progress) error {
-	timeout := engine.StopTimeout(l, "")
 	for attempt := 1; ; attempt++ {
 		project := e.runProject(l, ref)
 		applyDefaults(project, opts, boundedCapabilities(), progress)
 		if err := e.assignSubnets(ctx, project); err != nil {
 			return &engine.StepError{Step: engine.StepNetwork, Err: err}
 		}
-		svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
-		if err != nil {
-			return err
-		}
-		err = svc.Up(ctx, project, api.UpOptions{
-			Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
-			Start:  api.StartOptions{Project: project},
-		})
+		err := e.composeUp(ctx, l, project, progress)
 		if isPoolOverlap(err) && attempt < 5 {
 			progress.Emit(engine.StepNetwork, "", engine.StatusInfo, "a subnet was taken by another start meanwhile: trying others")
 			if rerr := e.remove(ctx, ref, l, nil); rerr != nil {
@@ -129,6 +121,20 @@ func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref,
 		}
 		return nil
 	}
+}
+
+// composeUp has Compose converge the instance's containers and networks on
+// project: what diverged is recreated, what is gone removed.
+func (e *Engine) composeUp(ctx context.Context, l *lab.Lab, project *types.Project, progress engine.Progress) error {
+	timeout := engine.StopTimeout(l, "")
+	svc, err := e.compose(&composeEvents{progress: progress, project: project.Name})
+	if err != nil {
+		return err
+	}
+	return svc.Up(ctx, project, api.UpOptions{
+		Create: api.CreateOptions{RemoveOrphans: true, Recreate: api.RecreateDiverged, RecreateDependencies: api.RecreateDiverged, Timeout: &timeout, QuietPull: true},
+		Start:  api.StartOptions{Project: project},
+	})
 }
 
 // rollback removes what a failed start created, even when ctx is cancelled.
