@@ -8,8 +8,8 @@
 //   CHROMIUM         the browser (default: /usr/bin/chromium)
 //   CI=true          a missing browser or binary fails the test instead of skipping it
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -163,6 +163,55 @@ export async function shot(page, name) {
   return file;
 }
 
+const HOME_PREFIX = path.join(tmpdir(), 'dsp-e2e-home-');
+
+/**
+ * Labs that an earlier, killed run of these tests left in Docker (no dsp will
+ * ever stop them) hold the subnets the tests want: their containers, networks
+ * and volumes go first. A run writes its process id into its main directory;
+ * a main directory is abandoned when it is gone, or when that process is.
+ */
+const OWNER_FILE = 'e2e-run.pid';
+
+function abandonedHome(home) {
+  let pid;
+  try {
+    pid = Number(readFileSync(path.join(home, OWNER_FILE), 'utf8'));
+  } catch {
+    return true;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return e.code === 'ESRCH';
+  }
+}
+
+function removeAbandonedRuns() {
+  const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' });
+  const abandoned = (kind) =>
+    docker(kind, 'ls', ...(kind === 'container' ? ['--all'] : []), '--filter', 'label=io.dsp.managed=true', '--format', `{{.${kind === 'volume' ? 'Name' : 'ID'}}} {{.Label "io.dsp.namespace"}}`)
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([id, ns]) => id && ns?.startsWith(HOME_PREFIX) && abandonedHome(ns))
+      .map(([id]) => id);
+  try {
+    const containers = abandoned('container');
+    if (containers.length) docker('rm', '--force', '--volumes', ...containers);
+    for (const kind of ['network', 'volume']) {
+      const ids = abandoned(kind);
+      if (ids.length) docker(kind, 'rm', ...ids);
+    }
+    for (const entry of readdirSync(tmpdir())) {
+      const home = path.join(tmpdir(), entry);
+      if (home.startsWith(HOME_PREFIX) && abandonedHome(home)) rmSync(home, { recursive: true, force: true });
+    }
+  } catch (e) {
+    console.error('cleanup of abandoned runs:', e.message);
+  }
+}
+
 /**
  * Before the tests: the server on a fresh main directory, and Chromium.
  * `prepareHome(home)`, when given, writes into the main directory before the
@@ -171,7 +220,9 @@ export async function shot(page, name) {
 export async function setup(options) {
   if (missing.length) return;
   mkdirSync(SHOTS, { recursive: true });
-  server.home = mkdtempSync(path.join(tmpdir(), 'dsp-e2e-home-'));
+  removeAbandonedRuns();
+  server.home = mkdtempSync(HOME_PREFIX);
+  writeFileSync(path.join(server.home, OWNER_FILE), String(process.pid));
   if (typeof options?.prepareHome === 'function') await options.prepareHome(server.home);
   const { base } = await startServer(server.home);
   server.base = base;

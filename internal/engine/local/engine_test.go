@@ -321,6 +321,43 @@ networks:
 	assertNothingLeft(t, e, refOfLab(t, second, ""))
 }
 
+// A lab of another main directory (another dsp, or one whose directory was
+// deleted while its lab ran) is named with that directory, not as a lab of
+// this one.
+func TestSubnetClashNamesAnotherMainDirectory(t *testing.T) {
+	e := newTestEngine(t)
+	ctx := context.Background()
+	other, err := New(ctx, t.TempDir(), WithNamespace("/srv/other-dsp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	compose := `x-dsp: {title: Subnet}
+services:
+  a:
+    image: dsp/busybox:latest
+    command: ["sleep", "1000"]
+networks:
+  default:
+    ipam: {config: [{subnet: 10.237.4.0/24}]}
+`
+	l := loadLab(t, writeLab(t, filepath.Join(t.TempDir(), uniqueName("ns")), "ns lab", map[string]string{"compose.yaml": compose}))
+	cleanupLab(t, other, l, engine.DefaultInstance)
+	cleanupLab(t, e, l, engine.DefaultInstance)
+	if err := other.Up(ctx, refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true}); err != nil {
+		t.Fatalf("up in the other main directory: %v", err)
+	}
+	err = e.Up(ctx, refOfLab(t, l, ""), l, engine.UpOptions{Trusted: true})
+	var clash *engine.SubnetInUseError
+	if !errors.As(err, &clash) {
+		t.Fatalf("up: err = %v, want *engine.SubnetInUseError", err)
+	}
+	if !strings.Contains(clash.Holder, "main directory /srv/other-dsp") || strings.HasPrefix(clash.Holder, "running lab") {
+		t.Errorf("holder %q does not name the other main directory", clash.Holder)
+	}
+	assertNothingLeft(t, e, refOfLab(t, l, ""))
+}
+
 func TestSameNamedLabsInTwoReposRunTogether(t *testing.T) {
 	e := newTestEngine(t)
 	ctx := context.Background()

@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/compose/v5/pkg/api"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
 	"github.com/dsp-lab/dsp/internal/engine"
@@ -294,18 +295,25 @@ func (e *Engine) checkSubnets(ctx context.Context, l *lab.Lab, ref engine.Ref) e
 				if !c.Subnet.IsValid() || !c.Subnet.Overlaps(prefix) {
 					continue
 				}
-				holder := "Docker network " + n.Name
-				if n.Labels[LabelManaged] == "true" {
-					other := refOf(n.Labels)
-					holder = fmt.Sprintf("running lab %s (network %s, %s)", other, n.Labels[api.NetworkLabel], c.Subnet)
-				} else {
-					holder += " (" + c.Subnet.String() + ")"
-				}
-				return &engine.SubnetInUseError{Network: name, Subnet: prefix.String(), Holder: holder}
+				return &engine.SubnetInUseError{Network: name, Subnet: prefix.String(), Holder: e.holder(n, c.Subnet)}
 			}
 		}
 	}
 	return nil
+}
+
+// holder names what holds a Docker network: a lab of this main directory, a
+// lab of another one (another dsp, or one whose directory is gone), or a
+// network dsp does not know.
+func (e *Engine) holder(n network.Summary, subnet netip.Prefix) string {
+	if n.Labels[LabelManaged] != "true" {
+		return fmt.Sprintf("Docker network %s (%s)", n.Name, subnet)
+	}
+	other := refOf(n.Labels)
+	if ns := n.Labels[LabelNamespace]; ns != e.namespace {
+		return fmt.Sprintf("lab %s of the main directory %s (Docker network %s, %s)", other, ns, n.Name, subnet)
+	}
+	return fmt.Sprintf("running lab %s (network %s, %s)", other, n.Labels[api.NetworkLabel], subnet)
 }
 
 // serviceContainers maps each service to its container id.
