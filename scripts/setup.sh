@@ -5,7 +5,10 @@
 #   - busybox-static, whose binary becomes the base image dsp/busybox, and
 #   - Debian's chromium, for the browser tests, and
 #   - git and openssh-server, whose git-http-backend and sshd serve
-#     repositories to the git client's tests (internal/gittest).
+#     repositories to the git client's tests (internal/gittest), and
+#   - debootstrap, which makes the base image dsp/debian:bookworm of the
+#     toolbox, and tcpdump and tshark, to look at a lab's traffic from the
+#     host.
 # Idempotent: on a ready machine it only checks and prints what it found.
 # No image is ever pulled.
 set -euo pipefail
@@ -31,7 +34,8 @@ apt_install() { # packages...
     apt_updated=1
   fi
   log "apt-get install -y $*"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+  # Another apt-get may be running on a shared machine: wait for its lock.
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 "$@"
 }
 
 docker_ok() { docker info >/dev/null 2>&1; }
@@ -109,6 +113,21 @@ if [[ ${#git_server_pkgs[@]} -eq 0 ]]; then
   log "git-http-backend and sshd present: $(git --version 2>/dev/null || echo git), $(/usr/sbin/sshd -V 2>&1 | head -n 1 || echo sshd)"
 else
   apt_install "${git_server_pkgs[@]}"
+fi
+
+# --- debootstrap for dsp/debian:bookworm; tcpdump and tshark ------------------
+# build-images.sh makes dsp/debian:bookworm with debootstrap (the base of
+# dsp/toolbox). tshark asks whether non-root users may capture: preseed "no"
+# so that the install never stops at a question.
+host_tool_pkgs=()
+command -v debootstrap >/dev/null 2>&1 || host_tool_pkgs+=(debootstrap)
+command -v tcpdump >/dev/null 2>&1 || host_tool_pkgs+=(tcpdump)
+command -v tshark >/dev/null 2>&1 || host_tool_pkgs+=(tshark)
+if [[ ${#host_tool_pkgs[@]} -eq 0 ]]; then
+  log "debootstrap, tcpdump and tshark present: $(tshark --version 2>/dev/null | head -n 1 || echo tshark)"
+else
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
+  apt_install "${host_tool_pkgs[@]}"
 fi
 
 log "setup done"
