@@ -23,6 +23,7 @@ import (
 type Engine interface {
 	Labs
 	Services
+	Toolboxes
 	Images
 	// Close releases the connection to the engine.
 	Close() error

@@ -199,3 +199,43 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// NameTakenError means a toolbox was given the name of a service or of
+// another toolbox of the instance.
+type NameTakenError struct {
+	Ref  Ref
+	Name string
+}
+
+func (e *NameTakenError) Error() string {
+	return fmt.Sprintf("lab %s has a service or toolbox named %q already", e.Ref, e.Name)
+}
+
+// Conflict classifies the error (errdefs).
+func (e *NameTakenError) Conflict() {}
+
+// NoNetworkError means a running instance has no network of that name.
+type NoNetworkError struct {
+	Ref     Ref
+	Network string
+}
+
+func (e *NoNetworkError) Error() string {
+	return fmt.Sprintf("lab %s has no network %q running", e.Ref, e.Network)
+}
+
+// NotFound classifies the error (errdefs).
+func (e *NoNetworkError) NotFound() {}
+
+// NoToolboxError means an instance has no toolbox of that name.
+type NoToolboxError struct {
+	Ref  Ref
+	Name string
+}
+
+func (e *NoToolboxError) Error() string {
+	return fmt.Sprintf("lab %s has no toolbox %q", e.Ref, e.Name)
+}
+
+// NotFound classifies the error (errdefs).
+func (e *NoToolboxError) NotFound() {}

@@ -30,6 +30,8 @@ type Status struct {
 	Operation string          `json:"operation,omitempty"` // the operation in progress, if any
 	Services  []ServiceStatus `json:"services"`
 	Networks  []NetworkStatus `json:"networks"`
+	// Toolboxes are the toolboxes attached to the instance.
+	Toolboxes []ToolboxStatus `json:"toolboxes"`
 }
 
 // ServiceStatus is one service's container.

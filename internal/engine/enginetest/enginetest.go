@@ -82,6 +82,7 @@ func Run(t *testing.T, h Harness) {
 		{"Events", s.testEvents},
 		{"Images", s.testImages},
 		{"Apply", s.testApply},
+		{"Toolboxes", s.testToolboxes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

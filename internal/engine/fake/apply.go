@@ -51,8 +51,8 @@ func (e *Engine) planLocked(ref engine.Ref, l *lab.Lab) (*engine.Plan, error) {
 			plan.Unchanged = append(plan.Unchanged, name)
 		}
 	}
-	for name := range in.containers {
-		if _, ok := l.Project.Services[name]; !ok {
+	for name, c := range in.containers {
+		if _, ok := l.Project.Services[name]; !ok && c.role == "" {
 			plan.Remove = append(plan.Remove, name)
 		}
 	}

@@ -58,6 +58,8 @@ type container struct {
 	state    string // running, exited, paused…
 	exitCode int
 	health   string
+	role     string    // "" for a service's container, roleToolbox for a toolbox
+	gateway  string    // a toolbox's gateway service
 	since    time.Time // when it started or stopped
 	networks []engine.NetworkAddr
 	ports    []engine.PublishedPort
@@ -157,7 +159,7 @@ func (e *Engine) Status(ctx context.Context, ref engine.Ref, l *lab.Lab) (*engin
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	st := &engine.Status{Ref: ref, Project: e.Project(ref), Services: []engine.ServiceStatus{}, Networks: []engine.NetworkStatus{}}
+	st := &engine.Status{Ref: ref, Project: e.Project(ref), Services: []engine.ServiceStatus{}, Networks: []engine.NetworkStatus{}, Toolboxes: []engine.ToolboxStatus{}}
 	seen := map[string]bool{}
 	if in := e.instances[ref]; in != nil {
 		for _, name := range sortedKeys(in.networks) {
@@ -169,6 +171,10 @@ func (e *Engine) Status(ctx context.Context, ref engine.Ref, l *lab.Lab) (*engin
 			st.Networks = append(st.Networks, ns)
 		}
 		for _, name := range sortedKeys(in.containers) {
+			if c := in.containers[name]; c.role == roleToolbox {
+				st.Toolboxes = append(st.Toolboxes, c.toolboxStatus())
+				continue
+			}
 			st.Services = append(st.Services, in.containers[name].status())
 			seen[name] = true
 		}
@@ -202,7 +208,7 @@ func (e *Engine) stateLocked(ref engine.Ref, withOp bool) engine.State {
 		return engine.StateIncomplete
 	}
 	for _, c := range in.containers {
-		if c.state != engine.ServiceRunning {
+		if c.role == "" && c.state != engine.ServiceRunning {
 			return engine.StateDegraded
 		}
 	}

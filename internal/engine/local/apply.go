@@ -144,7 +144,9 @@ func (e *Engine) plan(ctx context.Context, project *types.Project) (*engine.Plan
 	}
 	running := map[string]string{}
 	for _, c := range res.Items {
-		running[c.Labels[api.ServiceLabel]] = c.Labels[api.ConfigHashLabel]
+		if isService(c.Labels) {
+			running[c.Labels[api.ServiceLabel]] = c.Labels[api.ConfigHashLabel]
+		}
 	}
 	plan := &engine.Plan{Recreate: []string{}, Create: []string{}, Remove: []string{}, Unchanged: []string{}}
 	for _, name := range sortedKeys(project.Services) {

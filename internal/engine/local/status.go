@@ -24,7 +24,7 @@ func (e *Engine) Status(ctx context.Context, ref engine.Ref, l *lab.Lab) (*engin
 // lock (an operation that holds the lock itself must not).
 func (e *Engine) status(ctx context.Context, ref engine.Ref, l *lab.Lab, probe bool) (*engine.Status, error) {
 	project := e.Project(ref)
-	st := &engine.Status{Ref: ref, Project: project, Services: []engine.ServiceStatus{}, Networks: []engine.NetworkStatus{}}
+	st := &engine.Status{Ref: ref, Project: project, Services: []engine.ServiceStatus{}, Networks: []engine.NetworkStatus{}, Toolboxes: []engine.ToolboxStatus{}}
 	containers, err := e.docker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, fmt.Errorf("list containers of %s: %w", ref, err)
@@ -46,11 +46,22 @@ func (e *Engine) status(ctx context.Context, ref engine.Ref, l *lab.Lab, probe b
 	sort.Slice(st.Networks, func(i, j int) bool { return st.Networks[i].Name < st.Networks[j].Name })
 
 	seen := map[string]bool{}
+	services := 0
 	for _, c := range containers.Items {
 		s := serviceStatus(c, project)
-		seen[s.Name] = true
-		st.Services = append(st.Services, s)
+		switch c.Labels[LabelRole] {
+		case "":
+			seen[s.Name] = true
+			st.Services = append(st.Services, s)
+			services++
+		case roleToolbox:
+			st.Toolboxes = append(st.Toolboxes, engine.ToolboxStatus{
+				Name: s.Name, Image: s.Image, State: s.State, ContainerID: s.ContainerID,
+				Networks: s.Networks, Gateway: c.Labels[LabelGateway],
+			})
+		}
 	}
+	sort.Slice(st.Toolboxes, func(i, j int) bool { return st.Toolboxes[i].Name < st.Toolboxes[j].Name })
 	if l != nil {
 		for _, s := range l.Services() {
 			if !seen[s.Name] {
@@ -67,7 +78,7 @@ func (e *Engine) status(ctx context.Context, ref engine.Ref, l *lab.Lab, probe b
 	if probe {
 		st.Operation = e.busy(ref)
 	}
-	st.State = deriveState(len(containers.Items) > 0 || len(nets.Items) > 0, ready, st.Services, st.Operation)
+	st.State = deriveState(services > 0 || len(nets.Items) > 0, ready, st.Services, st.Operation)
 	return st, nil
 }
 
@@ -172,6 +183,9 @@ func (e *Engine) Instances(ctx context.Context) ([]engine.Instance, error) {
 	}
 	byRef := map[engine.Ref][]engine.ServiceStatus{}
 	for _, c := range containers.Items {
+		if !isService(c.Labels) {
+			continue
+		}
 		ref := refOf(c.Labels)
 		byRef[ref] = append(byRef[ref], engine.ServiceStatus{State: string(c.State)})
 	}

@@ -324,7 +324,9 @@ func (e *Engine) serviceContainers(ctx context.Context, project string) (map[str
 	}
 	out := map[string]string{}
 	for _, c := range res.Items {
-		out[c.Labels[api.ServiceLabel]] = c.ID
+		if isService(c.Labels) {
+			out[c.Labels[api.ServiceLabel]] = c.ID
+		}
 	}
 	return out, nil
 }
