@@ -58,6 +58,10 @@ type Operation struct {
 	localChanges []string
 	events       []engine.Event
 	finished     chan struct{}
+	// cancel ends the operation's context; only a cancellable operation
+	// (a tool run, a capture) may be cancelled by the user.
+	cancel      context.CancelFunc
+	cancellable bool
 }
 
 // OperationView is an operation as the API shows it.
@@ -73,15 +77,17 @@ type OperationView struct {
 	// LocalChanges lists the files edited in a repository's checkout that
 	// stopped an update (it may be retried keeping them beside the new
 	// ones).
-	LocalChanges []string       `json:"localChanges,omitempty"`
-	Events       []engine.Event `json:"events"`
+	LocalChanges []string `json:"localChanges,omitempty"`
+	// Cancellable says CancelOperation may stop it.
+	Cancellable bool           `json:"cancellable,omitempty"`
+	Events      []engine.Event `json:"events"`
 }
 
 // View returns the operation's state and whole log.
 func (o *Operation) View() OperationView {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, Repo: o.Repo, State: o.state, Error: o.err, LocalChanges: o.localChanges, Events: append([]engine.Event{}, o.events...)}
+	v := OperationView{ID: o.ID, Kind: o.Kind, Image: o.Image, Repo: o.Repo, State: o.state, Error: o.err, LocalChanges: o.localChanges, Cancellable: o.cancellable, Events: append([]engine.Event{}, o.events...)}
 	if o.Ref != nil {
 		v.Lab, v.Instance = o.Ref.LabID(), o.Ref.Instance
 	}
@@ -163,6 +169,13 @@ func (ops *operations) startRepo(kind, repo string, fn func(ctx context.Context,
 	return ops.begin(repoKey(repo), &Operation{Kind: kind, Repo: repo}, fn)
 }
 
+// startCancellable runs fn in the background as an operation the user
+// may cancel, beside any other operation on the same instance.
+func (ops *operations) startCancellable(kind string, ref *engine.Ref, fn func(ctx context.Context, progress engine.Progress) error) (*Operation, error) {
+	op := &Operation{Kind: kind, Ref: ref, cancellable: true}
+	return ops.begin(fmt.Sprintf("run:%p", op), op, fn)
+}
+
 // runningOnRepo returns the operation running on a repository, or nil.
 func (ops *operations) runningOnRepo(repo string) *Operation {
 	ops.mu.Lock()
@@ -180,6 +193,8 @@ func (ops *operations) begin(key string, op *Operation, fn func(ctx context.Cont
 	}
 	ops.seq++
 	op.ID, op.state, op.finished = fmt.Sprintf("op-%d", ops.seq), OpRunning, make(chan struct{})
+	ctx, cancel := context.WithCancel(ops.a.bg)
+	op.cancel = cancel
 	ops.byID[op.ID] = op
 	ops.active[key] = op
 	ops.latestID[key] = op.ID
@@ -195,14 +210,15 @@ func (ops *operations) begin(key string, op *Operation, fn func(ctx context.Cont
 			ops.a.states.caused(*ref, engine.StateStopping)
 		}
 	}
-	go ops.run(key, op, fn)
+	go ops.run(ctx, key, op, fn)
 	return op, nil
 }
 
-func (ops *operations) run(key string, op *Operation, fn func(ctx context.Context, progress engine.Progress) error) {
+func (ops *operations) run(ctx context.Context, key string, op *Operation, fn func(ctx context.Context, progress engine.Progress) error) {
 	defer ops.wg.Done()
+	defer op.cancel()
 	v := op.View()
-	err := fn(ops.a.bg, func(ev engine.Event) {
+	err := fn(ctx, func(ev engine.Event) {
 		op.mu.Lock()
 		if len(op.events) < maxEvents {
 			op.events = append(op.events, ev)
@@ -265,6 +281,39 @@ func (ops *operations) running(ref engine.Ref) *Operation {
 	ops.mu.Lock()
 	defer ops.mu.Unlock()
 	return ops.active[refKey(ref)]
+}
+
+// NotCancellableError refuses to cancel an operation that must run to its
+// end (a start rolls back by itself; a stop cannot stop half-way).
+type NotCancellableError struct{ Operation OperationView }
+
+func (e *NotCancellableError) Error() string {
+	return fmt.Sprintf("operation %s (%s) cannot be cancelled", e.Operation.ID, e.Operation.Kind)
+}
+
+// FailedPrecondition classifies the error (errdefs).
+func (e *NotCancellableError) FailedPrecondition() {}
+
+// OperationNotFoundError means no operation of that id is readable.
+type OperationNotFoundError struct{ ID string }
+
+func (e *OperationNotFoundError) Error() string { return fmt.Sprintf("no operation %q", e.ID) }
+
+// NotFound classifies the error (errdefs).
+func (e *OperationNotFoundError) NotFound() {}
+
+// CancelOperation cancels a cancellable operation; one that has ended
+// already is left as it ended.
+func (a *App) CancelOperation(id string) (*Operation, error) {
+	op, ok := a.ops.get(id)
+	if !ok {
+		return nil, &OperationNotFoundError{ID: id}
+	}
+	if !op.cancellable {
+		return nil, &NotCancellableError{Operation: op.View()}
+	}
+	op.cancel()
+	return op, nil
 }
 
 // Operation returns an operation of this App by id.

@@ -34,12 +34,12 @@ type Service struct {
 // Service checks that the user may reach into a service of an instance,
 // the one permission rule for terminals and files: the lab has the
 // service, allows a shell in it, and the service's container runs.
+//
+// A toolbox of the running instance is reached the same way, by its name:
+// it is the user's own container, so its shell is always allowed.
 func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name string) (*Service, error) {
-	svc, ok := t.Service(name)
-	if !ok {
-		return nil, &engine.NoServiceError{Lab: t.ID(), Service: name, Services: t.ServiceNames()}
-	}
-	if !svc.Shell {
+	svc, isService := t.Service(name)
+	if isService && !svc.Shell {
 		return nil, &ShellForbiddenError{Lab: t.ID(), Service: name}
 	}
 	eng, err := a.Engine(ctx)
@@ -49,6 +49,16 @@ func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name strin
 	st, err := eng.Status(ctx, ref, t.Lab)
 	if err != nil {
 		return nil, err
+	}
+	if !isService {
+		tb, ok := st.Toolbox(name)
+		if !ok {
+			return nil, &engine.NoServiceError{Lab: t.ID(), Service: name, Services: t.ServiceNames()}
+		}
+		if tb.State != engine.ServiceRunning {
+			return nil, &engine.NotRunningError{Ref: ref, Service: name, State: tb.State}
+		}
+		return &Service{Ref: ref, Name: name, eng: eng}, nil
 	}
 	s, ok := st.Service(name)
 	switch {

@@ -15,6 +15,8 @@ const (
 	StepRollback  Step = "rollback"  // removing what a failed start created
 	StepPull      Step = "pull"      // pulling an image layer
 	StepGit       Step = "git"       // cloning, fetching or pushing a lab repository
+	StepTool      Step = "tool"      // a line of a one-shot tool's output
+	StepCapture   Step = "capture"   // a packet capture started, stopped or failed
 	StepDone      Step = "done"      // the operation finished
 )
 
