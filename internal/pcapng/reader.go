@@ -44,7 +44,8 @@ type clock struct {
 }
 
 // NewReader reads the Section Header Block that starts a pcapng file
-// from r.
+// from r. A file too short for it is an error that is
+// io.ErrUnexpectedEOF: try again from its start once it has grown.
 func NewReader(r io.Reader) (*Reader, error) {
 	pr := &Reader{r: r}
 	typ, body, err := pr.block()
@@ -68,7 +69,8 @@ func (r *Reader) Interfaces() []Interface {
 	return slices.Clone(r.ifaces)
 }
 
-// Next returns the next packet, or io.EOF at the end of the input.
+// Next returns the next packet, or io.EOF at the end of the input. The
+// packet's Data is its own copy. Errors say the offset of the block.
 func (r *Reader) Next() (Packet, error) {
 	for {
 		start := r.offset
