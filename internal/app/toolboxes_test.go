@@ -138,6 +138,9 @@ func TestToolRuns(t *testing.T) {
 		t.Errorf("curl with arguments: %q %v", lines, err)
 	}
 	var argErr *app.ArgError
+	if _, err := a.RunTool(ctx, lt, ref, app.ToolRequest{Tool: "ping"}, nil); !errors.As(err, &argErr) || argErr.Arg != "args" {
+		t.Errorf("ping without a target: %v, want the args at fault (only a scan takes the network)", err)
+	}
 	if _, err := a.RunTool(ctx, lt, ref, app.ToolRequest{Tool: "nope"}, nil); !errors.As(err, &argErr) || argErr.Arg != "tool" || !cerrdefs.IsNotFound(err) {
 		t.Errorf("an unknown tool: %v", err)
 	}

@@ -47,7 +47,8 @@ type ToolRequest struct {
 	// Network is a lab network; empty: the lab's first one.
 	Network string `json:"network,omitempty"`
 	// Target fills {target} in the default arguments: a service's name or
-	// an address; empty: the network's subnet.
+	// an address; empty: the network's subnet for a tool that scans
+	// networks (targetsNetwork), else an error when the tool needs one.
 	Target string `json:"target,omitempty"`
 }
 
@@ -81,7 +82,7 @@ func (a *App) toolRun(ctx context.Context, t *Target, ref engine.Ref, req ToolRe
 		return engine.ToolRun{}, nil, &ArgError{Arg: "network", Err: &engine.NoNetworkError{Ref: ref, Network: network}}
 	}
 	target := req.Target
-	if target == "" {
+	if target == "" && tool.TargetsNetwork {
 		target = ns.Subnet
 	}
 	argv, err := tool.Argv(req.Args, target)

@@ -49,6 +49,9 @@ type Tool struct {
 	Command     []string `json:"argv"`                  // the program and its fixed arguments
 	DefaultArgs []string `json:"defaultArgs,omitempty"` // the arguments when the user gives none
 	NeedsTarget bool     `json:"needsTarget,omitempty"` // the default arguments name a target ({target})
+	// TargetsNetwork says the whole network is a fitting target (a scan):
+	// without a target, dsp gives the network's subnet.
+	TargetsNetwork bool `json:"targetsNetwork,omitempty"`
 }
 
 // clone returns a copy of the tool that shares no slice with t.
@@ -145,6 +148,9 @@ func (t Tool) validate() error {
 	}
 	if !t.NeedsTarget && mentions {
 		return fieldErr("needsTarget", "is false but a default argument names "+TargetPlaceholder)
+	}
+	if t.TargetsNetwork && !t.NeedsTarget {
+		return fieldErr("targetsNetwork", "is true but the tool takes no target")
 	}
 	return nil
 }

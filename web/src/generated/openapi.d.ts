@@ -1226,6 +1226,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/labs/{repo}/{lab}/toolboxes": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a lab's toolboxes
+         * @description The toolboxes attached to the instance (also in its status, `toolboxes`).
+         */
+        get: operations["listToolboxes"];
+        put?: never;
+        /**
+         * Attach a toolbox
+         * @description Starts a toolbox container on networks of the running instance: the addresses given or the highest free ones, its name as a DNS alias on those networks, and its default route through `gateway` when given. Its terminal and files are those of a service of that name. Stopping the lab removes it.
+         */
+        post: operations["attachToolbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/toolboxes/{name}": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Detach a toolbox
+         * @description Removes the toolbox's container.
+         */
+        delete: operations["detachToolbox"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/toolbox-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Images to attach as toolboxes
+         * @description dsp's toolbox (present or not) and every image labelled `io.dsp.toolbox=true`.
+         */
+        get: operations["listToolboxImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalogue of one-shot tools
+         * @description dsp's tools merged with the main directory's `.dsp.d/tools.json` (which adds tools and overrides them by name).
+         */
+        get: operations["listTools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/tools": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a one-shot tool
+         * @description Runs a tool of the catalogue in a container on a network of the running instance, as an operation: 202 at once; each line of its output is a `progress` event of step `tool`; it ends `done` (exit code 0) or `failed` (the exit code in `error`). POST /api/operations/{id}/cancel stops and removes it. Tools run beside each other and beside a start or stop.
+         */
+        post: operations["runTool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Operation id, as returned with 202 (op-N).
+                 * @example op-1
+                 */
+                id: components["parameters"]["operationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an operation
+         * @description Cancels a cancellable operation (`cancellable`: a tool run); one that ended is left as it ended.
+         */
+        post: operations["cancelOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1496,6 +1678,7 @@ export interface components {
             operation?: string;
             services: components["schemas"]["ServiceStatus"][];
             networks: components["schemas"]["NetworkStatus"][];
+            toolboxes: components["schemas"]["Toolbox"][];
         };
         /** @description An image a lab needs (labImage). */
         LabImage: {
@@ -1511,7 +1694,7 @@ export interface components {
             images: components["schemas"]["LabImage"][];
         };
         /** @enum {string} */
-        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks" | "clone" | "update" | "publish" | "apply";
+        OperationKind: "up" | "down" | "build" | "pull" | "test" | "checks" | "clone" | "update" | "publish" | "apply" | "tool";
         /** @description The answer to a request that starts a background operation (an image pull: POST /api/images/pull; lab operations answer LabOperationAccepted). Follow it with GET /api/operations/{id} or the `operation` and `progress` events. */
         OperationAccepted: {
             /** @description Operation id (op-N). */
@@ -1531,10 +1714,10 @@ export interface components {
             /** Format: date-time */
             time: string;
             /**
-             * @description The phase: `check` (preflight), `build`, `network`, `container`, `files`, `action`, `rollback`, `pull`, `git` (cloning, fetching or pushing a lab repository; target: the repository), `done`, or `test` for the steps of a test or checks run (target: `validate`, `up`, `healthy`, `check: NAME`, `solve`, `flag`, `down`).
+             * @description The phase: `check` (preflight), `build`, `network`, `container`, `files`, `action`, `rollback`, `pull`, `git` (cloning, fetching or pushing a lab repository; target: the repository), `done`, or `test` for the steps of a test or checks run (target: `validate`, `up`, `healthy`, `check: NAME`, `solve`, `flag`, `down`). `tool`: a line of a one-shot tool's output (target: the tool). `capture`: a packet capture started, stopped or failed.
              * @enum {string}
              */
-            step: "check" | "build" | "network" | "container" | "files" | "action" | "rollback" | "pull" | "git" | "done" | "test";
+            step: "check" | "build" | "network" | "container" | "files" | "action" | "rollback" | "pull" | "git" | "done" | "test" | "tool" | "capture";
             /** @description A service, network, image, layer or service/action. */
             target?: string;
             /** @enum {string} */
@@ -1560,6 +1743,8 @@ export interface components {
             repo?: string;
             /** @description For a failed update: the files edited in the checkout that the update would change (nothing was changed; retry with keepLocal to keep each beside its new version as FILE.local). */
             localChanges?: string[];
+            /** @description POST /api/operations/{id}/cancel may stop it (a tool run). */
+            cancellable?: boolean;
         };
         /** @description A local image with the labs whose containers use it and the labs that need it (imageView). */
         Image: {
@@ -2075,6 +2260,68 @@ export interface components {
             actions?: {
                 [key: string]: components["schemas"]["WrapperAction"];
             };
+        };
+        ToolboxNetwork: {
+            /** @description A network of the lab (its compose name). */
+            name: string;
+            /** @description A static IPv4 address inside the network's subnet; absent: the highest free one. */
+            ip?: string;
+        };
+        /** @description A toolbox attached to a running instance (engine.ToolboxStatus): an interactive container on lab networks, reached by its name like a service (terminals, files). */
+        Toolbox: {
+            name: string;
+            image: string;
+            /** @description Its container's state (running, exited, …). */
+            state: string;
+            containerId?: string;
+            networks: components["schemas"]["NetworkAddr"][];
+            /** @description The service its default route goes through. */
+            gateway?: string;
+        };
+        Toolboxes: {
+            toolboxes: components["schemas"]["Toolbox"][];
+        };
+        ToolboxRequest: {
+            /** @description A DNS label, not a service's name; absent: toolbox, toolbox-2, … */
+            name?: string;
+            /** @description Absent: dsp/toolbox:latest. */
+            image?: string;
+            networks: components["schemas"]["ToolboxNetwork"][];
+            /** @description A service of the lab on one of the networks: the toolbox's default route goes through it. */
+            gateway?: string;
+        };
+        ToolboxImage: {
+            image: string;
+            present: boolean;
+            /** @description dsp's own toolbox (built by make images). */
+            builtin: boolean;
+        };
+        ToolboxImages: {
+            images: components["schemas"]["ToolboxImage"][];
+        };
+        /** @description A one-shot tool of the catalogue (dsp's, merged with the main directory's .dsp.d/tools.json). */
+        Tool: {
+            name: string;
+            title: string;
+            description?: string;
+            image: string;
+            argv: string[];
+            defaultArgs?: string[];
+            needsTarget?: boolean;
+            /** @description A scan: without a target it takes the network's subnet. */
+            targetsNetwork?: boolean;
+        };
+        Tools: {
+            tools: components["schemas"]["Tool"][];
+        };
+        ToolRequest: {
+            tool: string;
+            /** @description Replace the tool's default arguments (an argv: no shell ever runs them). */
+            args?: string[];
+            /** @description Absent: the lab's first network. */
+            network?: string;
+            /** @description Fills {target} in the default arguments: a service's name or an address; absent: the network's subnet for a tool with targetsNetwork, else field `args` is at fault when the tool needs a target. */
+            target?: string;
         };
     };
     responses: {
@@ -4775,6 +5022,382 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /** @description An instance of the lab exists (the error names each, `REPO/LAB#instance`) or an operation works on it; or a publish of the personal repository is in progress; or `name` is taken, in some case (field `name`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listToolboxes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The toolboxes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Toolboxes"];
+                };
+            };
+            /** @description Bad `repo`, `lab` or `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    attachToolbox: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolboxRequest"];
+            };
+        };
+        responses: {
+            /** @description Attached. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Toolbox"];
+                };
+            };
+            /** @description A field at fault: `name`, `network`, `ip`, `gateway` (named in `field`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such lab, network (field `network`) or gateway service (field `gateway`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, the name is taken (field `name`), or the image is missing (`make images` builds dsp/toolbox). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    detachToolbox: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad `repo`, `lab` or `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such lab or toolbox. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    listToolboxImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolboxImages"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    listTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tools. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tools"];
+                };
+            };
+            /** @description The user's catalogue is broken: the error names the file, the tool and the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    runTool: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabOperationAccepted"];
+                };
+            };
+            /** @description A field at fault: `tool`, `network`, `args`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such lab, tool (field `tool`) or network (field `network`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, or the tool's image is missing. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    cancelOperation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Operation id, as returned with 202 (op-N).
+                 * @example op-1
+                 */
+                id: components["parameters"]["operationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such operation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The operation cannot be cancelled (a start, a stop, …). */
             409: {
                 headers: {
                     [name: string]: unknown;
