@@ -551,3 +551,54 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkWritePacket(b *testing.B) {
+	pw, err := NewWriter(io.Discard, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pw.AddInterface(Interface{Name: "eth0"}); err != nil {
+		b.Fatal(err)
+	}
+	data := frame(1514, 0)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := pw.WritePacket(0, t0, data, len(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNext(b *testing.B) {
+	var buf bytes.Buffer
+	pw, err := NewWriter(&buf, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pw.AddInterface(Interface{Name: "eth0"}); err != nil {
+		b.Fatal(err)
+	}
+	for range 1000 {
+		if err := pw.WritePacket(0, t0, frame(1514, 0), 1514); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := pw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	file := buf.Bytes()
+	b.SetBytes(int64(len(file) / 1000))
+	b.ReportAllocs()
+	var pr *Reader
+	for i := 0; b.Loop(); i++ {
+		if i%1000 == 0 {
+			if pr, err = NewReader(bytes.NewReader(file)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := pr.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

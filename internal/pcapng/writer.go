@@ -112,17 +112,23 @@ func (w *Writer) WritePacket(iface int, ts time.Time, data []byte, origLen int) 
 	if total > math.MaxUint32 || origLen > math.MaxUint32 {
 		return fmt.Errorf("pcapng: write packet: %d bytes is too long", origLen)
 	}
-	var hdr [28]byte
-	le.PutUint32(hdr[0:], blockEPB)
-	le.PutUint32(hdr[4:], uint32(total))
-	le.PutUint32(hdr[8:], uint32(iface))
-	le.PutUint32(hdr[12:], uint32(tsv>>32))
-	le.PutUint32(hdr[16:], uint32(tsv))
-	le.PutUint32(hdr[20:], uint32(len(data)))
-	le.PutUint32(hdr[24:], uint32(origLen))
-	var tail [8]byte // up to 3 bytes of padding, then the total length
-	le.PutUint32(tail[pad:], uint32(total))
-	if err := w.write(hdr[:], data, tail[:pad+4]); err != nil {
+	// The header and then the padding and trailing length are built in
+	// w.scratch, so that writing a packet does not allocate.
+	hdr := w.scratch[:0]
+	hdr = le.AppendUint32(hdr, blockEPB)
+	hdr = le.AppendUint32(hdr, uint32(total))
+	hdr = le.AppendUint32(hdr, uint32(iface))
+	hdr = le.AppendUint32(hdr, uint32(tsv>>32))
+	hdr = le.AppendUint32(hdr, uint32(tsv))
+	hdr = le.AppendUint32(hdr, uint32(len(data)))
+	hdr = le.AppendUint32(hdr, uint32(origLen))
+	w.scratch = hdr
+	if err := w.write(hdr, data); err != nil {
+		return fmt.Errorf("pcapng: write packet: %w", err)
+	}
+	tail := append(w.scratch[:0], make([]byte, pad)...)
+	tail = le.AppendUint32(tail, uint32(total))
+	if err := w.write(tail); err != nil {
 		return fmt.Errorf("pcapng: write packet: %w", err)
 	}
 	return nil
