@@ -115,6 +115,16 @@ func (l *testLab) run(t *testing.T, name string, cmd ...string) testContainer {
 	return testContainer{name: name, pid: pid, ip: ip}
 }
 
+// bridgeSource is the network's bridge as a Source.
+func (l *testLab) bridgeSource() Source {
+	return Source{Interface: l.bridge, Description: "test network " + l.network}
+}
+
+// eth0Source is the client's eth0 as a Source.
+func (l *testLab) eth0Source() Source {
+	return Source{PID: l.client.pid, Interface: "eth0", Description: "service client on " + l.network}
+}
+
 // remove deletes the containers and the network.
 func (l *testLab) remove(t *testing.T) {
 	t.Helper()
@@ -261,219 +271,247 @@ func httpSeen(pkts []pcapng.Packet, client, server netip.Addr) (request, respons
 func TestLive(t *testing.T) {
 	needLive(t, true)
 	l := newLab(t)
-	bridge := Source{Interface: l.bridge, Description: "test network " + l.network}
-	eth0 := Source{PID: l.client.pid, Interface: "eth0", Description: "service client on " + l.network}
+	for _, sub := range []struct {
+		name string
+		test func(*testing.T, *testLab)
+	}{
+		{"bridge", liveBridge},
+		{"service eth0", liveServiceEth0},
+		{"two sources", liveTwoSources},
+		{"stop right after", liveStopRightAfter},
+		{"count", liveCount},
+		{"duration", liveDuration},
+		{"context", liveContext},
+		{"filter", liveFilter},
+		{"snap length", liveSnapLength},
+		{"subscribe", liveSubscribe},
+		{"slow subscriber", liveSlowSubscriber},
+	} {
+		t.Run(sub.name, func(t *testing.T) { sub.test(t, l) })
+	}
+}
 
-	t.Run("bridge", func(t *testing.T) {
-		before := time.Now()
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
-		l.ping(t, 3)
-		l.fetch(t)
-		c.Stop()
-		after := time.Now()
-		if err := c.Err(); err != nil {
-			t.Fatalf("Err() = %v", err)
+func liveBridge(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	before := time.Now()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
+	l.ping(t, 3)
+	l.fetch(t)
+	c.Stop()
+	after := time.Now()
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	ifaces, pkts := readFile(t, path)
+	if len(ifaces) != 1 || ifaces[0].Name != l.bridge || ifaces[0].Description != bridge.Description || ifaces[0].LinkType != 1 {
+		t.Fatalf("interfaces %+v, want one Ethernet %s described %q", ifaces, l.bridge, bridge.Description)
+	}
+	// Between two ports of the bridge: every frame once.
+	if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
+		t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
+	}
+	if req, resp := httpSeen(pkts, l.client.ip, l.server.ip); !req || !resp {
+		t.Errorf("HTTP request seen %v, response seen %v", req, resp)
+	}
+	for _, p := range pkts {
+		if p.Time.Before(before) || p.Time.After(after) {
+			t.Errorf("packet time %v outside the capture (%v to %v)", p.Time, before, after)
+			break
 		}
-		ifaces, pkts := readFile(t, path)
-		if len(ifaces) != 1 || ifaces[0].Name != l.bridge || ifaces[0].Description != bridge.Description || ifaces[0].LinkType != 1 {
-			t.Fatalf("interfaces %+v, want one Ethernet %s described %q", ifaces, l.bridge, bridge.Description)
-		}
-		// Between two ports of the bridge: every frame once.
-		if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
-			t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
-		}
-		if req, resp := httpSeen(pkts, l.client.ip, l.server.ip); !req || !resp {
-			t.Errorf("HTTP request seen %v, response seen %v", req, resp)
-		}
+	}
+	checkStats(t, c.Stats(), pkts)
+	tsharkReads(t, path)
+}
+
+func liveServiceEth0(t *testing.T, l *testLab) {
+	eth0 := l.eth0Source()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{eth0}})
+	l.ping(t, 3)
+	c.Stop()
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	ifaces, pkts := readFile(t, path)
+	if len(ifaces) != 1 || ifaces[0].Name != "eth0" || ifaces[0].Description != eth0.Description {
+		t.Fatalf("interfaces %+v", ifaces)
+	}
+	// Outgoing and incoming, each once.
+	if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
+		t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
+	}
+	checkStats(t, c.Stats(), pkts)
+}
+
+func liveTwoSources(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	eth0 := l.eth0Source()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge, eth0}})
+	l.ping(t, 2)
+	c.Stop()
+	ifaces, pkts := readFile(t, path)
+	if len(ifaces) != 2 {
+		t.Fatalf("%d interfaces, want 2", len(ifaces))
+	}
+	for i := range 2 {
+		var on []pcapng.Packet
 		for _, p := range pkts {
-			if p.Time.Before(before) || p.Time.After(after) {
-				t.Errorf("packet time %v outside the capture (%v to %v)", p.Time, before, after)
-				break
+			if p.Interface == i {
+				on = append(on, p)
 			}
 		}
-		checkStats(t, c.Stats(), pkts)
-		tsharkReads(t, path)
-	})
+		if req, rep := echoes(on, l.client.ip, l.server.ip); req != 2 || rep != 2 {
+			t.Errorf("interface %d: %d echo requests and %d replies, want 2 and 2", i, req, rep)
+		}
+	}
+}
 
-	t.Run("service eth0", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{eth0}})
-		l.ping(t, 3)
-		c.Stop()
-		if err := c.Err(); err != nil {
-			t.Fatalf("Err() = %v", err)
+func liveStopRightAfter(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	// Frames sent on the bridge are in the ring when send returns, but
+	// in a block the kernel hands over only later: Stop waits for it.
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
+	sendMarked(t, l.bridge, 5)
+	c.Stop()
+	_, pkts := readFile(t, path)
+	marked := 0
+	for _, p := range pkts {
+		if isMarked(p.Data) {
+			marked++
 		}
-		ifaces, pkts := readFile(t, path)
-		if len(ifaces) != 1 || ifaces[0].Name != "eth0" || ifaces[0].Description != eth0.Description {
-			t.Fatalf("interfaces %+v", ifaces)
-		}
-		// Outgoing and incoming, each once.
-		if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
-			t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
-		}
-		checkStats(t, c.Stats(), pkts)
-	})
+	}
+	if marked != 5 {
+		t.Fatalf("%d of the 5 frames sent right before Stop are in the file", marked)
+	}
+}
 
-	t.Run("two sources", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge, eth0}})
-		l.ping(t, 2)
-		c.Stop()
-		ifaces, pkts := readFile(t, path)
-		if len(ifaces) != 2 {
-			t.Fatalf("%d interfaces, want 2", len(ifaces))
-		}
-		for i := range 2 {
-			var on []pcapng.Packet
-			for _, p := range pkts {
-				if p.Interface == i {
-					on = append(on, p)
-				}
-			}
-			if req, rep := echoes(on, l.client.ip, l.server.ip); req != 2 || rep != 2 {
-				t.Errorf("interface %d: %d echo requests and %d replies, want 2 and 2", i, req, rep)
-			}
-		}
-	})
+func liveCount(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Count: 2})
+	l.ping(t, 3)
+	waitDone(t, c)
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	if _, pkts := readFile(t, path); len(pkts) != 2 {
+		t.Fatalf("%d packets, want 2", len(pkts))
+	}
+	if st := c.Stats(); st.Packets != 2 {
+		t.Fatalf("Stats().Packets = %d, want 2", st.Packets)
+	}
+}
 
-	t.Run("stop right after", func(t *testing.T) {
-		// Frames sent on the bridge are in the ring when send returns, but
-		// in a block the kernel hands over only later: Stop waits for it.
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
-		sendMarked(t, l.bridge, 5)
-		c.Stop()
-		_, pkts := readFile(t, path)
-		marked := 0
-		for _, p := range pkts {
-			if isMarked(p.Data) {
-				marked++
-			}
-		}
-		if marked != 5 {
-			t.Fatalf("%d of the 5 frames sent right before Stop are in the file", marked)
-		}
-	})
+func liveDuration(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Duration: 100 * time.Millisecond})
+	waitDone(t, c)
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	readFile(t, path)
+}
 
-	t.Run("count", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Count: 2})
-		l.ping(t, 3)
-		waitDone(t, c)
-		if err := c.Err(); err != nil {
-			t.Fatalf("Err() = %v", err)
-		}
-		if _, pkts := readFile(t, path); len(pkts) != 2 {
-			t.Fatalf("%d packets, want 2", len(pkts))
-		}
-		if st := c.Stats(); st.Packets != 2 {
-			t.Fatalf("Stats().Packets = %d, want 2", st.Packets)
-		}
-	})
+func liveContext(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	ctx, cancel := context.WithCancel(t.Context())
+	c, path := startFile(t, ctx, Options{Sources: []Source{bridge}})
+	cancel()
+	waitDone(t, c)
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	readFile(t, path)
+}
 
-	t.Run("duration", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Duration: 100 * time.Millisecond})
-		waitDone(t, c)
-		if err := c.Err(); err != nil {
-			t.Fatalf("Err() = %v", err)
+func liveFilter(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	filter, err := packet.ParseFilter("icmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Filter: filter})
+	l.fetch(t)
+	l.ping(t, 3)
+	l.fetch(t)
+	c.Stop()
+	_, pkts := readFile(t, path)
+	for _, p := range pkts {
+		if ip, ok := parseIPv4(p.Data); !ok || ip.proto != 1 {
+			t.Fatalf("a packet that is not ICMP passed the filter: % x", p.Data)
 		}
-		readFile(t, path)
-	})
+	}
+	if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
+		t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
+	}
+	if st := c.Stats(); st.Packets != uint64(len(pkts)) {
+		t.Errorf("Stats().Packets = %d, the file has %d", st.Packets, len(pkts))
+	}
+}
 
-	t.Run("context", func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		c, path := startFile(t, ctx, Options{Sources: []Source{bridge}})
-		cancel()
-		waitDone(t, c)
-		if err := c.Err(); err != nil {
-			t.Fatalf("Err() = %v", err)
+func liveSnapLength(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, SnapLen: 60})
+	l.fetch(t)
+	c.Stop()
+	_, pkts := readFile(t, path)
+	long := false
+	for _, p := range pkts {
+		if len(p.Data) > 60 {
+			t.Fatalf("%d bytes kept with a snap length of 60", len(p.Data))
 		}
-		readFile(t, path)
-	})
+		long = long || p.OrigLen > 60
+	}
+	if !long {
+		t.Error("no packet longer than 60 bytes on the wire: the HTTP response should be")
+	}
+}
 
-	t.Run("filter", func(t *testing.T) {
-		filter, err := packet.ParseFilter("icmp")
-		if err != nil {
-			t.Fatal(err)
+func liveSubscribe(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
+	live, cancel := c.Subscribe(10000)
+	defer cancel()
+	l.ping(t, 3)
+	var got []Packet
+	select {
+	case p := <-live: // live: before the capture ends
+		got = append(got, p)
+	case <-time.After(failAfter):
+		t.Fatal("no live packet")
+	}
+	c.Stop()
+	for p := range live { // closed at the end
+		got = append(got, p)
+	}
+	_, pkts := readFile(t, path)
+	if len(got) != len(pkts) {
+		t.Fatalf("subscriber got %d packets, the file has %d", len(got), len(pkts))
+	}
+	for i, p := range got {
+		if p.N != int64(i+1) || !p.Time.Equal(pkts[i].Time) || p.Interface != 0 || p.Protocol == "" {
+			t.Fatalf("live packet %d: %+v, file has time %v", i, p, pkts[i].Time)
 		}
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, Filter: filter})
-		l.fetch(t)
-		l.ping(t, 3)
-		l.fetch(t)
-		c.Stop()
-		_, pkts := readFile(t, path)
-		for _, p := range pkts {
-			if ip, ok := parseIPv4(p.Data); !ok || ip.proto != 1 {
-				t.Fatalf("a packet that is not ICMP passed the filter: % x", p.Data)
-			}
-		}
-		if req, rep := echoes(pkts, l.client.ip, l.server.ip); req != 3 || rep != 3 {
-			t.Errorf("%d echo requests and %d replies, want 3 and 3", req, rep)
-		}
-		if st := c.Stats(); st.Packets != uint64(len(pkts)) {
-			t.Errorf("Stats().Packets = %d, the file has %d", st.Packets, len(pkts))
-		}
-	})
+	}
+	if st := c.Stats(); st.Missed != 0 {
+		t.Errorf("missed %d", st.Missed)
+	}
+}
 
-	t.Run("snap length", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}, SnapLen: 60})
-		l.fetch(t)
-		c.Stop()
-		_, pkts := readFile(t, path)
-		long := false
-		for _, p := range pkts {
-			if len(p.Data) > 60 {
-				t.Fatalf("%d bytes kept with a snap length of 60", len(p.Data))
-			}
-			long = long || p.OrigLen > 60
-		}
-		if !long {
-			t.Error("no packet longer than 60 bytes on the wire: the HTTP response should be")
-		}
-	})
-
-	t.Run("subscribe", func(t *testing.T) {
-		c, path := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
-		live, cancel := c.Subscribe(10000)
-		defer cancel()
-		l.ping(t, 3)
-		var got []Packet
-		select {
-		case p := <-live: // live: before the capture ends
-			got = append(got, p)
-		case <-time.After(failAfter):
-			t.Fatal("no live packet")
-		}
-		c.Stop()
-		for p := range live { // closed at the end
-			got = append(got, p)
-		}
-		_, pkts := readFile(t, path)
-		if len(got) != len(pkts) {
-			t.Fatalf("subscriber got %d packets, the file has %d", len(got), len(pkts))
-		}
-		for i, p := range got {
-			if p.N != int64(i+1) || !p.Time.Equal(pkts[i].Time) || p.Interface != 0 || p.Protocol == "" {
-				t.Fatalf("live packet %d: %+v, file has time %v", i, p, pkts[i].Time)
-			}
-		}
-		if st := c.Stats(); st.Missed != 0 {
-			t.Errorf("missed %d", st.Missed)
-		}
-	})
-
-	t.Run("slow subscriber", func(t *testing.T) {
-		c, _ := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
-		live, _ := c.Subscribe(1) // never read until the end
-		l.ping(t, 3)
-		c.Stop()
-		st := c.Stats()
-		if st.Packets < 6 || st.Missed != st.Packets-1 {
-			t.Fatalf("%d packets written, %d missed: want at least 6, all but one missed", st.Packets, st.Missed)
-		}
-		if p, ok := <-live; !ok || p.N != 1 {
-			t.Fatalf("buffered packet %+v (open %v), want the first", p, ok)
-		}
-		if _, ok := <-live; ok {
-			t.Fatal("channel open after the end")
-		}
-	})
+func liveSlowSubscriber(t *testing.T, l *testLab) {
+	bridge := l.bridgeSource()
+	c, _ := startFile(t, t.Context(), Options{Sources: []Source{bridge}})
+	live, _ := c.Subscribe(1) // never read until the end
+	l.ping(t, 3)
+	c.Stop()
+	st := c.Stats()
+	if st.Packets < 6 || st.Missed != st.Packets-1 {
+		t.Fatalf("%d packets written, %d missed: want at least 6, all but one missed", st.Packets, st.Missed)
+	}
+	if p, ok := <-live; !ok || p.N != 1 {
+		t.Fatalf("buffered packet %+v (open %v), want the first", p, ok)
+	}
+	if _, ok := <-live; ok {
+		t.Fatal("channel open after the end")
+	}
 }
 
 // markType is the EtherType of the frames sendMarked sends: IEEE's
