@@ -24,6 +24,7 @@ type Engine interface {
 	Labs
 	Services
 	Toolboxes
+	Links
 	Images
 	// Close releases the connection to the engine.
 	Close() error

@@ -214,13 +214,21 @@ func (e *NameTakenError) Error() string {
 // Conflict classifies the error (errdefs).
 func (e *NameTakenError) Conflict() {}
 
-// NoNetworkError means a running instance has no network of that name.
+// NoNetworkError means a running instance has no network of that name
+// (or the service named is not on it).
 type NoNetworkError struct {
 	Ref     Ref
 	Network string
+	Service string // set when the service is not on the network
 }
 
 func (e *NoNetworkError) Error() string {
+	if e.Service != "" {
+		if e.Network == "" {
+			return fmt.Sprintf("service %s of lab %s is on no lab network", e.Service, e.Ref)
+		}
+		return fmt.Sprintf("service %s of lab %s is not on network %q", e.Service, e.Ref, e.Network)
+	}
 	return fmt.Sprintf("lab %s has no network %q running", e.Ref, e.Network)
 }
 

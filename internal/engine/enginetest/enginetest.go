@@ -83,6 +83,7 @@ func Run(t *testing.T, h Harness) {
 		{"Images", s.testImages},
 		{"Apply", s.testApply},
 		{"Toolboxes", s.testToolboxes},
+		{"Links", s.testLinks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

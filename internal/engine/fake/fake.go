@@ -57,6 +57,8 @@ type Engine struct {
 	nextPort  uint16
 	seq       uint64
 
+	noNetem bool // WithoutNetem
+
 	execHandler ExecHandler
 	dialHandler DialHandler
 	created     time.Time

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dsp-lab/dsp/internal/engine"
 	"github.com/dsp-lab/dsp/internal/lab"
+	"github.com/dsp-lab/dsp/internal/linkshape"
 )
 
 // instance is what exists of one lab instance: its networks and containers,
@@ -58,9 +59,10 @@ type container struct {
 	state    string // running, exited, paused…
 	exitCode int
 	health   string
-	role     string    // "" for a service's container, roleToolbox for a toolbox
-	gateway  string    // a toolbox's gateway service
-	since    time.Time // when it started or stopped
+	role     string                     // "" for a service's container, roleToolbox for a toolbox
+	gateway  string                     // a toolbox's gateway service
+	shapes   map[string]linkshape.Shape // by network: SetLink's impairments
+	since    time.Time                  // when it started or stopped
 	networks []engine.NetworkAddr
 	ports    []engine.PublishedPort
 	files    *fileTree
