@@ -195,3 +195,33 @@ func TestToolRuns(t *testing.T) {
 		t.Errorf("cancel a stop: %v, want *app.NotCancellableError", err)
 	}
 }
+
+func TestLinkRequests(t *testing.T) {
+	a, lt, ref, _ := startTwoNetLab(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		req app.LinkRequest
+		arg string
+	}{
+		{app.LinkRequest{Rate: "1mbit"}, "service"},
+		{app.LinkRequest{Service: "router", Rate: "1M"}, "rate"},
+		{app.LinkRequest{Service: "router", Rate: "10bit"}, "rate"},
+		{app.LinkRequest{Service: "router", Delay: "fast"}, "delay"},
+		{app.LinkRequest{Service: "router", Loss: "lots"}, "loss"},
+		{app.LinkRequest{Service: "router", Loss: "150"}, "loss"},
+		{app.LinkRequest{Service: "router", Network: "nope", Rate: "1mbit"}, "network"},
+	} {
+		var argErr *app.ArgError
+		if _, err := a.SetLink(ctx, lt, ref, tc.req); !errors.As(err, &argErr) || argErr.Arg != tc.arg || !cerrdefs.IsInvalidArgument(err) {
+			t.Errorf("set %+v: %v, want the %s at fault", tc.req, err, tc.arg)
+		}
+	}
+	links, err := a.SetLink(ctx, lt, ref, app.LinkRequest{Service: "router", Network: "inside", Rate: "2mbit", Loss: "1%"})
+	if err != nil || len(links) != 1 || links[0].Shape.Rate != 2_000_000 || links[0].Shape.Loss != 1 {
+		t.Errorf("set: %+v %v", links, err)
+	}
+	links, err = a.SetLink(ctx, lt, ref, app.LinkRequest{Service: "router", Network: "inside"})
+	if err != nil || links[0].Shape.Text != "none" {
+		t.Errorf("an empty request clears: %+v %v", links, err)
+	}
+}

@@ -117,3 +117,43 @@ func TestToolAPI(t *testing.T) {
 		t.Errorf("toolbox images %+v", images)
 	}
 }
+
+func TestLinkAPI(t *testing.T) {
+	for _, b := range engines() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			env := b.open(t)
+			c := env.login()
+			subnet := randomSubnet()
+			repo, name := uniqueName("link"), "web"
+			env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", subnet)})
+			env.up(repo, name, "")
+			var links struct{ Links []engine.LinkStatus }
+			env.do(c, "GET", labURL(repo, name, "links"), nil).json(t, &links)
+			if len(links.Links) != 1 || links.Links[0].Service != "web" || links.Links[0].IP != subnet+".10" {
+				t.Errorf("links %+v", links)
+			}
+			url := labURL(repo, name, "links", "web")
+			expectError(t, env.do(c, "PUT", url, map[string]string{"rate": "fast"}), http.StatusBadRequest, "rate")
+			res := env.do(c, "PUT", url, map[string]string{"rate": "2mbit"})
+			expect(t, res, http.StatusOK)
+			res.json(t, &links)
+			if links.Links[0].Shape.Rate != 2_000_000 {
+				t.Errorf("after PUT: %+v", links)
+			}
+			// the fake models a kernel with netem; this machine's has none
+			if res := env.do(c, "PUT", url, map[string]string{"delay": "20ms"}); res.StatusCode != http.StatusOK {
+				e := expectError(t, res, http.StatusServiceUnavailable, "delay")
+				if !strings.Contains(e.Error, "sch_netem") {
+					t.Errorf("the netem error does not name the kernel feature: %s", e.Error)
+				}
+			}
+			res = env.do(c, "DELETE", url, nil)
+			expect(t, res, http.StatusOK)
+			res.json(t, &links)
+			if links.Links[0].Shape.Text != "none" {
+				t.Errorf("after DELETE: %+v", links)
+			}
+		})
+	}
+}
