@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,7 @@ const dspRingKiB = 16 << 10
 // config is the command line.
 type config struct {
 	rates      []int
+	senders    int
 	runs       int
 	length     time.Duration
 	settle     time.Duration
@@ -53,10 +55,11 @@ type config struct {
 
 func main() {
 	child := flag.String(childFlag, "", "internal: capture this interface as dsp and print the statistics on SIGINT")
-	rates := flag.String("rates", "20000,50000,100000,150000,200000,300000", "packets per second to send, comma-separated")
+	rates := flag.String("rates", "25000,50000,100000,150000,200000,400000", "packets per second to send, comma-separated")
+	senders := flag.Int("senders", runtime.NumCPU(), "sockets sending at once, each from its own thread, sharing the rate")
 	runs := flag.Int("runs", 2, "runs of each tool at each rate")
 	length := flag.Duration("for", 3*time.Second, "traffic of one run")
-	settle := flag.Duration("settle", 500*time.Millisecond, "time a tool gets after the last frame before it is stopped")
+	settle := flag.Duration("settle", 1500*time.Millisecond, "time a tool gets after the last frame before it is stopped (tcpdump hands a partly filled block over after 1 s)")
 	frameSize := flag.Int("size", 128, "bytes of each frame on the wire (Ethernet header to the end of the UDP payload)")
 	tcpdumpBuf := flag.Int("tcpdump-buffer", dspRingKiB, "tcpdump -B, in KiB (default: the size of dsp's ring)")
 	out := flag.String("out", "BENCHMARKS-capture.md", "report file")
@@ -67,13 +70,16 @@ func main() {
 		}
 		return
 	}
-	cfg := config{runs: *runs, length: *length, settle: *settle, frameSize: *frameSize, tcpdumpBuf: *tcpdumpBuf, out: *out}
+	cfg := config{senders: *senders, runs: *runs, length: *length, settle: *settle, frameSize: *frameSize, tcpdumpBuf: *tcpdumpBuf, out: *out}
 	for _, r := range strings.Split(*rates, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(r))
 		if err != nil || n <= 0 {
 			log.Fatalf("-rates: %q is not a positive number", r)
 		}
 		cfg.rates = append(cfg.rates, n)
+	}
+	if cfg.senders < 1 || cfg.runs < 1 {
+		log.Fatal("-senders and -runs must be at least 1")
 	}
 	if cfg.frameSize < 60 || cfg.frameSize > 1514 {
 		log.Fatalf("-size %d: want 60 to 1514 bytes", cfg.frameSize)
@@ -132,11 +138,13 @@ func run(ctx context.Context, cfg config) error {
 		return fmt.Errorf("receiver socket: %w", err)
 	}
 	defer unix.Close(sink)
-	sender, err := l.openSender()
-	if err != nil {
-		return fmt.Errorf("sender socket: %w", err)
+	senders := make([]int, cfg.senders)
+	for i := range senders {
+		if senders[i], err = l.openSender(); err != nil {
+			return fmt.Errorf("sender socket: %w", err)
+		}
+		defer unix.Close(senders[i])
 	}
-	defer unix.Close(sender)
 
 	var load benchkit.Load
 	var results []result
@@ -151,7 +159,7 @@ func run(ctx context.Context, cfg config) error {
 				if err := load.Note(ctx); err != nil {
 					return err
 				}
-				r, err := measure(ctx, cfg, l, sender, toolset[name], rate)
+				r, err := measure(ctx, cfg, l, senders, toolset[name], rate)
 				if err != nil {
 					return fmt.Errorf("%s at %d packets/s: %w", name, rate, err)
 				}
@@ -172,8 +180,8 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// measure runs one tool on the bridge while the sender sends at rate.
-func measure(ctx context.Context, cfg config, l *lab, sender int, t tool, rate int) (result, error) {
+// measure runs one tool on the bridge while the senders send at rate.
+func measure(ctx context.Context, cfg config, l *lab, senders []int, t tool, rate int) (result, error) {
 	began := time.Now()
 	p, err := startProcess(t.command(l.bridge), t.readyText)
 	if err != nil {
@@ -187,7 +195,7 @@ func measure(ctx context.Context, cfg config, l *lab, sender int, t tool, rate i
 		_, _, _ = p.interrupt()
 		return result{}, err
 	}
-	s, err := blast(sender, rate, cfg.length, cfg.frameSize)
+	s, err := blastAll(senders, rate, cfg.length, cfg.frameSize)
 	if err != nil {
 		_, _, _ = p.interrupt()
 		return result{}, err

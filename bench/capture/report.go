@@ -22,10 +22,10 @@ type report struct {
 
 // total is the runs of one tool at one rate, added up.
 type total struct {
-	runs                   int
 	frames, bridge         uint64
 	elapsed                time.Duration
 	packets, dropped       uint64
+	cpu                    time.Duration
 	cpuShares              []float64
 	everyRunKeptUp, anyRun bool
 }
@@ -41,13 +41,13 @@ func (rep report) totals(tool string, rate int) total {
 		if r.tool != tool || r.rate != rate {
 			continue
 		}
-		t.runs++
 		t.anyRun = true
 		t.frames += r.sent.frames
 		t.bridge += r.sent.bridge
 		t.elapsed += r.sent.elapsed
 		t.packets += r.got.packets
 		t.dropped += r.got.dropped
+		t.cpu += r.got.cpu
 		t.cpuShares = append(t.cpuShares, r.got.cpuShare())
 		t.everyRunKeptUp = t.everyRunKeptUp && r.keptUp()
 	}
@@ -122,7 +122,7 @@ func (rep report) markdown() string {
 	fmt.Fprintf(&b, "| dsp | `internal/capture` at commit %s: a TPACKET_V3 ring of %d MiB per source, pcapng written to /dev/null, run by this benchmark in a child process of its own (`-%s`) |\n", m.DSPCommit, dspRingKiB>>10, childFlag)
 	fmt.Fprintf(&b, "| tcpdump | %s; `tcpdump -n -i BRIDGE -B %d -w /dev/null` (a buffer of %d KiB%s) |\n", strings.ReplaceAll(rep.tcpdumpVersion, "\n", ", "), cfg.tcpdumpBuf, cfg.tcpdumpBuf, sameBuffer(cfg.tcpdumpBuf))
 	fmt.Fprintf(&b, "| Go | %s |\n", m.GoVersion)
-	fmt.Fprintf(&b, "| traffic | UDP datagrams, %d bytes per frame on the wire, from one `%s` container to the other on one Docker network, for %s per run at each rate; each tool then gets %s to catch up before SIGINT |\n", cfg.frameSize, benchImage, cfg.length, cfg.settle)
+	fmt.Fprintf(&b, "| traffic | UDP datagrams, %d bytes per frame on the wire, from one `%s` container to the other on one Docker network, from %d sockets on threads of their own sharing the rate, for %s per run at each rate; each tool then gets %s to catch up before SIGINT |\n", cfg.frameSize, benchImage, cfg.senders, cfg.length, cfg.settle)
 	fmt.Fprintf(&b, "| runs | %d per tool per rate; the tool that goes first alternates from rate to rate and from round to round |\n", cfg.runs)
 	fmt.Fprintf(&b, "| duration | %s in all |\n", rep.duration.Round(time.Second))
 	fmt.Fprintf(&b, "| other load | right before each run: %d–%d running containers on the engine, 1-minute load average %.2f–%.2f; the machine is shared, so other work adds noise |\n\n",
@@ -130,17 +130,21 @@ func (rep report) markdown() string {
 
 	b.WriteString("## Results\n\n")
 	b.WriteString("The runs of each tool at each rate, added up. *On the bridge* is what entered the bridge from the sender (the counter of its veth's host side): what a capture should see.\n\n")
-	b.WriteString("| rate asked | tool | sent | rate reached | on the bridge | captured | dropped by the kernel | dropped | CPU of the capture (median) |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| rate asked | tool | sent | rate reached | on the bridge | captured | dropped by the kernel | share dropped | CPU of the capture (median) | CPU per packet captured |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, rate := range cfg.rates {
 		for _, tool := range []string{toolDSP, toolTcpdump} {
 			t := rep.totals(tool, rate)
 			if !t.anyRun {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s/s | %s | %s | %s/s | %s | %s | %s | %s | %.0f%% of one CPU |\n",
+			perPacket := "–"
+			if t.packets > 0 {
+				perPacket = strconv.FormatFloat(float64(t.cpu.Nanoseconds())/float64(t.packets)/1000, 'f', 2, 64) + " µs"
+			}
+			fmt.Fprintf(&b, "| %s/s | %s | %s | %s/s | %s | %s | %s | %s | %.1f%% of one CPU | %s |\n",
 				count(uint64(rate)), tool, count(t.frames), count(uint64(float64(t.frames)/t.elapsed.Seconds())),
-				count(t.bridge), count(t.packets), count(t.dropped), percent(t.dropped, t.bridge), 100*t.medianCPU())
+				count(t.bridge), count(t.packets), count(t.dropped), percent(t.dropped, t.bridge), 100*t.medianCPU(), perPacket)
 		}
 	}
 	b.WriteString("\n")
@@ -158,7 +162,7 @@ func (rep report) markdown() string {
 		}
 	}
 	b.WriteString("\nA run keeps up when the kernel dropped nothing and the capture holds at least every frame that entered the bridge (it also holds a few frames of its own, such as ARP).\n")
-	b.WriteString("Where *rate reached* is below *rate asked*, the sender (one socket, one thread, on a shared 2-CPU machine where the kernel forwards the frames on the sender's CPU) was the limit, not the captures.\n\n")
+	fmt.Fprintf(&b, "Where *rate reached* is below *rate asked*, the sending side was the limit: the kernel forwards each frame through the veth pair and the bridge, and copies it into the capture's ring, on the sending thread's CPU, and the %d CPUs are shared with the capture itself (and with other work).\n\n", rep.machine.NProc)
 
 	b.WriteString("## Every run\n\n")
 	b.WriteString("| round | rate asked | tool | first | sent | on the bridge | captured | dropped | CPU |\n|---:|---:|---|---|---:|---:|---:|---:|---:|\n")
@@ -173,11 +177,11 @@ func (rep report) markdown() string {
 	b.WriteString("\n")
 
 	b.WriteString("## Method\n\n")
-	b.WriteString("- The harness (`bench/capture`, package main) creates a Docker network (label `dsp.bench=capture`) with two containers that only sleep. It opens a UDP socket in the receiver's network namespace (setns) that is never read, so datagrams to it are dropped there without an ICMP answer, and a UDP socket in the sender's namespace connected to it. Whatever happens, it removes the network and containers when it ends.\n")
-	b.WriteString("- The sender writes datagrams on a schedule: at each moment it has sent as many as the rate asks since the start of the run (a late wake-up is made up at once, in bursts of at most a millisecond's worth). *Sent* counts the datagrams the socket took.\n")
+	b.WriteString("- The harness (`bench/capture`, package main) creates a Docker network (label `dsp.bench=capture`) with two containers that only sleep. It opens a UDP socket in the receiver's network namespace (setns) that is never read, so datagrams to it are dropped there without an ICMP answer, and UDP sockets in the sender's namespace connected to it (`-senders`, one per CPU by default). Whatever happens, it removes the network and containers when it ends.\n")
+	fmt.Fprintf(&b, "- Each sender, on an OS thread of its own, writes its share of the rate on a schedule: at each moment it has sent as many datagrams as asked since the start of the run (a late wake-up is made up at once), with `sendmmsg` in batches of at most %d. *Sent* counts the datagrams the sockets took.\n", batchMax)
 	b.WriteString("- For each rate, each tool runs in its own process on the bridge: dsp's capture (`internal/capture`, as `dsp` runs it, into a pcapng writer on /dev/null) and `tcpdump -w /dev/null`. A run starts the tool, waits until it says it captures (`capturing` / `listening on`), sends for the run's length, waits the settle time, then sends SIGINT. tcpdump prints its counts on exit (`packets captured`, `packets dropped by kernel`); the dsp child prints `Stats().Packets` and `Stats().Dropped` (the kernel's tp_drops), after `Stop`, which writes what the kernel had handed over.\n")
 	b.WriteString("- Both tools make the bridge promiscuous (frames forwarded between two ports reach a socket on the bridge only then) and keep whole frames (snap length 262144).\n")
-	b.WriteString("- *CPU* is the user and system time of the capturing process over its lifetime (from its start to its exit). The kernel's work of copying each frame into the ring is done on the sender's CPU and not counted there.\n")
+	b.WriteString("- *CPU* is the user and system time of the capturing process over its lifetime (from its start to its exit); *CPU per packet* divides it by the packets captured (so it includes starting and idling). The kernel's work of copying each frame into the ring is done on the sender's CPU and not counted there.\n")
 	return b.String()
 }
 

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -232,6 +233,32 @@ func (b *batch) send(fd, n int) (int, error) {
 		return 0, fmt.Errorf("send: %w", errno)
 	}
 	return int(sent), nil
+}
+
+// blastAll sends at rate from all the senders at once, each its share,
+// from its own thread.
+func blastAll(fds []int, rate int, d time.Duration, frameSize int) (sent, error) {
+	results := make([]sent, len(fds))
+	errs := make([]error, len(fds))
+	var wg sync.WaitGroup
+	for i, fd := range fds {
+		share := rate / len(fds)
+		if i < rate%len(fds) {
+			share++
+		}
+		wg.Go(func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			results[i], errs[i] = blast(fd, share, d, frameSize)
+		})
+	}
+	wg.Wait()
+	var total sent
+	for _, r := range results {
+		total.frames += r.frames
+		total.elapsed = max(total.elapsed, r.elapsed)
+	}
+	return total, errors.Join(errs...)
 }
 
 // blast sends UDP datagrams from the sender's socket at rate per second
