@@ -59,6 +59,7 @@ type App struct {
 	ops    *operations
 	events *Bus
 	states *stateTracker
+	caps   *captures
 }
 
 // Open opens the main directory (creating it, with a personal repository
@@ -80,6 +81,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	}
 	a.ops = newOperations(a)
 	a.states = newStateTracker(a)
+	a.caps = newCaptures()
 	return a, nil
 }
 
@@ -87,6 +89,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 func (a *App) Close() error {
 	a.stop()
 	a.ops.wait()
+	a.closeCaptures()
 	a.engMu.Lock()
 	defer a.engMu.Unlock()
 	if a.eng != nil {

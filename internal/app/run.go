@@ -112,6 +112,9 @@ func (a *App) Down(ctx context.Context, t *Target, ref engine.Ref, progress engi
 	if err != nil {
 		return err
 	}
+	// its captures end first, their files complete; its toolboxes go
+	// with its containers
+	a.stopCaptures(ctx, ref)
 	if err := eng.Down(ctx, ref, t.Lab, engine.DownOptions{Progress: progress}); err != nil {
 		return fmt.Errorf("stop %s: %w", ref, err)
 	}

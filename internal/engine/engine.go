@@ -25,6 +25,7 @@ type Engine interface {
 	Services
 	Toolboxes
 	Links
+	Captures
 	Images
 	// Close releases the connection to the engine.
 	Close() error

@@ -631,7 +631,7 @@ type stream struct {
 }
 
 // eventSchemas are the schemas of the events' data in openapi.json.
-var eventSchemas = map[string]string{"state": "StateEvent", "progress": "ProgressEvent", "operation": "OperationEvent", "repos": "RepoEvent"}
+var eventSchemas = map[string]string{"state": "StateEvent", "progress": "ProgressEvent", "operation": "OperationEvent", "repos": "RepoEvent", "capture": "Capture"}
 
 // add keeps an event that arrived, checking it against openapi.json.
 func (s *stream) add(ev sseEvent) {

@@ -644,12 +644,13 @@ export interface paths {
         };
         /**
          * Stream live events (server-sent events)
-         * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The four events:
+         * @description A `text/event-stream` that stays open (a `: keep-alive` comment every 15 s; `retry: 1000`). It starts with `retry: 1000` and the comment `: connected`. Each event is `event: NAME` and one `data:` line of JSON. The five events:
          *
          *     - `state` — a lab instance changed state, whoever changed it: an operation of this server, the CLI, or `docker stop/kill` (dsp watches Docker's events). Data: StateEvent `{lab, instance, state, status}`.
          *     - `progress` — one line of an operation's progress. Data: ProgressEvent `{operation, kind, lab, instance, image, repo, event}`.
          *     - `operation` — an operation started (`state: running`) or ended (`done` or `failed`, with `error`). Data: OperationEvent `{operation, kind, lab, instance, image, repo, state, error}`.
          *     - `repos` — a repository was added, updated, published or removed, or a lab of it created, imported, saved, renamed or deleted. Data: RepoEvent `{repo}`.
+         *     - `capture` — a packet capture started or ended. Data: Capture.
          *
          *     A client that does not keep up loses events rather than slowing the others: after a reconnect, re-read what you show.
          */
@@ -1483,6 +1484,163 @@ export interface paths {
          * @description Removes the impairment from the service's interface on `network` (query; all its lab networks when absent).
          */
         delete: operations["clearLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labs/{repo}/{lab}/captures": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a lab's captures
+         * @description The instance's captures, running and ended, newest first. Ended ones stay (their files downloadable) until deleted.
+         */
+        get: operations["listLabCaptures"];
+        put?: never;
+        /**
+         * Start a capture
+         * @description Starts capturing a lab network (its bridge, from the host) or a service's lab interfaces (in its network namespace) into a pcapng file kept in the main directory. Several may run at once (at most 8). It ends when stopped, at its count or duration, or when the lab stops. A `capture` event on /api/events says when it starts and ends.
+         */
+        post: operations["startCapture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/captures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every capture
+         * @description Every capture kept in the main directory, newest first.
+         */
+        get: operations["listCaptures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/captures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A capture
+         * @description The capture, with its counters so far.
+         */
+        get: operations["getCapture"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a capture
+         * @description Removes an ended capture and its file.
+         */
+        delete: operations["deleteCapture"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/captures/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a capture
+         * @description Stops a running capture and answers once its file is complete; an ended one is answered as it is.
+         */
+        post: operations["stopCapture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/captures/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a capture
+         * @description The pcapng file as it is now: a running capture's up to its last whole block. Wireshark and tshark open it. Ranges are served.
+         */
+        get: operations["downloadCapture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/captures/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Watch a capture live (server-sent events)
+         * @description A `text/event-stream` of a running capture: `stats` at once and every second (CaptureStats), `packets` every 200 ms while packets come (an array of CapturePacket, at most 200), and `end` (Capture) when it ends, after which the stream closes. A viewer that falls behind misses packets (counted in `missed`); the file has them all.
+         */
+        get: operations["watchCapture"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2437,6 +2595,74 @@ export interface components {
             jitter?: string;
             /** @description A percentage: `1`, `0.5%`. Needs sch_netem. */
             loss?: string;
+        };
+        CaptureTarget: {
+            network?: string;
+            service?: string;
+        };
+        /** @description A lab network (everything on its bridge) or a service's (or toolbox's) lab interfaces (on `network` only, when both are given). */
+        CaptureRequest: {
+            network?: string;
+            service?: string;
+            /** @description tcpdump's filter syntax, in part: host, src/dst host, net, port, portrange, ether host, arp, ip, ip6, icmp, icmp6, tcp, udp, dns, http, vlan; and, or, not, parentheses. A bad one: field `filter`, the error names the position. */
+            filter?: string;
+            /** @description Stop after this many packets; 0: no limit. */
+            count?: number;
+            /** @description Stop after this long: `30s`, `5m`. */
+            duration?: string;
+        };
+        /** @description A packet capture, running or ended (app.CaptureView). Its file is pcapng, one interface block per source with the lab's names. */
+        Capture: {
+            id: string;
+            lab: string;
+            instance: string;
+            target: components["schemas"]["CaptureTarget"];
+            filter?: string;
+            count?: number;
+            duration?: string;
+            /** @enum {string} */
+            state: "running" | "stopped" | "failed";
+            error?: string;
+            /** Format: date-time */
+            started: string;
+            /** Format: date-time */
+            stopped?: string;
+            packets: number;
+            bytes: number;
+            /** @description Packets the kernel dropped because the capture did not keep up. */
+            dropped: number;
+            /** @description Bytes of the file. */
+            size: number;
+            interfaces: string[];
+            /** @description The name to save the download as. */
+            file: string;
+        };
+        Captures: {
+            captures: components["schemas"]["Capture"][];
+        };
+        CapturePacket: {
+            n: number;
+            /** Format: date-time */
+            time: string;
+            /** @description Index into the capture's interfaces. */
+            interface: number;
+            src: string;
+            dst: string;
+            protocol: string;
+            length: number;
+            info: string;
+        };
+        CaptureStats: {
+            packets: number;
+            bytes: number;
+            dropped: number;
+            /** @description Packets this stream did not get (it fell behind); they are in the file. */
+            missed: number;
+            byProtocol: {
+                [key: string]: number;
+            };
+            /** @description Packets in each of the last 60 seconds, oldest first. */
+            perSecond: number[];
         };
     };
     responses: {
@@ -5745,6 +5971,383 @@ export interface operations {
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    listLabCaptures: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The captures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Captures"];
+                };
+            };
+            /** @description Bad `repo`, `lab` or `instance`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startCapture: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptureRequest"];
+            };
+        };
+        responses: {
+            /** @description Started. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capture"];
+                };
+            };
+            /** @description A field at fault: `network`, `service`, `filter`, `count`, `duration`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such lab, network or service. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab is not running, or 8 captures run already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            /** @description The engine cannot capture (the Docker Engine cannot be reached, or dsp is not root on its host). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCaptures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The captures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Captures"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCapture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The capture. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capture"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such capture. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteCapture: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such capture. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The capture is running: stop it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    stopCapture: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The capture as it ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capture"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such capture. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadCapture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition names it). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pcapng": string;
+                };
+            };
+            /** @description A range of it. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pcapng": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such capture. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The range is outside the file. */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    watchCapture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A capture id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such capture. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The capture has ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
         };
     };
 }
