@@ -66,83 +66,82 @@ func (env *testEnv) watchLive(c *http.Client, id string) <-chan liveEvent {
 	return out
 }
 
-// The browser's capture: a network captured while a toolbox fetches a
-// page from the lab's web server; the live stream shows the HTTP request,
-// the downloaded pcapng holds it, and tshark (when installed) reads it.
+// Refusals name the field at fault; the fake engine, which has no wire,
+// answers 503.
 func TestCaptureRefusals(t *testing.T) {
-	{
-		env := newEnv(t)
-		c := env.login()
-		repo, name := uniqueName("cap"), "web"
-		env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", randomSubnet())})
-		env.up(repo, name, "")
-		expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan", Filter: "tcp port x"}), http.StatusBadRequest, "filter")
-		expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "nope"}), http.StatusNotFound, "network")
-		expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan"}), http.StatusServiceUnavailable, "")
-	}
+	env := newEnv(t)
+	c := env.login()
+	repo, name := uniqueName("cap"), "web"
+	env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", randomSubnet())})
+	env.up(repo, name, "")
+	expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan", Filter: "tcp port x"}), http.StatusBadRequest, "filter")
+	expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "nope"}), http.StatusNotFound, "network")
+	expectError(t, env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan"}), http.StatusServiceUnavailable, "")
 }
 
+// A network captured while a toolbox fetches a page from the lab's web
+// server: the live stream shows the HTTP request, the pcapng downloaded
+// while it runs and after holds it, tshark (when installed) reads it; a
+// second capture stops with the lab and stays listed until deleted.
 func TestCaptureAPI(t *testing.T) {
-	{
-		env := newDockerEnv(t)
-		c := env.login()
-		subnet := randomSubnet()
-		repo, name := uniqueName("cap"), "web"
-		env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", subnet)})
-		ref := env.up(repo, name, "")
-		expect(t, env.do(c, "POST", labURL(repo, name, "toolboxes"), app.ToolboxRequest{Image: baseImage, Name: "kali", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusCreated)
+	env := newDockerEnv(t)
+	c := env.login()
+	subnet := randomSubnet()
+	repo, name := uniqueName("cap"), "web"
+	env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", subnet)})
+	ref := env.up(repo, name, "")
+	expect(t, env.do(c, "POST", labURL(repo, name, "toolboxes"), app.ToolboxRequest{Image: baseImage, Name: "kali", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusCreated)
 
-		res := env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan", Filter: "tcp port 80"})
-		expect(t, res, http.StatusCreated)
-		var capView app.CaptureView
-		res.json(t, &capView)
-		if capView.State != app.CaptureRunning || len(capView.Interfaces) != 1 || !strings.Contains(capView.Interfaces[0], "network lan") {
-			t.Errorf("started %+v", capView)
-		}
-		live := env.watchLive(c, capView.ID)
-		env.exec(ref, "kali", "wget", "-qO-", "http://web/hostname")
-		waitLivePacket(t, live, func(p livePacket) bool {
-			return p.Protocol == "HTTP" && strings.HasPrefix(p.Info, "GET /hostname") && p.Dst == subnet+".10"
-		})
-		// downloadable while it runs (the file is written every 200 ms)
-		poll(t, "the HTTP request in the running capture's file", 10*time.Second, func() bool {
-			res := env.do(c, "GET", "/api/captures/"+capView.ID+"/file", nil)
-			expect(t, res, http.StatusOK)
-			return httpRequests(t, res.body) == 1
-		})
-		res = env.do(c, "POST", "/api/captures/"+capView.ID+"/stop", nil)
-		expect(t, res, http.StatusOK)
-		res.json(t, &capView)
-		if capView.State != app.CaptureStopped || capView.Packets == 0 || capView.Stopped == nil {
-			t.Errorf("stopped %+v", capView)
-		}
-		res = env.do(c, "GET", "/api/captures/"+capView.ID+"/file", nil)
-		expect(t, res, http.StatusOK)
-		if !strings.Contains(res.Header.Get("Content-Disposition"), ".pcapng") {
-			t.Errorf("Content-Disposition %q", res.Header.Get("Content-Disposition"))
-		}
-		if n := httpRequests(t, res.body); n != 1 {
-			t.Errorf("%d HTTP requests in the file, want 1", n)
-		}
-		tsharkReads(t, res.body)
-
-		// a second capture stops with the lab, and stays listed
-		res = env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Service: "web"})
-		expect(t, res, http.StatusCreated)
-		var second app.CaptureView
-		res.json(t, &second)
-		op := env.start(c, "POST", labURL(repo, name, "down"), nil)
-		if v := env.waitOperation(c, op.Operation, 2*time.Minute); v.State != app.OpDone {
-			t.Fatalf("down: %+v", v)
-		}
-		var list struct{ Captures []app.CaptureView }
-		env.do(c, "GET", labURL(repo, name, "captures"), nil).json(t, &list)
-		if len(list.Captures) != 2 || list.Captures[0].ID != second.ID || list.Captures[0].State != app.CaptureStopped {
-			t.Errorf("captures after the lab stopped: %+v", list.Captures)
-		}
-		expect(t, env.do(c, "DELETE", "/api/captures/"+second.ID, nil), http.StatusNoContent)
-		expectError(t, env.do(c, "GET", "/api/captures/"+second.ID, nil), http.StatusNotFound, "")
+	res := env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Network: "lan", Filter: "tcp port 80"})
+	expect(t, res, http.StatusCreated)
+	var capView app.CaptureView
+	res.json(t, &capView)
+	if capView.State != app.CaptureRunning || len(capView.Interfaces) != 1 || !strings.Contains(capView.Interfaces[0], "network lan") {
+		t.Errorf("started %+v", capView)
 	}
+	live := env.watchLive(c, capView.ID)
+	env.exec(ref, "kali", "wget", "-qO-", "http://web/hostname")
+	waitLivePacket(t, live, func(p livePacket) bool {
+		return p.Protocol == "HTTP" && strings.HasPrefix(p.Info, "GET /hostname") && p.Dst == subnet+".10"
+	})
+	// downloadable while it runs (the file is written every 200 ms)
+	poll(t, "the HTTP request in the running capture's file", 10*time.Second, func() bool {
+		res := env.do(c, "GET", "/api/captures/"+capView.ID+"/file", nil)
+		expect(t, res, http.StatusOK)
+		return httpRequests(t, res.body) == 1
+	})
+	res = env.do(c, "POST", "/api/captures/"+capView.ID+"/stop", nil)
+	expect(t, res, http.StatusOK)
+	res.json(t, &capView)
+	if capView.State != app.CaptureStopped || capView.Packets == 0 || capView.Stopped == nil {
+		t.Errorf("stopped %+v", capView)
+	}
+	res = env.do(c, "GET", "/api/captures/"+capView.ID+"/file", nil)
+	expect(t, res, http.StatusOK)
+	if !strings.Contains(res.Header.Get("Content-Disposition"), ".pcapng") {
+		t.Errorf("Content-Disposition %q", res.Header.Get("Content-Disposition"))
+	}
+	if n := httpRequests(t, res.body); n != 1 {
+		t.Errorf("%d HTTP requests in the file, want 1", n)
+	}
+	tsharkReads(t, res.body)
+
+	// a second capture stops with the lab, and stays listed
+	res = env.do(c, "POST", labURL(repo, name, "captures"), app.CaptureRequest{Service: "web"})
+	expect(t, res, http.StatusCreated)
+	var second app.CaptureView
+	res.json(t, &second)
+	op := env.start(c, "POST", labURL(repo, name, "down"), nil)
+	if v := env.waitOperation(c, op.Operation, 2*time.Minute); v.State != app.OpDone {
+		t.Fatalf("down: %+v", v)
+	}
+	var list struct{ Captures []app.CaptureView }
+	env.do(c, "GET", labURL(repo, name, "captures"), nil).json(t, &list)
+	if len(list.Captures) != 2 || list.Captures[0].ID != second.ID || list.Captures[0].State != app.CaptureStopped {
+		t.Errorf("captures after the lab stopped: %+v", list.Captures)
+	}
+	expect(t, env.do(c, "DELETE", "/api/captures/"+second.ID, nil), http.StatusNoContent)
+	expectError(t, env.do(c, "GET", "/api/captures/"+second.ID, nil), http.StatusNotFound, "")
 }
 
 // waitLivePacket reads the live stream until a packet matches.
