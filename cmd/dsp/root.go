@@ -30,7 +30,8 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&c.home, "home", "", "main directory holding the lab repositories (default $"+app.HomeEnv+", else ~/dsp)")
-	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c), newLimitsCommand(c), newPolicyCommand())
+	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c), newLimitsCommand(c), newPolicyCommand(),
+		newToolboxCommand(c), newToolCommand(c), newCaptureCommand(c), newLinkCommand(c))
 	return root
 }
 
