@@ -67,7 +67,9 @@ func statsLine(st capture.Stats) string {
 	for p, n := range st.ByProtocol {
 		top = append(top, count{p, n})
 	}
-	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || (top[i].n == top[j].n && top[i].proto < top[j].proto) })
+	sort.Slice(top, func(i, j int) bool {
+		return top[i].n > top[j].n || (top[i].n == top[j].n && top[i].proto < top[j].proto)
+	})
 	if len(top) > 4 {
 		top = top[:4]
 	}
