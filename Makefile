@@ -54,6 +54,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadNetworkJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/lab/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseLabels$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/wrapper/
 	$(GO) test -run '^$$' -fuzz '^FuzzArgvValue$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/wrapper/
+	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/labedit/
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/pcapng/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/packet/
 
 # Labs as code: every example lab is started, checked, solved and torn down
 # by dsp itself, as a lab repository's CI does (reports in test-results/).
