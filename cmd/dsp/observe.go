@@ -113,12 +113,29 @@ func addresses(list []engine.NetworkAddr) string {
 }
 
 func newToolboxListCommand(c *cli) *cobra.Command {
+	return instanceListCommand(c, "List the toolboxes attached to a lab", (*app.App).Toolboxes, func(out io.Writer, list []engine.ToolboxStatus) error {
+		if len(list) == 0 {
+			_, err := fmt.Fprintln(out, "no toolbox attached")
+			return err
+		}
+		tw := newTable(out)
+		fmt.Fprintln(tw, "NAME\tIMAGE\tSTATE\tNETWORKS\tGATEWAY")
+		for _, tb := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", tb.Name, tb.Image, tb.State, addresses(tb.Networks), tb.Gateway)
+		}
+		return tw.Flush()
+	})
+}
+
+// instanceListCommand is an "ls REPO/LAB [--json]" command: what list
+// reads of the instance, as JSON or as print renders it.
+func instanceListCommand[T any](c *cli, short string, list func(*app.App, context.Context, engine.Ref) ([]T, error), print func(io.Writer, []T) error) *cobra.Command {
 	var instance instanceFlag
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "ls REPO/LAB",
 		Aliases: []string{"list"},
-		Short:   "List the toolboxes attached to a lab",
+		Short:   short,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, _, ref, err := c.instance(cmd.Context(), args[0], instance)
@@ -126,23 +143,14 @@ func newToolboxListCommand(c *cli) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			list, err := a.Toolboxes(cmd.Context(), ref)
+			items, err := list(a, cmd.Context(), ref)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return printJSON(cmd.OutOrStdout(), list)
+				return printJSON(cmd.OutOrStdout(), items)
 			}
-			if len(list) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "no toolbox attached")
-				return nil
-			}
-			tw := newTable(cmd.OutOrStdout())
-			fmt.Fprintln(tw, "NAME\tIMAGE\tSTATE\tNETWORKS\tGATEWAY")
-			for _, tb := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", tb.Name, tb.Image, tb.State, addresses(tb.Networks), tb.Gateway)
-			}
-			return tw.Flush()
+			return print(cmd.OutOrStdout(), items)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -404,32 +412,7 @@ func newLinkClearCommand(c *cli) *cobra.Command {
 }
 
 func newLinkListCommand(c *cli) *cobra.Command {
-	var instance instanceFlag
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:     "ls REPO/LAB",
-		Aliases: []string{"list"},
-		Short:   "List a running lab's links and their impairment",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, _, ref, err := c.instance(cmd.Context(), args[0], instance)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			links, err := a.Links(cmd.Context(), ref)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(cmd.OutOrStdout(), links)
-			}
-			return printLinks(cmd.OutOrStdout(), links)
-		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	instance.register(cmd, engine.DefaultInstance, "")
-	return cmd
+	return instanceListCommand(c, "List a running lab's links and their impairment", (*app.App).Links, printLinks)
 }
 
 func printLinks(out io.Writer, links []engine.LinkStatus) error {
