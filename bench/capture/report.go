@@ -87,6 +87,18 @@ func (rep report) highestKeptUp(tool string) (kept, failed int) {
 	return kept, failed
 }
 
+// fastestKeptUp is the highest rate a run of the tool reached while it
+// kept up.
+func (rep report) fastestKeptUp(tool string) float64 {
+	var fastest float64
+	for _, r := range rep.results {
+		if r.tool == tool && r.keptUp() {
+			fastest = max(fastest, r.sent.rate())
+		}
+	}
+	return fastest
+}
+
 func count(n uint64) string {
 	s := strconv.FormatUint(n, 10)
 	var b strings.Builder
@@ -154,16 +166,17 @@ func (rep report) markdown() string {
 		kept, failed := rep.highestKeptUp(tool)
 		switch {
 		case failed == 0:
-			fmt.Fprintf(&b, "- %s: no drop at any rate asked, up to %s/s.\n", tool, count(uint64(kept)))
+			fmt.Fprintf(&b, "- %s: no drop in any run, up to %s/s reached (%s/s asked).\n", tool, count(uint64(rep.fastestKeptUp(tool))), count(uint64(kept)))
 		case kept == 0:
-			fmt.Fprintf(&b, "- %s: drops already at %s/s, the lowest rate asked.\n", tool, count(uint64(failed)))
+			fmt.Fprintf(&b, "- %s: drops already at %s/s asked, the lowest rate.\n", tool, count(uint64(failed)))
 		default:
-			fmt.Fprintf(&b, "- %s: every packet up to %s/s; the first drops at %s/s.\n", tool, count(uint64(kept)), count(uint64(failed)))
+			fmt.Fprintf(&b, "- %s: every packet up to %s/s asked (%s/s reached in a run); the first drops at %s/s asked.\n", tool, count(uint64(kept)), count(uint64(rep.fastestKeptUp(tool))), count(uint64(failed)))
 		}
 	}
 	b.WriteString("\nA run keeps up when the kernel dropped nothing and the capture holds at least every frame that entered the bridge (it also holds a few frames of its own, such as ARP).\n")
 	fmt.Fprintf(&b, "Where *rate reached* is below *rate asked*, the sending side was the limit: the kernel forwards each frame through the veth pair and the bridge, and copies it into the capture's ring, on the sending thread's CPU, and the %d CPUs are shared with the capture itself (and with other work).\n\n", rep.machine.NProc)
 
+	b.WriteString(rep.reading())
 	b.WriteString("## Every run\n\n")
 	b.WriteString("| round | rate asked | tool | first | sent | on the bridge | captured | dropped | CPU |\n|---:|---:|---|---|---:|---:|---:|---:|---:|\n")
 	for _, r := range rep.results {
@@ -182,6 +195,38 @@ func (rep report) markdown() string {
 	b.WriteString("- For each rate, each tool runs in its own process on the bridge: dsp's capture (`internal/capture`, as `dsp` runs it, into a pcapng writer on /dev/null) and `tcpdump -w /dev/null`. A run starts the tool, waits until it says it captures (`capturing` / `listening on`), sends for the run's length, waits the settle time, then sends SIGINT. tcpdump prints its counts on exit (`packets captured`, `packets dropped by kernel`); the dsp child prints `Stats().Packets` and `Stats().Dropped` (the kernel's tp_drops), after `Stop`, which writes what the kernel had handed over.\n")
 	b.WriteString("- Both tools make the bridge promiscuous (frames forwarded between two ports reach a socket on the bridge only then) and keep whole frames (snap length 262144).\n")
 	b.WriteString("- *CPU* is the user and system time of the capturing process over its lifetime (from its start to its exit); *CPU per packet* divides it by the packets captured (so it includes starting and idling). The kernel's work of copying each frame into the ring is done on the sender's CPU and not counted there.\n")
+	return b.String()
+}
+
+// reading is the "Reading the numbers" section: what the runs say about
+// where each tool would start to drop.
+func (rep report) reading() string {
+	_, dspFailed := rep.highestKeptUp(toolDSP)
+	_, tcpdumpFailed := rep.highestKeptUp(toolTcpdump)
+	var fastest float64
+	for _, r := range rep.results {
+		fastest = max(fastest, r.sent.rate())
+	}
+	var b strings.Builder
+	b.WriteString("## Reading the numbers\n\n")
+	if dspFailed == 0 && tcpdumpFailed == 0 {
+		fmt.Fprintf(&b, "Neither tool dropped a packet at any rate this machine could send (up to %s/s reached in a run): here the sending side is the limit, not the captures. ", count(uint64(fastest)))
+	} else {
+		b.WriteString("See *Kept up* for the rates where drops began. ")
+	}
+	// The cost per packet at the highest rate asked, where the captures work hardest.
+	top := rep.cfg.rates[len(rep.cfg.rates)-1]
+	d, t := rep.totals(toolDSP, top), rep.totals(toolTcpdump, top)
+	if d.packets == 0 || t.packets == 0 {
+		return b.String() + "\n\n"
+	}
+	dspCost := d.cpu.Seconds() / float64(d.packets)
+	tcpdumpCost := t.cpu.Seconds() / float64(t.packets)
+	fmt.Fprintf(&b, "At %s/s asked, dsp's capture process used %.2f µs of CPU per packet and tcpdump %.2f µs (%.1f× as much for dsp). "+
+		"At those costs one CPU would be busy at about %s packets/s for dsp and %s for tcpdump: a rough upper bound, since the kernel's own share of the work grows with the rate too (it runs on the senders' CPUs here and is in neither number). "+
+		"dsp does more per packet than `tcpdump -w`: it decodes every packet (`packet.Summarize`) for the live view and the per-protocol counts, and writes pcapng through its own buffered writer; tcpdump copies the bytes out.\n\n",
+		count(uint64(top)), dspCost*1e6, tcpdumpCost*1e6, dspCost/tcpdumpCost,
+		count(uint64(1/dspCost)), count(uint64(1/tcpdumpCost)))
 	return b.String()
 }
 
