@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,14 +23,47 @@ import (
 
 func newToolboxCommand(c *cli) *cobra.Command {
 	cmd := group(&cobra.Command{Use: "toolbox", Short: "Attach attacker toolboxes to a running lab's networks"})
-	cmd.AddCommand(newToolboxAttachCommand(c), newToolboxListCommand(c), newToolboxDetachCommand(c))
+	cmd.AddCommand(newToolboxAttachCommand(c), newToolboxListCommand(c), newToolboxDetachCommand(c), newToolboxBuildCommand(c))
 	return cmd
+}
+
+func newToolboxBuildCommand(c *cli) *cobra.Command {
+	var plain bool
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Build dsp's toolbox image (" + app.DefaultToolboxImage + ") from " + app.ToolboxBaseImage,
+		Long: `Build dsp's toolbox image from the build context inside dsp, with
+progress; attach builds it by itself on first use. Its base image,
+` + app.ToolboxBaseImage + `, is made by make images (debootstrap).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := c.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return buildToolbox(cmd.Context(), a, cmd.OutOrStdout(), plain)
+		},
+	}
+	cmd.Flags().BoolVar(&plain, "plain", false, "print progress as plain lines, even on a terminal")
+	return cmd
+}
+
+func buildToolbox(ctx context.Context, a *app.App, out io.Writer, plain bool) error {
+	r := newRenderer(out, plain)
+	err := a.BuildToolbox(ctx, r.Event)
+	r.Close()
+	if err == nil {
+		fmt.Fprintf(out, "built %s\n", app.DefaultToolboxImage)
+	}
+	return err
 }
 
 func newToolboxAttachCommand(c *cli) *cobra.Command {
 	var instance instanceFlag
 	var networks, ips []string
 	var req app.ToolboxRequest
+	var plain bool
 	cmd := &cobra.Command{
 		Use:   "attach REPO/LAB --network N [--network M] [--image IMG] [--name NAME] [--ip IP] [--gateway SERVICE]",
 		Short: "Attach an interactive toolbox container to networks of a running lab",
@@ -41,7 +75,8 @@ default route goes through --gateway's address when given. Open its shell
 with dsp shell REPO/LAB NAME. dsp's toolbox (dsp/toolbox:latest: nmap,
 tcpdump, tshark, hydra, curl, netcat, dig, arping, dsniff) is built by
 make images; any image labelled io.dsp.toolbox=true, or any other image
-with --image, may be attached. Stopping the lab removes its toolboxes.`,
+with --image, may be attached; dsp's is built on first use when missing
+(dsp toolbox build). Stopping the lab removes its toolboxes.`,
 		Example: `  dsp toolbox attach examples/routed-network --network outside --gateway router
   dsp toolbox attach mine/web --network lan --ip 10.0.0.99 --name kali --image kalilinux/kali-rolling`,
 		Args: cobra.ExactArgs(1),
@@ -57,6 +92,15 @@ with --image, may be attached. Stopping the lab removes its toolboxes.`,
 			}
 			defer a.Close()
 			tb, err := a.AttachToolbox(cmd.Context(), t, ref, req)
+			var missing *app.ToolImageMissingError
+			if errors.As(err, &missing) && missing.Image == app.DefaultToolboxImage {
+				// first use: build dsp's toolbox, then attach it
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is not built yet: building it (once)\n", app.DefaultToolboxImage)
+				if err := buildToolbox(cmd.Context(), a, cmd.OutOrStdout(), plain); err != nil {
+					return err
+				}
+				tb, err = a.AttachToolbox(cmd.Context(), t, ref, req)
+			}
 			if err != nil {
 				return err
 			}
@@ -70,6 +114,7 @@ with --image, may be attached. Stopping the lab removes its toolboxes.`,
 	cmd.Flags().StringVar(&req.Image, "image", "", "the image (default "+app.DefaultToolboxImage+")")
 	cmd.Flags().StringVar(&req.Name, "name", "", "its name (default toolbox, toolbox-2, …)")
 	cmd.Flags().StringVar(&req.Gateway, "gateway", "", "a service of the lab to route through (its default route)")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print the progress of a first-use build as plain lines")
 	instance.register(cmd, engine.DefaultInstance, "")
 	return cmd
 }

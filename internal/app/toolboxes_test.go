@@ -225,3 +225,28 @@ func TestLinkRequests(t *testing.T) {
 		t.Errorf("an empty request clears: %+v %v", links, err)
 	}
 }
+
+// dsp's toolbox is built on first use from the context embedded in dsp,
+// once its base image is there.
+func TestToolboxImageBuild(t *testing.T) {
+	a, eng, _ := newApp(t)
+	ctx := context.Background()
+	var missing *app.ToolboxBaseMissingError
+	if err := a.BuildToolbox(ctx, nil); !errors.As(err, &missing) || !cerrdefs.IsFailedPrecondition(err) || !strings.Contains(err.Error(), "make images") {
+		t.Errorf("build without the base image: %v", err)
+	}
+	eng.AddImage(app.ToolboxBaseImage)
+	op, err := a.StartBuildToolbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if v := op.Wait(wctx); v.State != app.OpDone || v.Image != app.DefaultToolboxImage {
+		t.Fatalf("build operation %+v", v)
+	}
+	images, err := a.ToolboxImages(ctx)
+	if err != nil || !images[0].Present {
+		t.Errorf("after the build: %+v %v", images, err)
+	}
+}

@@ -106,3 +106,17 @@ func (s *Server) handleOperationCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, op.View())
 }
+
+// handleToolboxBuild builds dsp's toolbox image: 202 with the operation;
+// 409 when its base image is missing.
+func (s *Server) handleToolboxBuild(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)
+	defer cancel()
+	op, err := s.app.StartBuildToolbox(ctx)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	v := op.View()
+	writeJSON(w, http.StatusAccepted, map[string]string{"operation": v.ID, "kind": v.Kind, "image": v.Image})
+}

@@ -157,3 +157,19 @@ func TestLinkAPI(t *testing.T) {
 		})
 	}
 }
+
+func TestToolboxBuildAPI(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	expectError(t, env.do(c, "POST", "/api/toolbox-images/build", nil), http.StatusConflict, "")
+	env.fake.AddImage(app.ToolboxBaseImage)
+	s := env.start(c, "POST", "/api/toolbox-images/build", nil)
+	if op := env.waitOperation(c, s.Operation, 30*time.Second); op.State != app.OpDone || op.Image != app.DefaultToolboxImage {
+		t.Errorf("build %+v", op)
+	}
+	var images struct{ Images []app.ToolboxImage }
+	env.do(c, "GET", "/api/toolbox-images", nil).json(t, &images)
+	if !images.Images[0].Present {
+		t.Errorf("after the build: %+v", images)
+	}
+}

@@ -1646,6 +1646,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/toolbox-images/build": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build dsp's toolbox image
+         * @description Builds dsp/toolbox:latest from the build context inside dsp (FROM dsp/debian:bookworm, which `make images` makes with debootstrap), as an operation on the image: 202 at once, `progress` events of step `build`.
+         */
+        post: operations["buildToolboxImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2530,6 +2550,7 @@ export interface components {
         };
         ToolboxImage: {
             image: string;
+            /** @description On the engine. dsp's own can be built when absent: POST /api/toolbox-images/build. */
             present: boolean;
             /** @description dsp's own toolbox (built by make images). */
             builtin: boolean;
@@ -6348,6 +6369,43 @@ export interface operations {
             };
             421: components["responses"]["Misdirected"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    buildToolboxImage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The build started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationAccepted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The base image dsp/debian:bookworm is missing (make images makes it), or a build of the image runs already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
         };
     };
 }
