@@ -23,7 +23,72 @@ import (
 
 func newToolboxCommand(c *cli) *cobra.Command {
 	cmd := group(&cobra.Command{Use: "toolbox", Short: "Attach attacker toolboxes to a running lab's networks"})
-	cmd.AddCommand(newToolboxAttachCommand(c), newToolboxListCommand(c), newToolboxDetachCommand(c), newToolboxBuildCommand(c))
+	cmd.AddCommand(newToolboxAttachCommand(c), newToolboxListCommand(c), newToolboxDetachCommand(c), newToolboxBuildCommand(c), newToolboxImagesCommand(c), newToolboxRegisterCommand(c))
+	return cmd
+}
+
+func newToolboxImagesCommand(c *cli) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "images",
+		Short: "List the images that may be attached as toolboxes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := c.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			list, err := a.ToolboxImages(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), list)
+			}
+			tw := newTable(cmd.OutOrStdout())
+			fmt.Fprintln(tw, "IMAGE\tPRESENT\tWHY")
+			for _, img := range list {
+				why := "labelled " + app.ToolboxLabel + "=true"
+				switch {
+				case img.Builtin:
+					why = "dsp's own (dsp toolbox build)"
+				case img.Registered:
+					why = "registered"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", img.Image, yesNo(img.Present), why)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newToolboxRegisterCommand(c *cli) *cobra.Command {
+	var forget bool
+	cmd := &cobra.Command{
+		Use:   "register IMAGE [--forget]",
+		Short: "Offer a local image as a toolbox (in the browser's list too)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := c.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.RegisterToolboxImage(args[0], !forget); err != nil {
+				return err
+			}
+			if forget {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is no longer offered as a toolbox\n", args[0])
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is offered as a toolbox\n", args[0])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&forget, "forget", false, "stop offering it")
 	return cmd
 }
 

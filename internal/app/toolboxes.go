@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"strings"
+
+	"github.com/distribution/reference"
 
 	"github.com/dsp-lab/dsp/internal/engine"
 )
@@ -203,13 +206,15 @@ func (a *App) Toolboxes(ctx context.Context, ref engine.Ref) ([]engine.ToolboxSt
 
 // ToolboxImage is an image that may be attached as a toolbox.
 type ToolboxImage struct {
-	Image   string `json:"image"`
-	Present bool   `json:"present"`
-	Builtin bool   `json:"builtin"` // dsp's own
+	Image      string `json:"image"`
+	Present    bool   `json:"present"`
+	Builtin    bool   `json:"builtin"`    // dsp's own
+	Registered bool   `json:"registered"` // registered by the user (RegisterToolboxImage)
 }
 
-// ToolboxImages lists dsp's toolbox (present or not) and every image on
-// the engine labelled as a toolbox (io.dsp.toolbox=true).
+// ToolboxImages lists dsp's toolbox (present or not), the images the user
+// registered (present or not), and every image on the engine labelled as
+// a toolbox (io.dsp.toolbox=true).
 func (a *App) ToolboxImages(ctx context.Context) ([]ToolboxImage, error) {
 	eng, err := a.Engine(ctx)
 	if err != nil {
@@ -220,17 +225,36 @@ func (a *App) ToolboxImages(ctx context.Context) ([]ToolboxImage, error) {
 		return nil, err
 	}
 	out := []ToolboxImage{{Image: DefaultToolboxImage, Builtin: true}}
+	index := map[string]int{DefaultToolboxImage: 0}
+	for _, ref := range a.catalog.ToolboxImages() {
+		if _, ok := index[ref]; !ok {
+			index[ref] = len(out)
+			out = append(out, ToolboxImage{Image: ref, Registered: true})
+		}
+	}
 	for _, img := range images {
 		for _, tag := range img.Tags {
-			switch {
-			case tag == DefaultToolboxImage:
-				out[0].Present = true
-			case img.Labels[ToolboxLabel] == "true":
+			if i, ok := index[tag]; ok {
+				out[i].Present = true
+			} else if img.Labels[ToolboxLabel] == "true" {
+				index[tag] = len(out)
 				out = append(out, ToolboxImage{Image: tag, Present: true})
 			}
 		}
 	}
 	return out, nil
+}
+
+// RegisterToolboxImage offers a local image as a toolbox (registered
+// false forgets it).
+func (a *App) RegisterToolboxImage(image string, registered bool) error {
+	if image == "" || strings.ContainsAny(image, " \t\n") {
+		return &ArgError{Arg: "image", Err: &InvalidError{Msg: fmt.Sprintf("%q is not an image reference", image)}}
+	}
+	if _, err := reference.ParseNormalizedNamed(image); err != nil {
+		return &ArgError{Arg: "image", Err: &InvalidError{Msg: fmt.Sprintf("%q is not an image reference: %v", image, err)}}
+	}
+	return a.catalog.SetToolboxImage(image, registered)
 }
 
 // InvalidError is a request value dsp refuses, worded for the user.

@@ -70,6 +70,8 @@ type config struct {
 	// TrustDropped says, per repository, what an update changed that made
 	// dsp withdraw the user's trust (until the user trusts it again).
 	TrustDropped map[string][]string `json:"trustDropped,omitempty"`
+	// ToolboxImages are the images the user registered as toolboxes.
+	ToolboxImages []string `json:"toolboxImages,omitempty"`
 }
 
 // Limits bound what one container of a lab may use; zero is no limit.
@@ -411,6 +413,19 @@ func (c *Catalog) SetExposed(repo, lab string, exposed bool) error {
 		cfg.Exposed = slices.DeleteFunc(cfg.Exposed, func(s string) bool { return s == id })
 		if exposed {
 			cfg.Exposed = append(cfg.Exposed, id)
+		}
+	})
+}
+
+// ToolboxImages are the images the user registered as toolboxes.
+func (c *Catalog) ToolboxImages() []string { return slices.Clone(c.current().ToolboxImages) }
+
+// SetToolboxImage registers an image as a toolbox, or forgets it.
+func (c *Catalog) SetToolboxImage(image string, registered bool) error {
+	return c.update(func(cfg *config) {
+		cfg.ToolboxImages = slices.DeleteFunc(cfg.ToolboxImages, func(s string) bool { return s == image })
+		if registered {
+			cfg.ToolboxImages = append(cfg.ToolboxImages, image)
 		}
 	})
 }

@@ -117,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("DELETE /api/labs/{repo}/{lab}/toolboxes/{name}", s.handleToolboxDetach)
 	api.HandleFunc("GET /api/toolbox-images", s.handleToolboxImages)
 	api.HandleFunc("POST /api/toolbox-images/build", s.handleToolboxBuild)
+	api.HandleFunc("PUT /api/toolbox-images", s.handleToolboxRegister)
 	api.HandleFunc("GET /api/tools", s.handleTools)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/links", s.handleLinks)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/captures", s.handleLabCaptures)

@@ -120,3 +120,19 @@ func (s *Server) handleToolboxBuild(w http.ResponseWriter, r *http.Request) {
 	v := op.View()
 	writeJSON(w, http.StatusAccepted, map[string]string{"operation": v.ID, "kind": v.Kind, "image": v.Image})
 }
+
+// handleToolboxRegister registers an image as a toolbox, or forgets it.
+func (s *Server) handleToolboxRegister(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Image      string `json:"image"`
+		Registered bool   `json:"registered"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if err := s.app.RegisterToolboxImage(body.Image, body.Registered); err != nil {
+		writeErr(w, err)
+		return
+	}
+	s.handleToolboxImages(w, r)
+}

@@ -116,6 +116,13 @@ func TestToolAPI(t *testing.T) {
 	if len(images.Images) == 0 || images.Images[0].Image != app.DefaultToolboxImage || !images.Images[0].Present {
 		t.Errorf("toolbox images %+v", images)
 	}
+	expectError(t, env.do(c, "PUT", "/api/toolbox-images", map[string]any{"image": "Not An Image", "registered": true}), http.StatusBadRequest, "image")
+	res = env.do(c, "PUT", "/api/toolbox-images", map[string]any{"image": "my/kali:1", "registered": true})
+	expect(t, res, http.StatusOK)
+	res.json(t, &images)
+	if last := images.Images[len(images.Images)-1]; last.Image != "my/kali:1" || !last.Registered || last.Present {
+		t.Errorf("after register: %+v", images)
+	}
 }
 
 func TestLinkAPI(t *testing.T) {

@@ -1318,7 +1318,11 @@ export interface paths {
          * @description dsp's toolbox (present or not) and every image labelled `io.dsp.toolbox=true`.
          */
         get: operations["listToolboxImages"];
-        put?: never;
+        /**
+         * Register a toolbox image
+         * @description Offers a local image as a toolbox (registered: true), or stops offering it. Answers the list as it is now.
+         */
+        put: operations["registerToolboxImage"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2554,6 +2558,8 @@ export interface components {
             present: boolean;
             /** @description dsp's own toolbox (built by make images). */
             builtin: boolean;
+            /** @description Registered by the user (PUT /api/toolbox-images, dsp toolbox register). */
+            registered: boolean;
         };
         ToolboxImages: {
             images: components["schemas"]["ToolboxImage"][];
@@ -2684,6 +2690,11 @@ export interface components {
             };
             /** @description Packets in each of the last 60 seconds, oldest first. */
             perSecond: number[];
+        };
+        ToolboxImageRegistration: {
+            image: string;
+            /** @description false forgets it. */
+            registered: boolean;
         };
     };
     responses: {
@@ -5603,6 +5614,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ToolboxImages"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    registerToolboxImage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description CSRF defence: every request that is not GET or HEAD must carry `X-DSP-Request: 1`, which a cross-site form or a simple cross-origin request cannot set. Without it: 403 with field `X-DSP-Request`. */
+                "X-DSP-Request": components["parameters"]["XDSPRequest"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolboxImageRegistration"];
+            };
+        };
+        responses: {
+            /** @description The images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolboxImages"];
+                };
+            };
+            /** @description Not an image reference: field `image`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             401: components["responses"]["Unauthorized"];
