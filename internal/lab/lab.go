@@ -76,6 +76,8 @@ type Lab struct {
 	// services whose definition says so (native x-dsp.shell, upstream
 	// isShellEnabled); any other service allows one.
 	shell map[string]bool
+	// vms holds the services that are virtual machines (x-dsp.vm).
+	vms map[string]*VM
 	// writtenSubnets holds each network's first subnet as the compose file
 	// wrote it, before normalisation.
 	writtenSubnets map[string]string
@@ -111,6 +113,8 @@ type Service struct {
 	Privileged  bool             `json:"privileged,omitempty"`
 	Shell       bool             `json:"shell"` // a terminal may be opened (upstream isShellEnabled)
 	StopTimeout *time.Duration   `json:"stopTimeout,omitempty"`
+	// VM is set when the service is a virtual machine (x-dsp.vm).
+	VM *VM `json:"vm,omitempty"`
 }
 
 // ServiceNetwork is a service's attachment to a lab network.

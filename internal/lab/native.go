@@ -18,7 +18,7 @@ const extensionKey = "x-dsp"
 
 var (
 	labKeys     = []string{"title", "description", "author", "goal", "solution", "labels", "stop_timeout", "checks", "solve", "flag", "limits"}
-	serviceKeys = []string{"shell", "actions", "files"}
+	serviceKeys = []string{"shell", "actions", "files", "vm"}
 	actionKeys  = []string{"name", "command", "priority", "args", "background"}
 	fileKeys    = []string{"source", "target", "after_actions"}
 )
@@ -119,6 +119,9 @@ func loadNativeServices(l *Lab, doc *yamlDoc, sink *problemSink) {
 		}
 		if x.Shell != nil {
 			l.setShell(name, *x.Shell)
+		}
+		if vm := child(n, "vm"); vm != nil {
+			loadVM(l, doc, name, vm, sink)
 		}
 		for ai, a := range x.Actions {
 			field := fmt.Sprintf("%s.actions.%d", prefix, ai)

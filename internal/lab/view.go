@@ -92,8 +92,12 @@ func (l *Lab) serviceView(name string, s types.ServiceConfig) Service {
 		Shell:      l.shellAllowed(name),
 		Networks:   serviceNetworks(s),
 		Ports:      ports(s),
+		VM:         l.vms[name],
 	}
-	if svc.Image == "" {
+	switch {
+	case svc.VM != nil:
+		svc.Image = VMHelperImage
+	case svc.Image == "":
 		svc.Image = defaultImageName(l.Project.Name, name)
 	}
 	if s.Build != nil {
