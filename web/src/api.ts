@@ -516,3 +516,64 @@ export function saveBlob(blob: Blob, name: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// ---- attack and observe: toolboxes, one-shot tools, packet captures, links --
+
+/** A toolbox attached to a running instance: reached by its name like a service (terminal, files). */
+export type Toolbox = Schemas['Toolbox'];
+export type ToolboxRequest = Schemas['ToolboxRequest'];
+export type ToolboxNetwork = Schemas['ToolboxNetwork'];
+export type ToolboxImage = Schemas['ToolboxImage'];
+/** A one-shot tool of the catalogue (nmap, curl…). */
+export type Tool = Schemas['Tool'];
+export type ToolRequest = Schemas['ToolRequest'];
+/** A lab interface of a running container and its impairment. */
+export type Link = Schemas['Link'];
+export type LinkShape = Schemas['LinkShape'];
+export type LinkRequest = Schemas['LinkRequest'];
+/** A packet capture, running or ended. */
+export type Capture = Schemas['Capture'];
+export type CaptureRequest = Schemas['CaptureRequest'];
+/** A packet of a capture's live stream. */
+export type CapturePacket = Schemas['CapturePacket'];
+/** A capture's counters in its live stream. */
+export type CaptureStats = Schemas['CaptureStats'];
+
+const capturePath = (id: string) => `/api/captures/${enc(id)}`;
+/** The pcapng file of a capture (Content-Disposition names it): a plain link downloads it. */
+export const captureFileUrl = (id: string) => `${capturePath(id)}/file`;
+/** The live stream of a running capture (server-sent events: packets, stats, end). */
+export const captureLiveUrl = (id: string) => `${capturePath(id)}/live`;
+
+export const observeApi = {
+  toolboxes: (repo: string, lab: string, instance?: string) =>
+    request<Answer<'listToolboxes', 200>>('GET', `${labPath(repo, lab)}/toolboxes${instanceQuery(instance)}`),
+  toolboxImages: () => request<Answer<'listToolboxImages', 200>>('GET', '/api/toolbox-images'),
+  attachToolbox: (repo: string, lab: string, instance: string | undefined, req: ToolboxRequest) =>
+    request<Answer<'attachToolbox', 201>>('POST', `${labPath(repo, lab)}/toolboxes${instanceQuery(instance)}`, req),
+  detachToolbox: (repo: string, lab: string, instance: string | undefined, name: string) =>
+    request<void>('DELETE', `${labPath(repo, lab)}/toolboxes/${enc(name)}${instanceQuery(instance)}`),
+
+  tools: () => request<Answer<'listTools', 200>>('GET', '/api/tools'),
+  runTool: (repo: string, lab: string, instance: string | undefined, req: ToolRequest) =>
+    request<Answer<'runTool', 202>>('POST', `${labPath(repo, lab)}/tools${instanceQuery(instance)}`, req),
+  cancelOperation: (id: string) => request<Answer<'cancelOperation', 200>>('POST', `/api/operations/${enc(id)}/cancel`),
+
+  links: (repo: string, lab: string, instance?: string) =>
+    request<Answer<'listLinks', 200>>('GET', `${labPath(repo, lab)}/links${instanceQuery(instance)}`),
+  setLink: (repo: string, lab: string, instance: string | undefined, service: string, req: LinkRequest) =>
+    request<Answer<'setLink', 200>>('PUT', `${labPath(repo, lab)}/links/${enc(service)}${instanceQuery(instance)}`, req),
+  clearLink: (repo: string, lab: string, instance: string | undefined, service: string, network: string) =>
+    request<Answer<'clearLink', 200>>(
+      'DELETE',
+      `${labPath(repo, lab)}/links/${enc(service)}?network=${enc(network)}${instanceQuery(instance, '&')}`,
+    ),
+
+  captures: (repo: string, lab: string, instance?: string) =>
+    request<Answer<'listLabCaptures', 200>>('GET', `${labPath(repo, lab)}/captures${instanceQuery(instance)}`),
+  startCapture: (repo: string, lab: string, instance: string | undefined, req: CaptureRequest) =>
+    request<Answer<'startCapture', 201>>('POST', `${labPath(repo, lab)}/captures${instanceQuery(instance)}`, req),
+  capture: (id: string) => request<Answer<'getCapture', 200>>('GET', capturePath(id)),
+  stopCapture: (id: string) => request<Answer<'stopCapture', 200>>('POST', `${capturePath(id)}/stop`),
+  deleteCapture: (id: string) => request<void>('DELETE', capturePath(id)),
+};

@@ -1,15 +1,19 @@
 // One shared EventSource on /api/events for the whole app.
 //  - subscribe(name, handler) for the named events (state, progress, operation,
-//    repos: a repository was added, updated, published or removed);
+//    repos: a repository was added, updated, published or removed, capture:
+//    a packet capture started or ended);
 //  - onReconnect(handler): called when the stream comes back after a drop, so
 //    pages re-fetch what they may have missed;
 //  - an operation store: every progress/operation event is kept per operation
 //    id, so a page opened (or re-opened) mid-operation shows the whole log;
 //    the latest one is known per lab instance and per repository (clone,
-//    update, publish).
+//    update, publish). A one-shot tool run (kind "tool") runs beside the
+//    instance's operations: it is not the instance's latest operation (that
+//    would hold Start and Stop while it runs) but its latest tool run.
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import {
   api,
+  type Capture,
   DEFAULT_INSTANCE,
   instanceOf,
   type Operation,
@@ -26,6 +30,7 @@ interface EventMap {
   progress: ProgressMessage;
   operation: OperationMessage;
   repos: RepoEvent;
+  capture: Capture;
 }
 type EventName = keyof EventMap;
 
@@ -36,6 +41,7 @@ const handlers: { [K in EventName]: Set<(data: EventMap[K]) => void> } = {
   progress: new Set(),
   operation: new Set(),
   repos: new Set(),
+  capture: new Set(),
 };
 const reconnectHandlers = new Set<() => void>();
 const connectionListeners = new Set<() => void>();
@@ -88,7 +94,7 @@ function open() {
       setConnection('reconnecting');
     }
   });
-  (['state', 'progress', 'operation', 'repos'] as const).forEach((name) =>
+  (['state', 'progress', 'operation', 'repos', 'capture'] as const).forEach((name) =>
     es.addEventListener(name, (e) => dispatch(name, (e as MessageEvent).data)),
   );
 }
@@ -173,6 +179,8 @@ export interface OpLog {
 const ops = new Map<string, OpLog>();
 /** the latest operation of each lab instance (opKey) */
 const latestByKey = new Map<string, string>();
+/** the latest tool run of each lab instance (opKey) */
+const latestToolByKey = new Map<string, string>();
 const latestPull: string[] = [];
 /** the latest operation of each repository */
 const latestByRepo = new Map<string, string>();
@@ -208,12 +216,16 @@ function setLatestRepo(repo: string, id: string) {
   }
 }
 
+/** The kind of a one-shot tool run. */
+const TOOL_KIND = 'tool';
+
 function ensureOp(id: string, kind: string, lab: string, instance: string, image?: string, repo?: string): OpLog {
   let op = ops.get(id);
   if (!op) {
     op = { id, kind, lab, instance, image: image ?? '', repo: repo ?? '', state: 'running', error: '', localChanges: [], events: [] };
     ops.set(id, op);
-    if (lab) setLatest(lab, instance, id);
+    if (lab && kind === TOOL_KIND) latestToolByKey.set(opKey(lab, instance), id);
+    else if (lab) setLatest(lab, instance, id);
     if (kind === 'pull') latestPull.push(id);
     if (repo && !lab) setLatestRepo(repo, id);
   } else if (repo && !op.repo) {
@@ -332,4 +344,20 @@ export function latestRepoOperationOf(repo: string): string | undefined {
 export function useLatestRepoOperation(repo: string): string | undefined {
   useSyncExternalStore(subscribeOps, () => opVersion);
   return latestByRepo.get(repo);
+}
+
+/**
+ * Note a tool run the UI started (the POST answer may come after its first
+ * events): it becomes the instance's latest tool run, not its latest operation.
+ */
+export function noteToolOperation(id: string, lab: string, instance: string): void {
+  ensureOp(id, TOOL_KIND, lab, instance);
+  latestToolByKey.set(opKey(lab, instance), id);
+  opsChanged();
+}
+
+/** React: the latest tool run of a lab instance seen in this tab, updated live. */
+export function useLatestToolOperation(lab: string, instance: string): string | undefined {
+  useSyncExternalStore(subscribeOps, () => opVersion);
+  return latestToolByKey.get(opKey(lab, instance));
 }

@@ -2,11 +2,12 @@
 // live state, IPs and ports), Start / Stop, the live log of the current or last
 // operation, terminals into its running services (shell: true) and file
 // transfer, its checks, flag, images, the lab's other instances and the
-// solution. Each part is a component of its own; this page holds the state they
+// solution, and attack and observe (toolboxes, tools, packet captures,
+// link shaping: observe/). Each part is a component of its own; this page holds the state they
 // share (useLab.ts). The default instance needs no name in the page's address.
 // Start on a lab of an untrusted repository that asks for more than a plain
 // container, or publishes ports, asks first (TrustDialog).
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { api, DEFAULT_INSTANCE } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ChecksCard } from '../../components/ChecksCard';
@@ -27,6 +28,8 @@ import { LimitsLine, ServicesCard } from './ServicesCard';
 import { SolutionCard } from './SolutionCard';
 import { startQuestions, TrustDialog } from './TrustDialog';
 import { useLabData, useLabOperations, useTerminalsFollow } from './useLab';
+import { labNetworks, ObserveCards } from './observe/ObserveCards';
+import { useToolboxes, useToolboxTerminalsFollow } from './observe/useObserve';
 import './LabPage.css';
 
 export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: string; name: string; instance?: string }) {
@@ -34,6 +37,9 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   const { op, requesting, requestError, run } = useLabOperations(repo, name, instance, lab);
   const terms = useTerminals(repo, name, instance);
   useTerminalsFollow(terms, state, status);
+  const toolboxes = useToolboxes(repo, name, instance, status, state === 'running' || state === 'degraded');
+  const serviceNames = useMemo(() => (lab?.services ?? []).map((s) => s.name), [lab]);
+  useToolboxTerminalsFollow(terms, toolboxes.toolboxes, serviceNames);
   const [filesService, setFilesService] = useState('');
   const filesRef = useRef<HTMLElement>(null);
   // the question before an untrusted lab starts
@@ -67,9 +73,15 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   const services = lab.services ?? [];
   const containers = new Map((status?.services ?? []).map((s) => [s.name, s]));
   const hasFlag = !!lab.flag || (lab.actions ?? []).some((a) => a.name === 'ctf');
-  const serviceRuns = (service: string) => isUp && containers.get(service)?.state === 'running';
+  // a toolbox is reached by its name like a service (terminals, files)
+  const runningToolboxes = isUp ? toolboxes.toolboxes.filter((t) => t.state === 'running' && !containers.has(t.name)).map((t) => t.name) : [];
+  const serviceRuns = (service: string) => isUp && (containers.get(service)?.state === 'running' || runningToolboxes.includes(service));
   const shellServices = services.filter((s) => s.shell).map((s) => s.name);
-  const fileServices = services.map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) }));
+  const terminalTargets = [...shellServices, ...runningToolboxes];
+  const fileServices = [
+    ...services.map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) })),
+    ...runningToolboxes.map((t) => ({ name: t, shell: true, running: true })),
+  ];
   // where the lab's ports bind is the lab's, for every instance: a change waits for the next start of each
   const anyUp = isUp || instances.length > 0;
   const runningOnNetwork = isUp && (status?.services ?? []).some((s) => (s.ports ?? []).some((p) => onNetwork(p.hostIP || '0.0.0.0')));
@@ -181,9 +193,9 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
 
       {hasFlag && <FlagCard repo={repo} lab={name} instance={instance} running={labRuns} perInstance={!!lab.flag} />}
 
-      <TerminalPanel terms={terms} shellServices={shellServices} canOpen={serviceRuns} />
+      <TerminalPanel terms={terms} shellServices={terminalTargets} canOpen={serviceRuns} />
 
-      {isUp && shellServices.length > 0 && (
+      {isUp && terminalTargets.length > 0 && (
         <FilesCard
           repo={repo}
           lab={name}
@@ -194,6 +206,18 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
           cardRef={filesRef}
         />
       )}
+
+      <ObserveCards
+        repo={repo}
+        lab={name}
+        instance={instance}
+        state={state}
+        status={isUp ? status : null}
+        networks={labNetworks(lab.networks, isUp ? status : null)}
+        services={serviceNames}
+        toolboxes={toolboxes}
+        onTerminal={terms.open}
+      />
 
       <ChecksCard lab={lab} running={labRuns} busy={busy} op={op} onRun={run} />
 
