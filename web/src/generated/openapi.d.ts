@@ -1774,6 +1774,7 @@ export interface components {
             shell: boolean;
             /** @description Grace period before SIGKILL, in nanoseconds. */
             stopTimeout?: number;
+            vm?: components["schemas"]["VM"];
         };
         /** @description A lab network (lab.Network). */
         Network: {
@@ -2695,6 +2696,23 @@ export interface components {
             image: string;
             /** @description false forgets it. */
             registered: boolean;
+        };
+        /** @description A service that is a virtual machine (x-dsp.vm): QEMU in dsp's helper container, on the service's networks and addresses. */
+        VM: {
+            kernel?: string;
+            initrd?: string;
+            append?: string;
+            disk?: string;
+            /** @enum {string} */
+            diskFormat?: "qcow2" | "raw";
+            keepDisk?: boolean;
+            memoryMiB: number;
+            cpus: number;
+            /** @enum {string} */
+            console: "serial" | "vnc";
+            readyConsole?: string;
+            /** @description Nanoseconds. */
+            readyTimeout: number;
         };
     };
     responses: {
