@@ -18,7 +18,7 @@
 // on the engine, the curl tool runs against web (its output streams, it ends
 // done), nc to a closed port fails with its exit code, and a long ping is
 // cancelled; the toolbox is detached; the lab stops and the ended capture is
-// still listed. Screenshots: the toolboxes card, the live capture, the links
+// still listed, then is deleted. Screenshots: the toolboxes card, the live capture, the links
 // card (and the tools card when it ran).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -260,6 +260,39 @@ test('attack and observe: toolbox, capture and its live view, links, tools', { t
     await page.getByRole('button', { name: 'Light theme' }).click();
   });
 
+  await stage('hundreds of packets: only the rows in view are drawn; scrolled up, the table stays; Follow', async () => {
+    const table = live.getByTestId('packet-table');
+    const rowsOf = async () => Number(await table.getAttribute('data-rows'));
+    const before = await rowsOf();
+    await typeLine(page, terminal, 'for i in $(seq 1 30); do wget -qO- http://web/hostname >/dev/null; done; echo LOOP_$((5*5))');
+    await waitScreen(page, terminal, /^LOOP_25$/m, 30_000);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=packet-table]')?.getAttribute('data-rows')) >= n, before + 300, {
+      timeout: 15_000,
+    });
+    const body = table.locator('.pkt-body');
+    const drawn = await table.locator('[data-testid=packet-row]').count();
+    assert.ok(drawn > 5 && drawn < 60, `only the rows in view are drawn (${drawn} of ${await rowsOf()})`);
+    // it followed the newest
+    const gap = () => body.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    await page.waitForFunction((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40, await body.elementHandle());
+    // scrolled to the top, new packets do not move it
+    await body.hover();
+    await page.mouse.wheel(0, -100_000);
+    await live.getByTestId('packet-follow').waitFor();
+    await page.waitForFunction((el) => el.scrollTop === 0, await body.elementHandle());
+    const n = await rowsOf();
+    await typeLine(page, terminal, 'wget -qO- http://web/hostname >/dev/null; echo MORE_$((3*3))');
+    await waitScreen(page, terminal, /^MORE_9$/m);
+    await page.waitForFunction((m) => Number(document.querySelector('[data-testid=packet-table]')?.getAttribute('data-rows')) > m, n);
+    assert.equal(await body.evaluate((el) => el.scrollTop), 0, 'the table stayed where the user put it');
+    assert.equal(await table.locator('[data-testid=packet-row]').first().getAttribute('data-n'), '1', 'the first packet is in view');
+    // Follow goes back to the newest
+    await live.getByTestId('packet-follow').click();
+    await live.getByTestId('packet-follow').waitFor({ state: 'detached' });
+    assert.ok((await gap()) < 40, 'back at the newest');
+    assert.equal(await live.getByTestId('live-missed').innerText(), '0', 'the view kept up');
+  });
+
   await stage('the capture stops, is listed as stopped, and its pcapng file downloads', async () => {
     await live.getByTestId('live-stop').click();
     await captures.locator(`[data-testid=live-capture][data-capture="${captureId}"][data-state=ended]`).waitFor();
@@ -401,6 +434,19 @@ test('attack and observe: toolbox, capture and its live view, links, tools', { t
     assert.equal(await captures.getByTestId('capture-form').count(), 0, 'no new capture while stopped');
     assert.match(await captures.getByTestId('captures-why').innerText(), /Start the lab/);
     assert.equal(await captures.locator(`tr[data-capture="${captureId}"]`).getByTestId('capture-download').count(), 1, 'still downloadable');
+  });
+
+  await stage('the ended capture is deleted (after a confirmation), its file with it', async () => {
+    const row = captures.locator(`tr[data-capture="${captureId}"]`);
+    await row.getByTestId('capture-delete').click();
+    const dialog = page.getByTestId('delete-capture-dialog');
+    await dialog.getByRole('heading', { name: 'Delete this capture?' }).waitFor();
+    await dialog.getByTestId('confirm-delete-capture').click();
+    await row.waitFor({ state: 'detached' });
+    const call = await apiSession();
+    assert.equal((await call('GET', `/api/captures/${captureId}`)).status, 404, 'the server has forgotten it');
+    // a stopped lab without captures has no captures card left
+    await captures.waitFor({ state: 'detached' });
   });
 
   for (const line of times) t.diagnostic(line);

@@ -173,6 +173,8 @@ export function LinksCard({
       merge(link.service, link.network, r.links ?? []);
       return null;
     } catch (e) {
+      // what holds now, whatever the refusal left
+      load();
       return e;
     }
   };

@@ -25,8 +25,10 @@ interface NetRow {
 let rowKey = 1;
 
 function imageLabel(i: ToolboxImage): string {
-  const what = i.builtin ? ' — dsp’s toolbox' : '';
-  return i.present ? `${i.image}${what}` : `${i.image}${what} (missing: run make images)`;
+  const what = i.builtin ? ' — dsp’s toolbox' : i.registered ? ' — registered' : '';
+  if (i.present) return `${i.image}${what}`;
+  // make images builds dsp's own; another image is the user's to pull or build
+  return `${i.image}${what} (missing: ${i.builtin ? 'run make images' : 'pull or build it'})`;
 }
 
 /** The image picked first: dsp's toolbox when present, else another present one, else one typed in. */
