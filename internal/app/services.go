@@ -28,7 +28,10 @@ func (e *ShellForbiddenError) Forbidden() {}
 type Service struct {
 	Ref  engine.Ref
 	Name string
-	eng  engine.Engine
+	// VM says the service is a virtual machine: its terminal is the VM's
+	// serial console.
+	VM  bool
+	eng engine.Engine
 }
 
 // Service checks that the user may reach into a service of an instance,
@@ -71,12 +74,15 @@ func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name strin
 		}
 		return nil, &engine.NotRunningError{Ref: ref, Service: name, State: state}
 	}
-	return &Service{Ref: ref, Name: name, eng: eng}, nil
+	return &Service{Ref: ref, Name: name, VM: svc.VM != nil, eng: eng}, nil
 }
 
 // Attach starts an interactive process in the service (its shell by
-// default).
+// default; a VM's serial console).
 func (s *Service) Attach(ctx context.Context, opts engine.AttachOptions) (engine.Session, error) {
+	if s.VM && len(opts.Cmd) == 0 {
+		opts.Cmd = engine.VMConsoleCommand
+	}
 	return s.eng.Attach(ctx, s.Ref, s.Name, opts)
 }
 

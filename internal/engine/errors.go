@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dsp-lab/dsp/internal/lab"
 )
@@ -247,3 +248,22 @@ func (e *NoToolboxError) Error() string {
 
 // NotFound classifies the error (errdefs).
 func (e *NoToolboxError) NotFound() {}
+
+// VMNotReadyError means a VM did not print its ready line in time.
+type VMNotReadyError struct {
+	Service string
+	Pattern string
+	Timeout time.Duration
+	Console string // the end of what its console printed
+}
+
+func (e *VMNotReadyError) Error() string {
+	msg := fmt.Sprintf("VM %s did not print %q on its console within %s", e.Service, e.Pattern, e.Timeout)
+	if c := strings.TrimSpace(e.Console); c != "" {
+		msg += "; its console ended with:\n" + c
+	}
+	return msg
+}
+
+// DeadlineExceeded classifies the error (errdefs).
+func (e *VMNotReadyError) DeadlineExceeded() {}

@@ -158,6 +158,9 @@ func loadNativeServices(l *Lab, doc *yamlDoc, sink *problemSink) {
 			}
 			l.Files = append(l.Files, File{Service: name, Source: src, Target: f.Target, AfterActions: f.AfterActions})
 		}
+		if l.VM(name) != nil && (len(x.Actions) > 0 || len(x.Files) > 0) {
+			sink.errorf(file, doc.line("services", name, extensionKey), prefix, "a VM service takes no wrapper actions or files to copy: its image sets itself up")
+		}
 	}
 }
 

@@ -68,6 +68,9 @@ func TestVMServiceRefusals(t *testing.T) {
 		_, ps := loadInvalid(t, dir)
 		expectProblem(t, ps, want{sev: SeverityError, field: "services.v.x-dsp.vm." + tc.field, msg: []string{tc.msg}})
 	}
+	compose := "x-dsp: {title: Bad}\nservices:\n  v:\n    image: dsp/qemu:latest\n    x-dsp:\n      vm: {disk: d.img}\n      actions: [{name: exec, args: {command: id}}]\n"
+	_, ps := loadInvalid(t, newLab(t, newRepo(t), "acts", map[string]string{"compose.yaml": compose, "d.img": "x"}))
+	expectProblem(t, ps, want{sev: SeverityError, field: "services.v.x-dsp", msg: []string{"no wrapper actions"}})
 	// a missing file is a warning (make images builds it), not an error
 	dir := newLab(t, newRepo(t), "later", map[string]string{"compose.yaml": "x-dsp: {title: Later}\nservices:\n  v:\n    image: dsp/qemu:latest\n    x-dsp:\n      vm: {kernel: vm/vmlinuz}\n"})
 	l, ps := mustLoad(t, dir)

@@ -104,8 +104,10 @@ func (e *Engine) applyProject(ctx context.Context, ref engine.Ref, l *lab.Lab, o
 	if err != nil {
 		return nil, nil, err
 	}
-	project := e.runProject(planted, ref)
-	applyDefaults(project, opts, boundedCapabilities(), nil)
+	project, err := e.instanceProject(planted, ref, opts, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := e.keepSubnets(ctx, project); err != nil {
 		return nil, nil, err
 	}

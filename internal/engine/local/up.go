@@ -84,6 +84,9 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flag str
 	if err != nil {
 		return &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
+	if err := e.waitVMs(ctx, l, containers, progress); err != nil {
+		return err
+	}
 	if err := e.copyFiles(ctx, l, containers, false, progress); err != nil {
 		return err
 	}
@@ -104,12 +107,14 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flag str
 // removes what it made and tries again with other subnets.
 func (e *Engine) createAndStart(ctx context.Context, l *lab.Lab, ref engine.Ref, opts engine.UpOptions, progress engine.Progress) error {
 	for attempt := 1; ; attempt++ {
-		project := e.runProject(l, ref)
-		applyDefaults(project, opts, boundedCapabilities(), progress)
+		project, err := e.instanceProject(l, ref, opts, progress)
+		if err != nil {
+			return &engine.StepError{Step: engine.StepContainer, Err: err}
+		}
 		if err := e.assignSubnets(ctx, project); err != nil {
 			return &engine.StepError{Step: engine.StepNetwork, Err: err}
 		}
-		err := e.composeUp(ctx, l, project, progress)
+		err = e.composeUp(ctx, l, project, progress)
 		if isPoolOverlap(err) && attempt < 5 {
 			progress.Emit(engine.StepNetwork, "", engine.StatusInfo, "a subnet was taken by another start meanwhile: trying others")
 			if rerr := e.remove(ctx, ref, l, nil); rerr != nil {
@@ -148,6 +153,18 @@ func (e *Engine) rollback(ctx context.Context, ref engine.Ref, l *lab.Lab, progr
 		return
 	}
 	progress.Emit(engine.StepRollback, "", engine.StatusDone, "nothing of the failed start is left")
+}
+
+// instanceProject is the project an instance runs: the lab's, named and
+// labelled for the instance, made safe (defaults), its VM services turned
+// into their helper containers.
+func (e *Engine) instanceProject(l *lab.Lab, ref engine.Ref, opts engine.UpOptions, progress engine.Progress) (*types.Project, error) {
+	project := e.runProject(l, ref)
+	applyDefaults(project, opts, boundedCapabilities(), progress)
+	if err := applyVMs(project, l); err != nil {
+		return nil, err
+	}
+	return project, nil
 }
 
 // runProject returns the lab's compose project named and labelled for the

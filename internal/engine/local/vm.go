@@ -1,0 +1,92 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
+)
+
+// applyVMs turns every VM service of the project into the helper
+// container that runs it: dsp's QEMU image and launcher, the lab folder
+// read-only, /dev/net/tun (and /dev/kvm where the host has it: the launcher
+// falls back to TCG when it does not work) and NET_ADMIN in the service's
+// own network namespace, to bridge its lab interfaces to the VM. What the
+// lab asked of the service otherwise (its networks, addresses, ports,
+// limits) is kept. It runs after the policy check: these are dsp's own.
+func applyVMs(p *types.Project, l *lab.Lab) error {
+	for _, name := range sortedKeys(p.Services) {
+		vm := l.VM(name)
+		if vm == nil {
+			continue
+		}
+		cfg, err := engine.VMConfigOf(name, vm, l.Dir)
+		if err != nil {
+			return err
+		}
+		s := p.Services[name]
+		s.Image, s.Build = lab.VMHelperImage, nil
+		s.PullPolicy = types.PullPolicyNever
+		s.Entrypoint = types.ShellCommand{engine.VMLauncher}
+		s.Command = types.ShellCommand{"run"}
+		env := types.MappingWithEquals{}
+		for k, v := range s.Environment {
+			env[k] = v
+		}
+		value := cfg.JSON()
+		env[engine.VMConfigEnv] = &value
+		s.Environment = env
+		s.CapAdd = appendMissing(s.CapAdd, "NET_ADMIN")
+		s.Devices = append(s.Devices, types.DeviceMapping{Source: "/dev/net/tun", Target: "/dev/net/tun", Permissions: "rwm"})
+		if _, err := os.Stat("/dev/kvm"); err == nil {
+			s.Devices = append(s.Devices, types.DeviceMapping{Source: "/dev/kvm", Target: "/dev/kvm", Permissions: "rwm"})
+		}
+		s.Volumes = append(s.Volumes, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: l.Dir, Target: engine.VMLabMount, ReadOnly: true})
+		if s.StopGracePeriod == nil {
+			// the launcher quits QEMU at once on SIGTERM
+			d := types.Duration(2 * time.Second)
+			s.StopGracePeriod = &d
+		}
+		p.Services[name] = s
+	}
+	return nil
+}
+
+func appendMissing(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// waitVMs waits until every VM service whose lab names a ready line has
+// printed it on its console, with progress: a VM under TCG takes a while.
+func (e *Engine) waitVMs(ctx context.Context, l *lab.Lab, containers map[string]string, progress engine.Progress) error {
+	for _, svc := range l.Services() {
+		vm := svc.VM
+		if vm == nil || vm.ReadyConsole == "" {
+			continue
+		}
+		progress.Emit(engine.StepContainer, svc.Name, engine.StatusWorking, fmt.Sprintf("booting the VM (%s): waiting for %q on its console", vm, vm.ReadyConsole))
+		started := time.Now()
+		argv := engine.VMWaitCommand(vm.ReadyConsole, int(vm.ReadyTimeout.Seconds()))
+		code, out, err := e.exec(ctx, containers[svc.Name], argv, false, func(string) {})
+		if err != nil {
+			return &engine.StepError{Step: engine.StepContainer, Target: svc.Name, Err: err}
+		}
+		if code != 0 {
+			err := &engine.VMNotReadyError{Service: svc.Name, Pattern: vm.ReadyConsole, Timeout: vm.ReadyTimeout, Console: out}
+			progress.Emit(engine.StepContainer, svc.Name, engine.StatusError, err.Error())
+			return &engine.StepError{Step: engine.StepContainer, Target: svc.Name, Err: err}
+		}
+		progress.Emit(engine.StepContainer, svc.Name, engine.StatusDone, fmt.Sprintf("VM up in %s", time.Since(started).Round(100*time.Millisecond)))
+	}
+	return nil
+}
