@@ -320,6 +320,9 @@ func liveBridge(t *testing.T, l *testLab) {
 		}
 	}
 	checkStats(t, c.Stats(), pkts)
+	if st := interfaceStats(t, path); len(st) != 1 || st[0][0] < uint64(len(pkts)) || st[0][1] != 0 {
+		t.Errorf("interface statistics %v, want one interface with at least %d received and none dropped", st, len(pkts))
+	}
 	tsharkReads(t, path)
 }
 
@@ -568,6 +571,42 @@ func checkStats(t *testing.T, st Stats, pkts []pcapng.Packet) {
 	if len(st.PerSecond) != 60 {
 		t.Errorf("%d values per second, want 60", len(st.PerSecond))
 	}
+}
+
+// interfaceStats reads the Interface Statistics Blocks of a file (as
+// the capture writes it: one little-endian section): isb_ifrecv and
+// isb_ifdrop by interface.
+func interfaceStats(t *testing.T, path string) map[uint32][2]uint64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	stats := make(map[uint32][2]uint64)
+	for len(b) >= 12 {
+		typ, total := le.Uint32(b), int(le.Uint32(b[4:]))
+		if total < 12 || total > len(b) {
+			t.Fatalf("%s: bad block length %d", path, total)
+		}
+		if typ == 5 { // Interface Statistics Block
+			body := b[8 : total-4]
+			var st [2]uint64
+			for opts := body[12:]; len(opts) >= 4; {
+				code, n := le.Uint16(opts), int(le.Uint16(opts[2:]))
+				if code == 0 || 4+n > len(opts) {
+					break
+				}
+				if (code == 4 || code == 5) && n == 8 {
+					st[code-4] = le.Uint64(opts[4:])
+				}
+				opts = opts[min(4+(n+3)&^3, len(opts)):]
+			}
+			stats[le.Uint32(body)] = st
+		}
+		b = b[total:]
+	}
+	return stats
 }
 
 // tsharkReads checks that tshark opens the file, when tshark is installed.

@@ -114,7 +114,7 @@ func writeHeader(w io.Writer, sources []Source, snapLen int) (*pcapng.Writer, []
 		ids[i], err = pw.AddInterface(pcapng.Interface{
 			Name:        src.Interface,
 			Description: src.Description,
-			LinkType:    1, // Ethernet
+			LinkType:    pcapng.LinkTypeEthernet,
 			SnapLen:     uint32(snapLen),
 		})
 		if err != nil {
