@@ -433,6 +433,7 @@ test('attack and observe: toolbox, capture and its live view, links, tools', { t
     await captures.locator(`tr[data-capture="${captureId}"][data-state=stopped]`).waitFor();
     assert.equal(await captures.getByTestId('capture-form').count(), 0, 'no new capture while stopped');
     assert.match(await captures.getByTestId('captures-why').innerText(), /Start the lab/);
+    await cardShot(captures, 'observe-captures-stopped');
     assert.equal(await captures.locator(`tr[data-capture="${captureId}"]`).getByTestId('capture-download').count(), 1, 'still downloadable');
   });
 

@@ -103,6 +103,7 @@ function AttachForm({
 
   const nameError = fieldMessage(error, 'name');
   const netError = fieldMessage(error, 'network', 'ip');
+  const ipError = fieldMessage(error, 'ip') !== '';
   const gatewayError = fieldMessage(error, 'gateway');
   const imageError = fieldMessage(error, 'image');
   const picked = images?.find((i) => i.image === choice);
@@ -217,6 +218,7 @@ function AttachForm({
               spellCheck={false}
               autoComplete="off"
               data-testid="toolbox-ip"
+              aria-invalid={ipError && r.ip.trim() !== '' ? true : undefined}
             />
             {nets.length > 1 && (
               <button
