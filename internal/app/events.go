@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -128,7 +129,11 @@ type stateTracker struct {
 	due  map[engine.Ref]time.Time // next check of each instance with pending checks
 	left map[engine.Ref]int       // checks left after the next one
 	last map[engine.Ref]engine.State
-	kick chan struct{}
+	// toolboxes holds the toolboxes each instance had when last
+	// published: attaching or detaching one changes what the lab page
+	// shows without changing the state.
+	toolboxes map[engine.Ref]string
+	kick      chan struct{}
 }
 
 // recheck is how often an instance is looked at again after a change.
@@ -138,7 +143,7 @@ const recheck = 400 * time.Millisecond
 const settleChecks = 5
 
 func newStateTracker(a *App) *stateTracker {
-	return &stateTracker{a: a, due: map[engine.Ref]time.Time{}, left: map[engine.Ref]int{}, last: map[engine.Ref]engine.State{}, kick: make(chan struct{}, 1)}
+	return &stateTracker{a: a, due: map[engine.Ref]time.Time{}, left: map[engine.Ref]int{}, last: map[engine.Ref]engine.State{}, toolboxes: map[engine.Ref]string{}, kick: make(chan struct{}, 1)}
 }
 
 // changed schedules checks of an instance.
@@ -213,9 +218,11 @@ func (t *stateTracker) check(ctx context.Context, ref engine.Ref) {
 		delete(t.left, ref)
 	}
 	// While an operation of this App runs, the state it caused stands.
-	publish := err == nil && t.last[ref] != st.State && t.a.ops.running(ref) == nil
-	if publish {
-		t.last[ref] = st.State
+	publish := false
+	if err == nil && t.a.ops.running(ref) == nil {
+		tb := toolboxNames(st)
+		publish = t.last[ref] != st.State || t.toolboxes[ref] != tb
+		t.last[ref], t.toolboxes[ref] = st.State, tb
 	}
 	t.mu.Unlock()
 	if err != nil {
@@ -225,6 +232,15 @@ func (t *stateTracker) check(ctx context.Context, ref engine.Ref) {
 	if publish {
 		t.a.events.publish(EventState, StateEvent{Lab: ref.LabID(), Instance: ref.Instance, State: st.State, Status: st})
 	}
+}
+
+// toolboxNames is what of an instance's toolboxes a page shows.
+func toolboxNames(st *engine.Status) string {
+	var b strings.Builder
+	for _, tb := range st.Toolboxes {
+		b.WriteString(tb.Name + "=" + tb.State + ";")
+	}
+	return b.String()
 }
 
 // status reads an instance's state, with its lab's services when the lab

@@ -55,7 +55,7 @@ func (a *App) AttachToolbox(ctx context.Context, t *Target, ref engine.Ref, req 
 		return nil, err
 	}
 	if err := a.imagePresent(ctx, eng, opts.Image, opts.Name); err != nil {
-		return nil, err
+		return nil, &ArgError{Arg: "image", Err: err}
 	}
 	tb, err := eng.AttachToolbox(ctx, ref, opts)
 	if err != nil {

@@ -46,7 +46,8 @@ func TestToolboxAPI(t *testing.T) {
 			expectError(t, env.do(c, "POST", base, app.ToolboxRequest{Image: baseImage, Networks: []engine.ToolboxNetwork{{Name: "nope"}}}), http.StatusNotFound, "network")
 			expectError(t, env.do(c, "POST", base, app.ToolboxRequest{Image: baseImage, Name: "web", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusConflict, "name")
 			expectError(t, env.do(c, "POST", base, app.ToolboxRequest{Image: baseImage, Networks: []engine.ToolboxNetwork{{Name: "lan", IP: subnet + ".10"}}}), http.StatusBadRequest, "ip")
-			expectError(t, env.do(c, "POST", base, app.ToolboxRequest{Image: "nowhere:1", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusConflict, "")
+			expectError(t, env.do(c, "POST", base, app.ToolboxRequest{Image: "nowhere:1", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusConflict, "image")
+			events := env.events(c)
 
 			res := env.do(c, "POST", base, app.ToolboxRequest{Image: baseImage, Networks: []engine.ToolboxNetwork{{Name: "lan"}}})
 			expect(t, res, http.StatusCreated)
@@ -55,6 +56,22 @@ func TestToolboxAPI(t *testing.T) {
 			if tb.Name != "toolbox" || len(tb.Networks) != 1 || tb.Networks[0].IP != subnet+".254" {
 				t.Errorf("attached %+v, want toolbox at %s.254", tb, subnet)
 			}
+			// the lab page hears of each, though the state stays running: a
+			// state event whose status has them
+			withToolboxes := func(n int) func(ev sseEvent) bool {
+				return func(ev sseEvent) bool {
+					status, _ := ev.Data["status"].(map[string]any)
+					tbs, _ := status["toolboxes"].([]any)
+					return ev.Name == "state" && ev.Data["lab"] == repo+"/"+name && ev.Data["state"] == "running" && len(tbs) == n
+				}
+			}
+			events.wait("a state event with the toolbox", 10*time.Second, withToolboxes(1))
+			events.skip()
+			expect(t, env.do(c, "POST", base, app.ToolboxRequest{Image: baseImage, Name: "second", Networks: []engine.ToolboxNetwork{{Name: "lan"}}}), http.StatusCreated)
+			events.wait("a state event with both toolboxes", 10*time.Second, withToolboxes(2))
+			events.skip()
+			expect(t, env.do(c, "DELETE", base+"/second", nil), http.StatusNoContent)
+			events.wait("a state event without the second", 10*time.Second, withToolboxes(1))
 			var st engine.Status
 			env.do(c, "GET", labURL(repo, name, "status"), nil).json(t, &st)
 			if len(st.Toolboxes) != 1 || len(st.Services) != 1 || st.State != engine.StateRunning {
