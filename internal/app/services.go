@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/dsp-lab/dsp/internal/archive"
 	"github.com/dsp-lab/dsp/internal/engine"
@@ -31,6 +32,7 @@ type Service struct {
 	// VM says the service is a virtual machine: its terminal is the VM's
 	// serial console.
 	VM  bool
+	vnc bool // a VM with a screen
 	eng engine.Engine
 }
 
@@ -74,7 +76,7 @@ func (a *App) Service(ctx context.Context, t *Target, ref engine.Ref, name strin
 		}
 		return nil, &engine.NotRunningError{Ref: ref, Service: name, State: state}
 	}
-	return &Service{Ref: ref, Name: name, VM: svc.VM != nil, eng: eng}, nil
+	return &Service{Ref: ref, Name: name, VM: svc.VM != nil, vnc: svc.VM != nil && svc.VM.Console == "vnc", eng: eng}, nil
 }
 
 // Attach starts an interactive process in the service (its shell by
@@ -114,4 +116,32 @@ func (s *Service) Download(ctx context.Context, resolved string) (io.ReadCloser,
 // Upload extracts a tar stream into a resolved folder of the container.
 func (s *Service) Upload(ctx context.Context, dir string, content io.Reader) error {
 	return s.eng.CopyIn(ctx, s.Ref, s.Name, dir, content)
+}
+
+// NoScreenError means a service has no screen to show: it is not a VM
+// whose console is vnc.
+type NoScreenError struct{ Service string }
+
+func (e *NoScreenError) Error() string {
+	return fmt.Sprintf("service %s has no screen: only a VM with console: vnc has one", e.Service)
+}
+
+// FailedPrecondition classifies the error (errdefs).
+func (e *NoScreenError) FailedPrecondition() {}
+
+// Screen connects to a VM's screen (VNC, RFB protocol) inside its helper
+// container.
+func (s *Service) Screen(ctx context.Context) (net.Conn, error) {
+	if !s.vnc {
+		return nil, &NoScreenError{Service: s.Name}
+	}
+	d, err := s.eng.Dial(ctx, s.Ref, s.Name)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := d.DialContext(ctx, "tcp", engine.VMVNCAddress)
+	if err != nil {
+		return nil, fmt.Errorf("the screen of %s: %w", s.Name, err)
+	}
+	return conn, nil
 }

@@ -78,3 +78,7 @@ var VMConsoleCommand = []string{VMLauncher, "console"}
 func VMWaitCommand(pattern string, timeoutSeconds int) []string {
 	return []string{VMLauncher, "wait", "--console", pattern, "--timeout", fmt.Sprintf("%ds", timeoutSeconds)}
 }
+
+// VMVNCAddress is where a VM's screen is served (VNC) inside its helper
+// container's network namespace, when its console is vnc.
+const VMVNCAddress = "127.0.0.1:5900"

@@ -108,6 +108,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/checks", s.handleLabChecks)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/flag", s.handleLabFlag)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/terminal", s.handleTerminal)
+	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/screen", s.handleScreen)
 	api.HandleFunc("GET /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileDownload)
 	api.HandleFunc("POST /api/labs/{repo}/{lab}/services/{service}/files", s.handleFileUpload)
 	api.HandleFunc("GET /api/operations/{id}", s.handleOperation)

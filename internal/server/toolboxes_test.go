@@ -197,3 +197,16 @@ func TestToolboxBuildAPI(t *testing.T) {
 		t.Errorf("after the build: %+v", images)
 	}
 }
+
+// Only a VM whose console is vnc has a screen.
+func TestScreenOfAContainer(t *testing.T) {
+	env := newEnv(t)
+	c := env.login()
+	repo, name := uniqueName("scr"), "web"
+	env.writeLab(repo, name, map[string]string{"compose.yaml": strings.ReplaceAll(webLab, "SUBNET", randomSubnet())})
+	env.up(repo, name, "")
+	e := expectError(t, env.do(c, "GET", labURL(repo, name, "services", "web", "screen"), nil), http.StatusConflict, "")
+	if !strings.Contains(e.Error, "no screen") {
+		t.Errorf("error %q", e.Error)
+	}
+}

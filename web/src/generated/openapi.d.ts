@@ -1670,6 +1670,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/labs/{repo}/{lab}/services/{service}/screen": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A VM's screen (WebSocket, VNC)
+         * @description Upgrades to a WebSocket (subprotocol `binary`) that carries the RFB (VNC) protocol of a VM service whose console is `vnc`, as noVNC speaks it: the browser's graphical console (Windows images). Closing the socket closes the connection to the VM's screen; the VM keeps running.
+         */
+        get: operations["vmScreen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6465,6 +6507,78 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description The base image dsp/debian:bookworm is missing (make images makes it), or a build of the image runs already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            421: components["responses"]["Misdirected"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EngineUnavailable"];
+        };
+    };
+    vmScreen: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The lab instance to act on (default `default`, the instance of a user who never names one): 1–32 lower-case letters, digits and `-`, starting with a letter or digit. Another name: 400 with field `instance`.
+                 * @example default
+                 */
+                instance?: components["parameters"]["instance"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Repository name: one path segment, URL-encoded (`%20` for a space; names may contain spaces and dots, e.g. `Solr 3.5.0`). No `/` or `\\` (an encoded `%2F` is refused), no leading dot (so never `.` or `..`), no control characters, no leading or trailing space. An exact match wins, else a unique case-insensitive match. Refused names: 400 with field `repo`.
+                 * @example examples
+                 */
+                repo: components["parameters"]["repo"];
+                /**
+                 * @description Lab name (its folder): one path segment, URL-encoded, same rules as `repo` (e.g. `Bypass%20The%20Firewall`). Refused names: 400 with field `lab`. A lab folder that is a symbolic link leading outside its repository is not a lab (404).
+                 * @example hello-flag
+                 */
+                lab: components["parameters"]["lab"];
+                /**
+                 * @description Service name, as the lab's compose file names it (one URL-encoded path segment, same character rules as `repo`). Refused names: 400 with field `service`; a service the lab does not define: 404 with field `service`.
+                 * @example target
+                 */
+                service: components["parameters"]["service"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad `repo`, `lab`, `instance` or `service`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such lab or service. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The lab or the service is not running, or the service has no screen (not a VM with console: vnc). */
             409: {
                 headers: {
                     [name: string]: unknown;
