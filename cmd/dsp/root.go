@@ -31,7 +31,7 @@ func newRootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&c.home, "home", "", "main directory holding the lab repositories (default $"+app.HomeEnv+", else ~/dsp)")
 	root.AddCommand(newLabCommand(c), newShellCommand(c), newCpCommand(c), newRepoCommand(c), newExamplesCommand(c), newServeCommand(c), newTestCommand(c), newLimitsCommand(c), newPolicyCommand(),
-		newToolboxCommand(c), newToolCommand(c), newCaptureCommand(c), newLinkCommand(c))
+		newToolboxCommand(c), newToolCommand(c), newCaptureCommand(c), newLinkCommand(c), newVMCommand(c))
 	return root
 }
 

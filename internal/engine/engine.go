@@ -112,6 +112,9 @@ type Images interface {
 	RemoveImage(ctx context.Context, ref string) error
 	// Version describes the engine.
 	Version(ctx context.Context) (Version, error)
+	// ConvertDisk converts a VM disk image (VMDK, VDI, qcow2, raw…) into a
+	// qcow2 file, with progress.
+	ConvertDisk(ctx context.Context, src, dst string, progress Progress) error
 }
 
 // UpOptions tune a start.

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/distribution/reference"
 
 	"github.com/dsp-lab/dsp/internal/engine"
+	"github.com/dsp-lab/dsp/internal/lab"
 )
 
 // image is an image present on the fake engine.
@@ -210,3 +213,23 @@ func (e *notFoundError) Error() string {
 
 // NotFound classifies the error (errdefs).
 func (e *notFoundError) NotFound() {}
+
+// ConvertDisk copies the file: the fake has no qemu-img. It needs the VM
+// helper image, as the real engine does.
+func (e *Engine) ConvertDisk(ctx context.Context, src, dst string, progress engine.Progress) error {
+	e.mu.Lock()
+	present := e.imageLocked(lab.VMHelperImage) != nil
+	e.mu.Unlock()
+	if !present {
+		return &engine.MissingImagesError{Images: map[string][]string{lab.VMHelperImage: {"disk conversion"}}}
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("convert %s: %w", filepath.Base(src), err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return fmt.Errorf("convert %s: %w", filepath.Base(src), err)
+	}
+	progress.Emit(engine.StepBuild, filepath.Base(src), engine.StatusDone, "converted to qcow2")
+	return ctx.Err()
+}
