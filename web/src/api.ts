@@ -549,6 +549,11 @@ export const observeApi = {
   toolboxes: (repo: string, lab: string, instance?: string) =>
     request<Answer<'listToolboxes', 200>>('GET', `${labPath(repo, lab)}/toolboxes${instanceQuery(instance)}`),
   toolboxImages: () => request<Answer<'listToolboxImages', 200>>('GET', '/api/toolbox-images'),
+  /** Offer a local image as a toolbox (registered: false forgets it); answers the list as it is now. */
+  registerToolboxImage: (image: string, registered: boolean) =>
+    request<Answer<'registerToolboxImage', 200>>('PUT', '/api/toolbox-images', { image, registered }),
+  /** Build dsp's toolbox image (202, an operation: `progress` events of step build); 409 when its base image is missing. */
+  buildToolboxImage: () => request<Answer<'buildToolboxImage', 202>>('POST', '/api/toolbox-images/build'),
   attachToolbox: (repo: string, lab: string, instance: string | undefined, req: ToolboxRequest) =>
     request<Answer<'attachToolbox', 201>>('POST', `${labPath(repo, lab)}/toolboxes${instanceQuery(instance)}`, req),
   detachToolbox: (repo: string, lab: string, instance: string | undefined, name: string) =>

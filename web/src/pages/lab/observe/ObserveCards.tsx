@@ -8,7 +8,7 @@ import { LinksCard } from './LinksCard';
 import { notRunningWhy } from './common';
 import { ToolboxesCard } from './ToolboxesCard';
 import { ToolsCard } from './ToolsCard';
-import { useToolboxImages, type ToolboxList } from './useObserve';
+import { useToolboxBuild, useToolboxImages, type ToolboxList } from './useObserve';
 import './observe.css';
 
 /** The lab's networks as the page knows them: the lab's own, else those the running instance has. */
@@ -45,12 +45,14 @@ export function ObserveCards({
   const why = notRunningWhy(state);
   const running = why === '';
   const images = useToolboxImages();
+  const build = useToolboxBuild(images);
   const toolboxNames = toolboxes.toolboxes.map((t) => t.name);
-  // the links change with the containers: a toolbox attached or detached, the instance restarted
+  // the links change with the containers: a toolbox attached or detached, the instance restarted,
+  // a container started (a toolbox may first be listed created, without its interfaces)
   const containers = [
     state,
-    ...(status?.services ?? []).map((s) => `${s.name}:${s.containerId ?? ''}`),
-    ...toolboxes.toolboxes.map((t) => `${t.name}:${t.containerId ?? ''}`),
+    ...(status?.services ?? []).map((s) => `${s.name}:${s.containerId ?? ''}:${s.state}`),
+    ...toolboxes.toolboxes.map((t) => `${t.name}:${t.containerId ?? ''}:${t.state}`),
   ].join(',');
 
   return (
@@ -67,6 +69,8 @@ export function ObserveCards({
             services={services}
             images={images.images}
             imagesError={images.error}
+            onImages={images.set}
+            build={build}
             onChanged={toolboxes.refresh}
             onTerminal={onTerminal}
           />
@@ -78,6 +82,7 @@ export function ObserveCards({
             networks={networks}
             targets={[...services, ...toolboxNames]}
             images={images.images}
+            build={build}
           />
         </>
       ) : (

@@ -4,13 +4,20 @@
 // its image, an optional name, one or more lab networks each with an optional
 // address, an optional gateway service (its default route). The server's
 // refusal is shown beside the field it names.
+//
+// An image typed in may be offered as a toolbox ("Offer as toolbox": PUT
+// /api/toolbox-images): it is then listed in the image select as yours, with
+// a way to forget it. When dsp's own toolbox is missing, the card offers to
+// build it (ToolboxBuild.tsx).
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { observeApi, type NetworkDef, type Toolbox, type ToolboxImage, type ToolboxRequest } from '../../../api';
 import { Dialog } from '../../../components/Dialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Icon } from '../../../components/Icons';
 import { StateBadge } from '../../../components/StateBadge';
-import { FieldError, fieldMessage, FormError } from './common';
+import { FieldError, fieldMessage, FormError, namesField } from './common';
+import { ToolboxBuildPanel } from './ToolboxBuild';
+import type { ToolboxBuild } from './useObserve';
 
 const FIELDS = ['name', 'network', 'ip', 'gateway', 'image'] as const;
 /** The image select's choice for an image typed in. */
@@ -25,7 +32,7 @@ interface NetRow {
 let rowKey = 1;
 
 function imageLabel(i: ToolboxImage): string {
-  const what = i.builtin ? ' — dsp’s toolbox' : i.registered ? ' — registered' : '';
+  const what = i.builtin ? ' — dsp’s toolbox' : i.registered ? ' — yours' : '';
   if (i.present) return `${i.image}${what}`;
   // make images builds dsp's own; another image is the user's to pull or build
   return `${i.image}${what} (missing: ${i.builtin ? 'run make images' : 'pull or build it'})`;
@@ -45,6 +52,7 @@ function AttachForm({
   services,
   images,
   imagesError,
+  onImages,
   running,
   onAttached,
 }: {
@@ -55,6 +63,8 @@ function AttachForm({
   services: string[];
   images: ToolboxImage[] | null;
   imagesError: unknown;
+  /** the list the server answered a registration with */
+  onImages: (images: ToolboxImage[]) => void;
   running: boolean;
   onAttached: (t: Toolbox) => void;
 }) {
@@ -67,14 +77,71 @@ function AttachForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
+  // offering the image typed in as a toolbox, forgetting one
+  const [offering, setOffering] = useState(false);
+  const [forgetting, setForgetting] = useState('');
+  const [offerError, setOfferError] = useState<unknown>(null);
+  const [offered, setOffered] = useState('');
 
   useEffect(() => {
     if (!choice && images) setChoice(firstImage(images));
   }, [images, choice]);
 
+  // dsp's toolbox built (here or elsewhere) while nothing was picked: pick it
+  const builtin = images?.find((i) => i.builtin);
+  const builtinPresent = !!builtin?.present;
+  const [wasPresent, setWasPresent] = useState(builtinPresent);
+  if (wasPresent !== builtinPresent) {
+    setWasPresent(builtinPresent);
+    if (builtinPresent && builtin && choice === OTHER && !other.trim()) setChoice(builtin.image);
+  }
+
   const image = choice === OTHER ? other.trim() : choice;
   const unused = networks.filter((n) => !nets.some((r) => r.name === n.name));
   const setNet = (key: number, patch: Partial<NetRow>) => setNets((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+
+  /** Register the image typed in (PUT registered: true); picked when it is on the engine. */
+  const offer = async () => {
+    const ref = other.trim();
+    if (!ref || offering) return;
+    setOffering(true);
+    setOfferError(null);
+    setOffered('');
+    try {
+      const r = await observeApi.registerToolboxImage(ref, true);
+      const list = r.images ?? [];
+      onImages(list);
+      const it = list.find((i) => i.image === ref);
+      if (it?.present) {
+        setChoice(ref);
+        setOther('');
+        setOffered(`${ref} is offered as a toolbox: yours in the list.`);
+      } else {
+        setOffered(`${ref} is offered as a toolbox, but it is not on the Docker Engine yet: pull or build it.`);
+      }
+    } catch (err) {
+      setOfferError(err);
+    } finally {
+      setOffering(false);
+    }
+  };
+
+  /** Stop offering one of the user's images (PUT registered: false); the image stays on the engine. */
+  const forget = async (ref: string) => {
+    setForgetting(ref);
+    setOfferError(null);
+    setOffered('');
+    try {
+      const r = await observeApi.registerToolboxImage(ref, false);
+      const list = r.images ?? [];
+      onImages(list);
+      if (choice === ref && !list.some((i) => i.image === ref && i.present)) setChoice(firstImage(list));
+    } catch (err) {
+      setOfferError(err);
+    } finally {
+      setForgetting('');
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -82,6 +149,7 @@ function AttachForm({
     setBusy(true);
     setError(null);
     setDone('');
+    setOffered('');
     const req: ToolboxRequest = {
       networks: nets.filter((r) => r.name).map((r) => (r.ip.trim() ? { name: r.name, ip: r.ip.trim() } : { name: r.name })),
     };
@@ -105,8 +173,9 @@ function AttachForm({
   const netError = fieldMessage(error, 'network', 'ip');
   const ipError = fieldMessage(error, 'ip') !== '';
   const gatewayError = fieldMessage(error, 'gateway');
-  const imageError = fieldMessage(error, 'image');
+  const imageError = fieldMessage(error, 'image') || fieldMessage(offerError, 'image');
   const picked = images?.find((i) => i.image === choice);
+  const yours = (images ?? []).filter((i) => i.registered);
 
   return (
     <form className="observe-form" onSubmit={submit} data-testid="toolbox-form" aria-label="Attach a toolbox">
@@ -120,7 +189,10 @@ function AttachForm({
             id={`${ids}-image`}
             className="select-field mono"
             value={choice}
-            onChange={(e) => setChoice(e.target.value)}
+            onChange={(e) => {
+              setChoice(e.target.value);
+              setOffered('');
+            }}
             data-testid="toolbox-image"
             aria-describedby={imageError ? `${ids}-image-error` : undefined}
           >
@@ -132,16 +204,66 @@ function AttachForm({
             <option value={OTHER}>Another image…</option>
           </select>
           {choice === OTHER && (
-            <input
-              type="text"
-              className="mono"
-              aria-label="Image reference"
-              placeholder="dsp/busybox:latest"
-              value={other}
-              onChange={(e) => setOther(e.target.value)}
-              spellCheck={false}
-              data-testid="toolbox-image-other"
-            />
+            <div className="toolbox-other-row">
+              <input
+                type="text"
+                className="mono"
+                aria-label="Image reference"
+                placeholder="dsp/busybox:latest"
+                value={other}
+                onChange={(e) => {
+                  setOther(e.target.value);
+                  setOfferError(null);
+                  setOffered('');
+                }}
+                spellCheck={false}
+                autoComplete="off"
+                aria-invalid={imageError ? true : undefined}
+                aria-describedby={imageError ? `${ids}-image-error` : undefined}
+                data-testid="toolbox-image-other"
+              />
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => void offer()}
+                disabled={!other.trim() || offering}
+                title="List this image as one of your toolboxes, here and in dsp toolbox"
+                data-testid="toolbox-image-offer"
+              >
+                {offering ? 'Offering…' : 'Offer as toolbox'}
+              </button>
+            </div>
+          )}
+          {offered && (
+            <span className="small text-ok field-note" role="status" data-testid="toolbox-image-offered">
+              {offered}
+            </span>
+          )}
+          {yours.length > 0 && (
+            <div className="toolbox-yours" data-testid="toolbox-yours">
+              <span className="muted small">Yours:</span>
+              {yours.map((i) => (
+                <span key={i.image} className="toolbox-yours-image" data-testid="toolbox-yours-image" data-image={i.image} data-present={i.present}>
+                  <span className="mono small" title={i.present ? i.image : `${i.image}: not on the Docker Engine`}>
+                    {i.image}
+                  </span>
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-ghost btn-icon"
+                    aria-label={`Forget ${i.image}`}
+                    title="Stop offering it as a toolbox (the image stays on the engine)"
+                    onClick={() => void forget(i.image)}
+                    disabled={forgetting === i.image}
+                    data-testid="toolbox-image-forget"
+                  >
+                    <Icon name="x" size={12} />
+                  </button>
+                </span>
+              ))}
+            </div>
+          )}
+          {offerError != null && !namesField(offerError, ['image']) && (
+            <ErrorAlert error={offerError} lead="Not changed:" testId="toolbox-offer-error" />
           )}
           {picked?.builtin && <span className="muted small field-note">nmap, tcpdump, tshark, hydra, curl and their kin</span>}
           {imagesError != null && <span className="muted small field-note">The image list could not be read: type an image.</span>}
@@ -270,6 +392,8 @@ export function ToolboxesCard({
   services,
   images,
   imagesError,
+  onImages,
+  build,
   onChanged,
   onTerminal,
 }: {
@@ -284,6 +408,10 @@ export function ToolboxesCard({
   services: string[];
   images: ToolboxImage[] | null;
   imagesError: unknown;
+  /** the image list the server answered a registration with */
+  onImages: (images: ToolboxImage[]) => void;
+  /** building dsp's toolbox when it is missing */
+  build: ToolboxBuild;
   /** a toolbox was attached or detached here: read the list again */
   onChanged: () => void;
   onTerminal: (name: string) => void;
@@ -390,6 +518,7 @@ export function ToolboxesCard({
           </table>
         </div>
       )}
+      <ToolboxBuildPanel build={build} />
       <AttachForm
         repo={repo}
         lab={lab}
@@ -398,6 +527,7 @@ export function ToolboxesCard({
         services={services}
         images={images}
         imagesError={imagesError}
+        onImages={onImages}
         running={running}
         onAttached={onChanged}
       />

@@ -5,6 +5,7 @@
 // whitespace, an argv shown as it will run, never handed to a shell. The run
 // is an operation: its output streams as `progress` events (step "tool"),
 // Cancel stops it, and it ends done or failed (the exit code in the error).
+// A tool whose image is dsp's toolbox, missing, offers to build it.
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { instanceOf, observeApi, type NetworkDef, type Tool, type ToolboxImage, type ToolRequest } from '../../../api';
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -12,6 +13,8 @@ import { Icon } from '../../../components/Icons';
 import { clock } from '../../../format';
 import { noteToolOperation, useLatestToolOperation, useOperation, type OpLog } from '../../../events';
 import { FieldError, fieldMessage, FormError } from './common';
+import { ToolboxBuildNote } from './ToolboxBuild';
+import type { ToolboxBuild } from './useObserve';
 
 const FIELDS = ['tool', 'network', 'args', 'target'] as const;
 
@@ -105,6 +108,7 @@ export function ToolsCard({
   networks,
   targets,
   images,
+  build,
 }: {
   repo: string;
   lab: string;
@@ -115,6 +119,8 @@ export function ToolsCard({
   targets: string[];
   /** the toolbox images, to tell a tool whose image is missing */
   images: ToolboxImage[] | null;
+  /** building dsp's toolbox, offered when a tool's image is dsp's toolbox and missing */
+  build: ToolboxBuild;
 }) {
   const ids = useId();
   const labId = `${repo}/${lab}`;
@@ -162,6 +168,7 @@ export function ToolsCard({
   const argv = tool ? argvOf(tool, args, target.trim(), subnet) : [];
   const image = tool ? images?.find((i) => i.image === tool.image) : undefined;
   const imageMissing = !!image && !image.present;
+  const buildable = imageMissing && !!image?.builtin && image.image === build.image;
   const needsTarget = !!tool?.needsTarget && !tool.targetsNetwork && !target.trim() && args.length === 0;
 
   const submit = async (e: FormEvent) => {
@@ -313,13 +320,14 @@ export function ToolsCard({
             className="btn btn-primary"
             disabled={!running || busy || !tool || imageMissing}
             data-testid="tool-run-button"
-            title={imageMissing ? `${tool?.image} is missing: run make images` : undefined}
+            title={imageMissing ? `${tool?.image} is missing: ${buildable ? 'build it' : 'pull or build it'}` : undefined}
           >
             <Icon name="play" size={15} /> {busy ? 'Starting…' : 'Run'}
           </button>
-          {imageMissing && (
+          {buildable && <ToolboxBuildNote build={build} />}
+          {imageMissing && !buildable && (
             <span className="small text-bad" data-testid="tool-image-missing">
-              Its image {tool?.image} is not on the Docker Engine: run <code>make images</code>.
+              Its image {tool?.image} is not on the Docker Engine: pull or build it.
             </span>
           )}
           {!imageMissing && needsTarget && <span className="muted small">This tool needs a target.</span>}
