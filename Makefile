@@ -16,6 +16,7 @@ web:
 build: web
 	mkdir -p $(dir $(BIN))
 	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/dsp
+	CGO_ENABLED=0 $(GO) build -o bin/dsp-vm ./cmd/dsp-vm
 
 images: build
 	scripts/build-images.sh

@@ -156,6 +156,32 @@ else
   build "$TOOLBOX_IMAGE" images/toolbox --label "$CONTENT_LABEL=$toolbox_hash"
 fi
 
+# --- dsp/qemu:latest and the mixed-vm example's kernel and initramfs ---------
+# The VM helper: FROM dsp/debian:bookworm with qemu and the static dsp-vm
+# (make build) copied into its folder, rebuilt only when its content hash
+# changed; then scripts/build-vm-example.sh (skipped when its files are
+# newer than it).
+QEMU_IMAGE="dsp/qemu:latest"
+DSP_VM_BIN="${DSP_VM_BIN:-bin/dsp-vm}"
+if [[ ! -x "$DSP_VM_BIN" ]]; then
+  echo "build-images: $DSP_VM_BIN not found (run make build first)" >&2
+  exit 1
+fi
+install -m 0755 "$DSP_VM_BIN" images/qemu/dsp-vm
+qemu_hash=$(context_hash images/qemu "$DEBIAN_IMAGE")
+built_hash=$(docker image inspect -f "{{index .Config.Labels \"$CONTENT_LABEL\"}}" "$QEMU_IMAGE" 2>/dev/null || true)
+if [[ $built_hash == "$qemu_hash" ]]; then
+  log "$QEMU_IMAGE up to date ($(docker image inspect -f '{{.Id}}' "$QEMU_IMAGE" | cut -c8-19))"
+else
+  build "$QEMU_IMAGE" images/qemu --label "$CONTENT_LABEL=$qemu_hash"
+fi
+if ! BUSYBOX_BIN="$BUSYBOX_BIN" scripts/build-vm-example.sh >"$buildlog" 2>&1; then
+  cat "$buildlog" >&2
+  echo "build-images: building the mixed-vm example's kernel and initramfs failed" >&2
+  exit 1
+fi
+cat "$buildlog"
+
 DSP_BIN="${DSP_BIN:-bin/dsp}"
 if [[ ! -x "$DSP_BIN" ]]; then
   echo "build-images: $DSP_BIN not found (run make build first)" >&2

@@ -37,10 +37,12 @@ func setupNICs(cfg Config) (Config, error) {
 }
 
 // setupNIC hands the container interface Docker attached to a lab network
-// over to the guest. The interface loses its addresses and gets a new
-// random MAC; a bridge br<i> joins it to a TAP device tap<i>, which qemu
-// opens as the guest's card. The guest's card takes the interface's old
-// MAC and IP, so that the lab sees the service as Docker configured it.
+// over to the guest. A bridge br<i> joins the interface to a TAP device
+// tap<i>, which qemu opens as the guest's card; the interface loses its
+// addresses and gets a new random MAC, and the guest's card takes the
+// interface's old MAC and IP, so that the lab sees the service as Docker
+// configured it. The bridge and the TAP device are made first: without
+// /dev/net/tun or NET_ADMIN the container fails before it changes anything.
 func setupNIC(i int, n NIC) (NIC, error) {
 	link, err := netlink.LinkByName(n.Interface)
 	if err != nil {
@@ -60,9 +62,14 @@ func setupNIC(i int, n NIC) (NIC, error) {
 	if n.IP != "" && n.Gateway == "" {
 		n.Gateway = defaultGateway(link, n.IP)
 	}
+
+	br, tap, err := makeBridgeAndTap(i, attrs.MTU)
+	if err != nil {
+		return NIC{}, err
+	}
 	for _, a := range addrs {
 		if err := netlink.AddrDel(link, &a); err != nil {
-			return NIC{}, fmt.Errorf("remove its address %s: %w", a.IPNet, err)
+			return NIC{}, fmt.Errorf("remove its address %s: %w", a.IPNet, hintPermission(err))
 		}
 	}
 	if err := netlink.LinkSetDown(link); err != nil {
@@ -74,22 +81,6 @@ func setupNIC(i int, n NIC) (NIC, error) {
 	}
 	if err := netlink.LinkSetHardwareAddr(link, mac); err != nil {
 		return NIC{}, fmt.Errorf("give it the MAC %s: %w", mac, err)
-	}
-
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: bridgeName(i), MTU: attrs.MTU}}
-	if err := netlink.LinkAdd(br); err != nil {
-		return NIC{}, fmt.Errorf("create the bridge %s: %w", br.Name, hintPermission(err))
-	}
-	tap := &netlink.Tuntap{
-		LinkAttrs: netlink.LinkAttrs{Name: tapName(i)},
-		Mode:      netlink.TUNTAP_MODE_TAP,
-		Flags:     netlink.TUNTAP_NO_PI | netlink.TUNTAP_ONE_QUEUE,
-	}
-	if err := netlink.LinkAdd(tap); err != nil {
-		return NIC{}, fmt.Errorf("create the TAP device %s: %w", tap.Name, hintTun(err))
-	}
-	if err := netlink.LinkSetMTU(tap, attrs.MTU); err != nil {
-		return NIC{}, fmt.Errorf("set the MTU of %s: %w", tap.Name, err)
 	}
 	for _, port := range []netlink.Link{link, tap} {
 		if err := netlink.LinkSetMaster(port, br); err != nil {
@@ -104,6 +95,27 @@ func setupNIC(i int, n NIC) (NIC, error) {
 		}
 	}
 	return n, nil
+}
+
+// makeBridgeAndTap creates the bridge br<i> and the TAP device tap<i>, both
+// with the lab interface's MTU.
+func makeBridgeAndTap(i, mtu int) (*netlink.Bridge, *netlink.Tuntap, error) {
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: bridgeName(i), MTU: mtu}}
+	if err := netlink.LinkAdd(br); err != nil {
+		return nil, nil, fmt.Errorf("create the bridge %s: %w", br.Name, hintPermission(err))
+	}
+	tap := &netlink.Tuntap{
+		LinkAttrs: netlink.LinkAttrs{Name: tapName(i)},
+		Mode:      netlink.TUNTAP_MODE_TAP,
+		Flags:     netlink.TUNTAP_NO_PI | netlink.TUNTAP_ONE_QUEUE,
+	}
+	if err := netlink.LinkAdd(tap); err != nil {
+		return nil, nil, fmt.Errorf("create the TAP device %s: %w", tap.Name, hintTun(err))
+	}
+	if err := netlink.LinkSetMTU(tap, mtu); err != nil {
+		return nil, nil, fmt.Errorf("set the MTU of %s: %w", tap.Name, err)
+	}
+	return br, tap, nil
 }
 
 // firstIPv4 is the first IPv4 address of the list in CIDR form, or "".
