@@ -24,7 +24,7 @@ const (
 
 // kvmProbeRun is how long the probe lets the guest's firmware run under
 // KVM before it asks whether the machine is still running.
-const kvmProbeRun = time.Second
+const kvmProbeRun = 500 * time.Millisecond
 
 // detectAccel picks KVM when /dev/kvm creates virtual machines and qemu
 // runs one with it, else TCG (qemu's emulator: slower, but it runs
@@ -84,11 +84,17 @@ func probeKVMQemu() error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", qemuBinary, err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	_, _ = io.WriteString(stdin, `{"execute":"qmp_capabilities"}`+"\n")
-	time.Sleep(kvmProbeRun)
-	_, _ = io.WriteString(stdin, `{"execute":"query-status"}`+"\n"+`{"execute":"quit"}`+"\n")
-	stdin.Close()
-	waitErr := cmd.Wait()
+	var waitErr error
+	select {
+	case waitErr = <-exited: // qemu gave up at once: no KVM
+	case <-time.After(kvmProbeRun):
+		_, _ = io.WriteString(stdin, `{"execute":"query-status"}`+"\n"+`{"execute":"quit"}`+"\n")
+		stdin.Close()
+		waitErr = <-exited
+	}
 	if bytes.Contains(stdout.Bytes(), []byte(`"status": "running"`)) {
 		return nil
 	}
