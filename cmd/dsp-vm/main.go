@@ -18,6 +18,19 @@
 // /run/dsp-vm/console.sock, where one client at a time reads the output
 // (the latest 4 KiB first) and types to the guest. It never runs a shell:
 // qemu and qemu-img get argv arrays.
+//
+// Each NIC's container interface ethN is bridged (brN) to a TAP device
+// (tapN) that the guest's virtio card uses; the card takes ethN's MAC and
+// IP, and ethN a random local MAC. A kernel boot gets the addresses on its
+// command line, dsp.net=eth0:10.77.3.20/24:10.77.3.1,eth1:10.77.4.20/24
+// (guest card eth<position>:address/prefix[:gateway]), which the guest's
+// init applies. A disk boot configures itself: its image must carry the
+// static addresses of the service (the lab author's job); the same value is
+// also in the fw_cfg entry opt/io.dsp/net, which a Linux guest reads at
+// /sys/firmware/qemu_fw_cfg/by_name/opt/io.dsp/net/raw (module qemu_fw_cfg).
+// A disk is never written: the guest runs on a qcow2 overlay in
+// /run/dsp-vm (gone with the container) or, with keepDisk, in the state
+// volume /dsp-vm/state.
 package main
 
 import (
