@@ -45,7 +45,7 @@ type Config struct {
 	// the only kind so far).
 	Console string `json:"console"`
 	// VNC adds a graphics card and serves its screen on
-	// /run/dsp-vm/vnc.sock.
+	// 127.0.0.1:5900 of the container (dsp dials it in its namespace).
 	VNC bool `json:"vnc"`
 
 	// NICs are the guest's network cards, one per lab network, in order.

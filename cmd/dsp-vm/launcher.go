@@ -30,7 +30,17 @@ const (
 // runLauncher boots the machine the configuration file describes and runs
 // until qemu exits; it returns the exit code for the container.
 func runLauncher(configFile string) int {
-	cfg, err := loadConfig(configFile)
+	var cfg Config
+	var err error
+	if env := os.Getenv(configEnv); env != "" {
+		// dsp passes the configuration in the environment: no file to
+		// write on the host and mount
+		if cfg, err = parseConfig([]byte(env)); err != nil {
+			err = fmt.Errorf("configuration in $%s: %w", configEnv, err)
+		}
+	} else {
+		cfg, err = loadConfig(configFile)
+	}
 	if err != nil {
 		logf("%v", err)
 		return 2
@@ -263,7 +273,7 @@ func prepareRunDir() error {
 	if err := os.MkdirAll(runDir, 0o755); err != nil {
 		return fmt.Errorf("make %s: %w", runDir, err)
 	}
-	for _, sock := range []string{serialSock, consoleSock, qmpSock, vncSock} {
+	for _, sock := range []string{serialSock, consoleSock, qmpSock} {
 		if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("remove the old %s: %w", sock, err)
 		}

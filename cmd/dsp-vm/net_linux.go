@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"sort"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -24,6 +26,13 @@ const addrGenModeNone = 1
 // the configuration left them empty, are the ones Docker gave the
 // interface.
 func setupNICs(cfg Config) (Config, error) {
+	if len(cfg.NICs) == 0 {
+		found, err := labInterfaces()
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.NICs = found
+	}
 	nics := make([]NIC, len(cfg.NICs))
 	for i, n := range cfg.NICs {
 		resolved, err := setupNIC(i, n)
@@ -183,4 +192,29 @@ func hintTun(err error) error {
 		return fmt.Errorf("%w (the container needs --device /dev/net/tun)", err)
 	}
 	return hintPermission(err)
+}
+
+// labInterfaces lists the container's Ethernet interfaces Docker attached
+// to lab networks (eth0, eth1… in their order), for a configuration that
+// names no card: every lab network of the service becomes a card of the
+// guest.
+func labInterfaces() ([]NIC, error) {
+	links, err := netlink.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("list the interfaces: %w", err)
+	}
+	var names []string
+	for _, l := range links {
+		if a := l.Attrs(); l.Type() == "veth" && strings.HasPrefix(a.Name, "eth") {
+			names = append(names, a.Name)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return len(names[i]) < len(names[j]) || (len(names[i]) == len(names[j]) && names[i] < names[j])
+	})
+	nics := make([]NIC, len(names))
+	for i, n := range names {
+		nics[i] = NIC{Interface: n}
+	}
+	return nics, nil
 }

@@ -13,14 +13,17 @@ import (
 // the container's own.
 const (
 	defaultConfigFile = "/dsp-vm/config.json"
-	stateDir          = "/dsp-vm/state"
-	runDir            = "/run/dsp-vm"
-	serialSock        = runDir + "/serial.sock"
-	consoleSock       = runDir + "/console.sock"
-	consoleLog        = runDir + "/console.log"
-	qmpSock           = runDir + "/qmp.sock"
-	vncSock           = runDir + "/vnc.sock"
-	overlayName       = "overlay.qcow2"
+	// configEnv carries the configuration instead of the file (what dsp
+	// does: nothing to write on the host).
+	configEnv   = "DSP_VM_CONFIG"
+	stateDir    = "/dsp-vm/state"
+	runDir      = "/run/dsp-vm"
+	serialSock  = runDir + "/serial.sock"
+	consoleSock = runDir + "/console.sock"
+	consoleLog  = runDir + "/console.log"
+	qmpSock     = runDir + "/qmp.sock"
+	vncAddress  = "127.0.0.1:0" // TCP port 5900
+	overlayName = "overlay.qcow2"
 
 	qemuBinary    = "qemu-system-x86_64"
 	qemuImgBinary = "qemu-img"
@@ -87,7 +90,9 @@ func qemuArgs(cfg Config, accel string) []string {
 		"-qmp", "unix:" + escapeOpt(qmpSock) + ",server=on,wait=off",
 	}
 	if cfg.VNC {
-		args = append(args, "-vga", "std", "-vnc", "unix:"+escapeOpt(vncSock))
+		// on the container's loopback: dsp dials it inside the container's
+		// network namespace (the browser's noVNC goes through dsp)
+		args = append(args, "-vga", "std", "-vnc", vncAddress)
 	} else {
 		args = append(args, "-display", "none")
 	}
