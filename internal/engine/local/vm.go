@@ -47,6 +47,11 @@ func applyVMs(p *types.Project, l *lab.Lab) error {
 			s.Devices = append(s.Devices, types.DeviceMapping{Source: "/dev/kvm", Target: "/dev/kvm", Permissions: "rwm"})
 		}
 		s.Volumes = append(s.Volumes, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: l.Dir, Target: engine.VMLabMount, ReadOnly: true})
+		if vm.KeepDisk {
+			key := keptDiskVolume(name)
+			p.Volumes[key] = types.VolumeConfig{Name: keptDiskName(p.Name, name), Labels: types.Labels{LabelManaged: "true", LabelNamespace: namespaceOf(p), LabelKeptDisk: p.Name + "/" + name}}
+			s.Volumes = append(s.Volumes, types.ServiceVolumeConfig{Type: types.VolumeTypeVolume, Source: key, Target: engine.VMStateMount})
+		}
 		if s.StopGracePeriod == nil {
 			// the launcher quits QEMU at once on SIGTERM
 			d := types.Duration(2 * time.Second)
@@ -55,6 +60,27 @@ func applyVMs(p *types.Project, l *lab.Lab) error {
 		p.Services[name] = s
 	}
 	return nil
+}
+
+// LabelKeptDisk marks the volume that keeps a VM's disk across stops
+// (x-dsp.vm.keep_disk): PROJECT/SERVICE. It has no project label, so that
+// a stop leaves it; the next start of the instance finds it by name.
+const LabelKeptDisk = "io.dsp.vm-disk"
+
+func keptDiskVolume(service string) string { return "dsp-vm-disk-" + service }
+
+// keptDiskName is the Docker name of an instance's kept VM disk.
+func keptDiskName(project, service string) string { return project + "_vmdisk_" + service }
+
+// namespaceOf reads the main directory a project's services are labelled
+// with.
+func namespaceOf(p *types.Project) string {
+	for _, s := range p.Services {
+		if ns := s.Labels[LabelNamespace]; ns != "" {
+			return ns
+		}
+	}
+	return ""
 }
 
 func appendMissing(list []string, v string) []string {
