@@ -143,7 +143,9 @@ func TestVMKeepsItsDisk(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	volume := keptDiskName(e.Project(ref), "victim")
-	t.Cleanup(func() { _, _ = e.docker.VolumeRemove(context.Background(), volume, client.VolumeRemoveOptions{Force: true}) })
+	t.Cleanup(func() {
+		_, _ = e.docker.VolumeRemove(context.Background(), volume, client.VolumeRemoveOptions{Force: true})
+	})
 	if err := e.Up(ctx, ref, l, engine.UpOptions{Trusted: true}); err != nil {
 		t.Fatalf("up: %v", err)
 	}
