@@ -75,6 +75,8 @@ func ciRepo(t *testing.T, home string, rewrite map[string][2]string) string {
 	}
 	edit("routed-network/compose.yaml", `10\.231\.`, `10\.234\.`)
 	edit("routed-network/compose.yaml", "10.231.", "10.234.")
+	edit("mixed-vm/compose.yaml", "10.233.", "10.236.")
+	edit("mixed-vm/solve.sh", "10.233.", "10.236.")
 	for rel, r := range rewrite {
 		edit(rel, r[0], r[1])
 	}
@@ -244,7 +246,12 @@ func TestDspTestExamples(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dsp test: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
 	}
-	for _, want := range []string{"PASS examples/hello-flag", "PASS examples/routed-network", "2 lab(s): 2 passed, 0 failed"} {
+	labs := exampleLabs(t, repo)
+	want := []string{fmt.Sprintf("%d lab(s): %d passed, 0 failed", len(labs), len(labs))}
+	for name := range labs {
+		want = append(want, "PASS examples/"+name)
+	}
+	for _, want := range want {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
@@ -253,8 +260,8 @@ func TestDspTestExamples(t *testing.T) {
 		t.Errorf("stdout:\n%s", out)
 	}
 
-	steps := checkExamplesJSON(t, readJSONReport(t, jsonFile))
-	checkExamplesJUnit(t, readJUnit(t, junit), steps)
+	steps := checkExamplesJSON(t, readJSONReport(t, jsonFile), labs)
+	checkExamplesJUnit(t, readJUnit(t, junit), steps, len(labs))
 
 	// Nothing is left running.
 	out, _, _ = dsp(t, home, "lab", "list", "--json")
@@ -263,12 +270,35 @@ func TestDspTestExamples(t *testing.T) {
 	}
 }
 
-// checkExamplesJSON checks the JSON report of TestDspTestExamples: both
-// labs passed all their steps. It returns the number of steps.
-func checkExamplesJSON(t *testing.T, rep jsonReport) int {
+// exampleLabs loads the labs of the examples repository, by name.
+func exampleLabs(t *testing.T, repo string) map[string]*lab.Lab {
 	t.Helper()
-	if rep.Summary.Labs != 2 || rep.Summary.Passed != 2 || rep.Summary.Failed != 0 || len(rep.Labs) != 2 {
-		t.Errorf("JSON summary = %+v with %d labs", rep.Summary, len(rep.Labs))
+	entries, err := os.ReadDir(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*lab.Lab{}
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(repo, e.Name(), lab.MarkerFile)); err != nil {
+			continue
+		}
+		l, _, err := lab.Load(context.Background(), filepath.Join(repo, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = l
+	}
+	return out
+}
+
+// checkExamplesJSON checks the JSON report of TestDspTestExamples: every
+// lab passed all its steps, one per check, a flag step where it plants a
+// flag. It returns the number of steps.
+func checkExamplesJSON(t *testing.T, rep jsonReport, labs map[string]*lab.Lab) int {
+	t.Helper()
+	n := len(labs)
+	if rep.Summary.Labs != n || rep.Summary.Passed != n || rep.Summary.Failed != 0 || len(rep.Labs) != n {
+		t.Errorf("JSON summary = %+v with %d labs, want %d", rep.Summary, len(rep.Labs), n)
 	}
 	steps := 0
 	for _, l := range rep.Labs {
@@ -283,13 +313,19 @@ func checkExamplesJSON(t *testing.T, rep jsonReport) int {
 				t.Errorf("%s: step %s %s", l.Lab, s.Name, s.Status)
 			}
 		}
-		for _, k := range []string{"validate", "up", "healthy", "solve", "flag", "down"} {
-			if kinds[k] != 1 {
-				t.Errorf("%s: %d %s steps, want 1", l.Lab, kinds[k], k)
-			}
+		def := labs[l.Lab]
+		if def == nil {
+			t.Errorf("report of an unknown lab %s", l.Lab)
+			continue
 		}
-		if kinds["check"] != 4 {
-			t.Errorf("%s: %d checks, want 4", l.Lab, kinds["check"])
+		flags := 0
+		if def.Flag != nil {
+			flags = 1
+		}
+		for k, want := range map[string]int{"validate": 1, "up": 1, "healthy": 1, "solve": 1, "flag": flags, "down": 1, "check": len(def.Checks)} {
+			if kinds[k] != want {
+				t.Errorf("%s: %d %s steps, want %d", l.Lab, kinds[k], k, want)
+			}
 		}
 	}
 	return steps
@@ -297,10 +333,10 @@ func checkExamplesJSON(t *testing.T, rep jsonReport) int {
 
 // checkExamplesJUnit checks the JUnit report of TestDspTestExamples: one
 // suite per lab, one test per step of the JSON report, no failure.
-func checkExamplesJUnit(t *testing.T, ju junitReport, steps int) {
+func checkExamplesJUnit(t *testing.T, ju junitReport, steps, labs int) {
 	t.Helper()
-	if len(ju.Suites) != 2 || ju.Failures != 0 || ju.Tests != steps || steps == 0 {
-		t.Errorf("JUnit: %d suites, %d tests, %d failures; want 2, %d, 0", len(ju.Suites), ju.Tests, ju.Failures, steps)
+	if len(ju.Suites) != labs || ju.Failures != 0 || ju.Tests != steps || steps == 0 {
+		t.Errorf("JUnit: %d suites, %d tests, %d failures; want %d, %d, 0", len(ju.Suites), ju.Tests, ju.Failures, labs, steps)
 	}
 	names := map[string]bool{}
 	for _, s := range ju.Suites {
