@@ -30,6 +30,8 @@ export type ServicePort = Schemas['Port'];
 export type PublishedPort = Schemas['PublishedPort'];
 export type ServiceNetwork = Schemas['ServiceNetwork'];
 export type ServiceDef = Schemas['Service'];
+/** A service that is a virtual machine (x-dsp.vm): its kernel or disk, memory, CPUs, console. */
+export type VMDef = Schemas['VM'];
 export type NetworkDef = Schemas['Network'];
 export type ActionArg = Schemas['ActionArg'];
 export type ActionDef = Schemas['Action'];
@@ -336,6 +338,35 @@ export interface ServiceRef {
 /** The path of a service's route (terminal, files), with `instance=` for another instance than the default one. */
 function serviceRoute(s: ServiceRef, route: 'terminal' | 'files', query: string): string {
   return `${servicePath(s.repo, s.lab, s.service)}/${route}?${query}${instanceQuery(s.instance, '&')}`;
+}
+
+/** The websocket URL of a VM's screen (VNC over a websocket, subprotocol `binary`; same origin: the session cookie goes along). */
+export function screenUrl(s: ServiceRef): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${servicePath(s.repo, s.lab, s.service)}/screen${instanceQuery(s.instance)}`;
+}
+
+/**
+ * Why a VM's screen could not be opened: a websocket refused before the
+ * upgrade tells the page nothing, so the same address is asked once more
+ * with a plain GET, whose JSON error (409 the VM is not running or has no
+ * screen, 403, 404…) says why. null when the server would have accepted it
+ * (it answers a plain GET with a websocket protocol error).
+ */
+export async function screenRefusal(s: ServiceRef): Promise<ApiError | null> {
+  let res: Response;
+  try {
+    res = await fetch(`${servicePath(s.repo, s.lab, s.service)}/screen${instanceQuery(s.instance)}`, { credentials: 'same-origin' });
+  } catch {
+    return new ApiError(0, 'dsp did not answer: is it running?');
+  }
+  if (res.ok) return null;
+  const type = res.headers.get('Content-Type') ?? '';
+  if (!type.includes('application/json')) {
+    await res.body?.cancel().catch(() => {});
+    return null;
+  }
+  return responseError(res);
 }
 
 /** The websocket URL of a new terminal into a service (same origin: the session cookie goes along). */

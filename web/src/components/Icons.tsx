@@ -131,6 +131,12 @@ const paths: Record<string, ReactElement> = {
       <path d="M11 12l9-9M16 7l3 3M14 9l2 2" />
     </>
   ),
+  screen: (
+    <>
+      <rect x="3" y="4" width="18" height="12" rx="2" />
+      <path d="M8 20h8M12 16v4" />
+    </>
+  ),
   split: (
     <>
       <rect x="3" y="4" width="18" height="16" rx="2" />

@@ -35,6 +35,7 @@ import {
 } from './model';
 import { StoryView } from './StoryView';
 import { useEditor } from './useEditor';
+import { useVMs } from './useVMs';
 import { useImages } from './useImages';
 import './EditorPage.css';
 
@@ -83,6 +84,7 @@ export function EditorPage({ repo, lab }: { repo: string; lab: string }) {
   const { lab: details, state } = useLabData(repo, lab, DEFAULT_INSTANCE);
   const { op, requesting, requestError, run } = useLabOperations(repo, lab, DEFAULT_INSTANCE, details);
   const images = useImages();
+  const vms = useVMs(repo, lab, details, ed.saved);
   const [tab, setTab] = useState<Tab>('graph');
   const [selection, setSelection] = useState<string[]>([]);
   const [help, setHelp] = useState(false);
@@ -480,6 +482,8 @@ export function EditorPage({ repo, lab }: { repo: string; lab: string }) {
                   setSuggestError(e);
                 }
               }}
+              vms={vms}
+              openCompose={() => void switchTab('compose')}
               remove={(id) => removeNodes([id])}
             />
           </div>

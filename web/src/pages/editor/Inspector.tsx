@@ -3,9 +3,12 @@
 // volumes, capabilities and privileged mode with a risk badge, depends_on, an
 // address per attached network with "Suggest", shell, wrapper actions, files
 // to copy), the model problems about it shown as you type. Every control has
-// a label; edits go through `edit`, one undo step per field and burst.
+// a label; edits go through `edit`, one undo step per field and burst. A
+// virtual machine's settings (x-dsp.vm) are not in the model: they are shown
+// read-only from the saved lab's details, to be edited in the Compose tab.
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import type { LocalImage, ModelProblem } from '../../api';
+import type { LocalImage, ModelProblem, VMDef } from '../../api';
+import { cpusText, memoryText, nanosText } from '../../vm';
 import { joinCommand, problemsFor, serviceRisks, splitCommand, type Doc, type NetItem, type SvcItem } from './model';
 import './Inspector.css';
 
@@ -23,6 +26,10 @@ export interface InspectorProps {
   detach: (svcUid: string, network: string) => void;
   suggest: (svcUid: string, network: string) => Promise<void>;
   remove: (nodeId: string) => void;
+  /** the VM settings (x-dsp.vm) of the saved lab's services, by service name */
+  vms?: Record<string, VMDef>;
+  /** show the Compose tab (where x-dsp.vm is edited) */
+  openCompose?: () => void;
 }
 
 function Problems({ list, testId }: { list: ModelProblem[]; testId?: string }) {
@@ -324,6 +331,7 @@ function ServicePanel({ s, p }: { s: SvcItem; p: InspectorProps }) {
       <datalist id={listId}>
         {p.images.flatMap((i) => (i.tags ?? []).map((t) => <option key={`${i.id}:${t}`} value={t} label={wrapperSummary(i.wrapper).replace(/^ · /, '')} />))}
       </datalist>
+      {p.vms?.[s.name] && <VMSettings vm={p.vms[s.name]} openCompose={p.openCompose} />}
       <CommandField label="Command" value={s.command} readOnly={ro} onChange={(v) => set('command', v)} />
       <CommandField label="Entrypoint" value={s.entrypoint} readOnly={ro} onChange={(v) => set('entrypoint', v)} />
 
@@ -511,6 +519,46 @@ function ServicePanel({ s, p }: { s: SvcItem; p: InspectorProps }) {
 
       <Problems list={probs.filter((x) => !x.field.startsWith(`services.${s.name}.networks.`))} testId="service-problems" />
     </div>
+  );
+}
+
+/** A VM service's x-dsp.vm, read-only: the model the graph edits does not carry it. */
+function VMSettings({ vm, openCompose }: { vm: VMDef; openCompose?: () => void }) {
+  const rows: [string, string][] = [];
+  if (vm.kernel) rows.push(['Kernel', vm.kernel]);
+  if (vm.initrd) rows.push(['Initrd', vm.initrd]);
+  if (vm.append) rows.push(['Kernel command line', vm.append]);
+  if (vm.disk) rows.push(['Disk', vm.disk]);
+  if (vm.disk && vm.diskFormat) rows.push(['Disk format', vm.diskFormat]);
+  if (vm.disk) rows.push(['Disk changes', vm.keepDisk ? 'kept across starts' : 'dropped at each start']);
+  rows.push(['Memory', memoryText(vm.memoryMiB)]);
+  rows.push(['CPUs', cpusText(vm.cpus)]);
+  rows.push(['Console', vm.console === 'vnc' ? 'vnc (a screen, and the serial console)' : 'serial']);
+  if (vm.readyConsole) rows.push(['Ready when the console shows', vm.readyConsole]);
+  if (vm.readyTimeout) rows.push(['Ready within', nanosText(vm.readyTimeout)]);
+  return (
+    <fieldset className="insp-group insp-vm" data-testid="vm-settings">
+      <legend>Virtual machine</legend>
+      <dl className="insp-vm-list">
+        {rows.map(([k, v]) => (
+          <div key={k} className="insp-vm-row" data-field={k}>
+            <dt>{k}</dt>
+            <dd className="mono">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="insp-hint" data-testid="vm-settings-note">
+        Read-only here (x-dsp.vm, as last saved): edit them in the{' '}
+        {openCompose ? (
+          <button type="button" className="insp-link" onClick={openCompose} data-testid="vm-open-compose">
+            Compose tab
+          </button>
+        ) : (
+          'Compose tab'
+        )}
+        .
+      </p>
+    </fieldset>
   );
 }
 

@@ -3,8 +3,10 @@
 // operation, terminals into its running services (shell: true) and file
 // transfer, its checks, flag, images, the lab's other instances and the
 // solution, and attack and observe (toolboxes, tools, packet captures,
-// link shaping: observe/). Each part is a component of its own; this page holds the state they
-// share (useLab.ts). The default instance needs no name in the page's address.
+// link shaping: observe/); a VM's serial console is one of the terminals, and
+// the screen of a VM whose console is vnc opens below them (VMScreen). Each
+// part is a component of its own; this page holds the state they share
+// (useLab.ts). The default instance needs no name in the page's address.
 // Start on a lab of an untrusted repository that asks for more than a plain
 // container, or publishes ports, asks first (TrustDialog).
 import { useMemo, useRef, useState } from 'react';
@@ -14,6 +16,7 @@ import { ChecksCard } from '../../components/ChecksCard';
 import { FilesCard } from '../../components/FilesCard';
 import { FlagCard } from '../../components/FlagCard';
 import { TerminalPanel, useTerminals } from '../../components/Terminals';
+import { VMScreen } from '../../components/VMScreen';
 import { onNetwork } from '../../format';
 import { Topology } from '../../components/Topology';
 import { AboutCard } from './AboutCard';
@@ -42,6 +45,9 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   useToolboxTerminalsFollow(terms, toolboxes.toolboxes, serviceNames);
   const [filesService, setFilesService] = useState('');
   const filesRef = useRef<HTMLElement>(null);
+  // the VM whose screen is open ('' none)
+  const [screen, setScreen] = useState('');
+  const screenRef = useRef<HTMLElement>(null);
   // the question before an untrusted lab starts
   const [asking, setAsking] = useState(false);
   const [trusting, setTrusting] = useState(false);
@@ -78,13 +84,16 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
   const serviceRuns = (service: string) => isUp && (containers.get(service)?.state === 'running' || runningToolboxes.includes(service));
   const shellServices = services.filter((s) => s.shell).map((s) => s.name);
   const terminalTargets = [...shellServices, ...runningToolboxes];
+  // a VM's files are its disk's: a copy would reach its helper container, not the VM
   const fileServices = [
-    ...services.map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) })),
+    ...services.filter((s) => !s.vm).map((s) => ({ name: s.name, shell: !!s.shell, running: serviceRuns(s.name) })),
     ...runningToolboxes.map((t) => ({ name: t, shell: true, running: true })),
   ];
   // where the lab's ports bind is the lab's, for every instance: a change waits for the next start of each
   const anyUp = isUp || instances.length > 0;
   const runningOnNetwork = isUp && (status?.services ?? []).some((s) => (s.ports ?? []).some((p) => onNetwork(p.hostIP || '0.0.0.0')));
+  // a screen stays open while its VM is in the lab (it says when the VM stopped)
+  const screenService = services.some((s) => s.name === screen && s.vm?.console === 'vnc') ? screen : '';
   const filesSelected = fileServices.some((s) => s.name === filesService && s.shell)
     ? filesService
     : ((fileServices.find((s) => s.shell && s.running) ?? fileServices.find((s) => s.shell))?.name ?? '');
@@ -176,6 +185,11 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
           setFilesService(service);
           filesRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
         }}
+        labDir={lab.dir}
+        onScreen={(service) => {
+          setScreen(service);
+          requestAnimationFrame(() => screenRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+        }}
       >
         {typeof lab.exposed === 'boolean' && (
           <PortsExposure
@@ -195,7 +209,17 @@ export function LabPage({ repo, name, instance = DEFAULT_INSTANCE }: { repo: str
 
       <TerminalPanel terms={terms} shellServices={terminalTargets} canOpen={serviceRuns} />
 
-      {isUp && terminalTargets.length > 0 && (
+      {screenService && (
+        <VMScreen
+          key={`${instance}/${screenService}`}
+          target={{ repo, lab: name, instance, service: screenService }}
+          running={serviceRuns(screenService) && state !== 'stopping'}
+          onClose={() => setScreen('')}
+          panelRef={screenRef}
+        />
+      )}
+
+      {isUp && fileServices.some((s) => s.shell) && (
         <FilesCard
           repo={repo}
           lab={name}

@@ -2,12 +2,16 @@
 // published ports, with Terminal and Files for those that allow a shell, and
 // the notes of a running service that runs otherwise than its lab asked
 // (privileged mode emulated, say). Above the table: where the ports bind
-// and what bounds each container (the children).
+// and what bounds each container (the children). A virtual machine
+// (x-dsp.vm) has a VM badge with its summary, Console (its serial console,
+// in the terminals) instead of Terminal, Screen when its console is vnc, and
+// no Files (a copy would reach its helper container, not the VM).
 import type { ReactNode } from 'react';
 import type { Limits, ServiceDef, ServiceStatus } from '../../api';
 import { Icon } from '../../components/Icons';
 import { StateBadge } from '../../components/StateBadge';
 import { limitsText } from '../../format';
+import { bootText, vmSummary } from '../../vm';
 import { ServicePorts } from './ServicePorts';
 import './ServicesCard.css';
 
@@ -18,6 +22,8 @@ function ServiceRow({
   exposed,
   onTerminal,
   onFiles,
+  onScreen,
+  labDir,
 }: {
   def: ServiceDef;
   /** its container, while the instance is up */
@@ -27,8 +33,12 @@ function ServiceRow({
   exposed?: boolean;
   onTerminal: () => void;
   onFiles: () => void;
+  onScreen: () => void;
+  /** the lab's folder (the VM's files are named relative to it) */
+  labDir?: string;
 }) {
   const up = rt?.state === 'running';
+  const vm = def.vm;
   const nets = rt?.networks?.length ? rt.networks : (def.networks ?? []);
   const ports = rt ? (rt.ports ?? []) : (def.ports ?? []);
   const notes = (rt?.notes ?? []).filter((n) => n.trim() !== '');
@@ -38,6 +48,17 @@ function ServiceRow({
         <td>
           <strong>{def.name}</strong>
           {def.privileged && <span className="tag tag-warn">privileged</span>}
+          {vm && (
+            <div>
+              <span
+                className="tag tag-vm"
+                data-testid="vm-badge"
+                title={`A virtual machine (x-dsp.vm) that QEMU runs in dsp's helper container, on the service's addresses${bootText(vm, labDir) ? `: ${bootText(vm, labDir)}` : ''}`}
+              >
+                {vmSummary(vm)}
+              </span>
+            </div>
+          )}
         </td>
         <td className="mono small wrap-anywhere">{rt?.image || def.image || <span className="muted">built: {def.build}</span>}</td>
         <td>
@@ -68,21 +89,37 @@ function ServiceRow({
                 className="btn btn-sm"
                 disabled={!up}
                 onClick={onTerminal}
-                title={up ? `Open a terminal in ${def.name}` : `${def.name} is not running`}
+                title={
+                  up ? (vm ? `Open the serial console of the VM ${def.name}` : `Open a terminal in ${def.name}`) : `${def.name} is not running`
+                }
                 data-testid="open-terminal"
               >
-                <Icon name="terminal" size={14} /> Terminal
+                <Icon name="terminal" size={14} /> {vm ? 'Console' : 'Terminal'}
               </button>
-              <button
-                type="button"
-                className="btn btn-sm btn-ghost"
-                disabled={!up}
-                onClick={onFiles}
-                title={up ? `Copy files in and out of ${def.name}` : `${def.name} is not running`}
-                data-testid="open-files"
-              >
-                <Icon name="file" size={14} /> Files
-              </button>
+              {vm?.console === 'vnc' && (
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  disabled={!up}
+                  onClick={onScreen}
+                  title={up ? `Show the screen of the VM ${def.name} (VNC)` : `${def.name} is not running`}
+                  data-testid="open-screen"
+                >
+                  <Icon name="screen" size={14} /> Screen
+                </button>
+              )}
+              {!vm && (
+                <button
+                  type="button"
+                  className="btn btn-sm btn-ghost"
+                  disabled={!up}
+                  onClick={onFiles}
+                  title={up ? `Copy files in and out of ${def.name}` : `${def.name} is not running`}
+                  data-testid="open-files"
+                >
+                  <Icon name="file" size={14} /> Files
+                </button>
+              )}
             </span>
           )}
         </td>
@@ -128,6 +165,8 @@ export function ServicesCard({
   exposed,
   onTerminal,
   onFiles,
+  onScreen,
+  labDir,
   children,
 }: {
   services: ServiceDef[];
@@ -138,6 +177,10 @@ export function ServicesCard({
   exposed?: boolean;
   onTerminal: (service: string) => void;
   onFiles: (service: string) => void;
+  /** show the screen of a VM whose console is vnc */
+  onScreen: (service: string) => void;
+  /** the lab's folder */
+  labDir?: string;
   /** what holds for every service: where ports bind, limits */
   children?: ReactNode;
 }) {
@@ -173,6 +216,8 @@ export function ServicesCard({
                 exposed={exposed}
                 onTerminal={() => onTerminal(s.name)}
                 onFiles={() => onFiles(s.name)}
+                onScreen={() => onScreen(s.name)}
+                labDir={labDir}
               />
             ))}
           </tbody>
