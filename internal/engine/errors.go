@@ -258,6 +258,9 @@ type VMNotReadyError struct {
 }
 
 func (e *VMNotReadyError) Error() string {
+	if strings.HasPrefix(e.Pattern, "port ") {
+		return fmt.Sprintf("VM %s did not answer on %s within %s (%s)", e.Service, strings.TrimPrefix(e.Pattern, "port "), e.Timeout, e.Console)
+	}
 	msg := fmt.Sprintf("VM %s did not print %q on its console within %s", e.Service, e.Pattern, e.Timeout)
 	if c := strings.TrimSpace(e.Console); c != "" {
 		msg += "; its console ended with:\n" + c

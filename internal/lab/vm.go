@@ -40,7 +40,10 @@ type VM struct {
 	Console string `json:"console"`
 	// ReadyConsole is a regular expression the serial console prints when
 	// the VM is up; ReadyTimeout bounds the wait.
-	ReadyConsole string        `json:"readyConsole,omitempty"`
+	ReadyConsole string `json:"readyConsole,omitempty"`
+	// ReadyPort is a TCP port of the VM that answers when it is up (on
+	// its first lab address), for images whose console says nothing.
+	ReadyPort    int           `json:"readyPort,omitempty"`
 	ReadyTimeout time.Duration `json:"readyTimeout"`
 }
 
@@ -67,6 +70,7 @@ type nativeVM struct {
 	Console  string `yaml:"console"`
 	Ready    struct {
 		Console string `yaml:"console"`
+		Port    int    `yaml:"port"`
 		Timeout string `yaml:"timeout"`
 	} `yaml:"ready"`
 }
@@ -80,7 +84,7 @@ func loadVM(l *Lab, doc *yamlDoc, service string, n *yaml.Node, sink *problemSin
 		sink.errorf(l.ComposeFile, lineOfError(err.Error()), r.prefix, "%v", err)
 		return
 	}
-	vm := &VM{Append: x.Append, KeepDisk: x.KeepDisk, MemoryMiB: DefaultVMMemoryMiB, CPUs: DefaultVMCPUs, Console: "serial", ReadyConsole: x.Ready.Console, ReadyTimeout: DefaultVMReadyTimeout}
+	vm := &VM{Append: x.Append, KeepDisk: x.KeepDisk, MemoryMiB: DefaultVMMemoryMiB, CPUs: DefaultVMCPUs, Console: "serial", ReadyConsole: x.Ready.Console, ReadyPort: x.Ready.Port, ReadyTimeout: DefaultVMReadyTimeout}
 	r.boot(vm, x)
 	r.resources(vm, x)
 	if r.bad {
@@ -170,6 +174,12 @@ func (r *vmReader) resources(vm *VM, x nativeVM) {
 	}
 	if _, err := regexp.Compile(x.Ready.Console); err != nil {
 		r.fail("ready.console", "not a regular expression: %v", err)
+	}
+	if x.Ready.Port < 0 || x.Ready.Port > 65535 {
+		r.fail("ready.port", "port %d: from 1 to 65535", x.Ready.Port)
+	}
+	if x.Ready.Console != "" && x.Ready.Port != 0 {
+		r.fail("ready", "wait for a console line or a port, not both")
 	}
 	if x.Ready.Timeout != "" {
 		d, err := time.ParseDuration(x.Ready.Timeout)

@@ -62,6 +62,8 @@ func TestVMServiceRefusals(t *testing.T) {
 		{`{disk: d.img, ready: {console: "("}}`, "ready.console", "regular expression"},
 		{`{disk: d.img, ready: {timeout: soon}}`, "ready.timeout", "duration"},
 		{`{disk: d.img, initrd: i.img}`, "initrd", "needs a kernel"},
+		{`{disk: d.img, ready: {port: 70000}}`, "ready.port", "65535"},
+		{`{disk: d.img, ready: {port: 80, console: up}}`, "ready", "not both"},
 	} {
 		compose := "x-dsp: {title: Bad}\nservices:\n  v:\n    image: dsp/qemu:latest\n    x-dsp:\n      vm: " + tc.vm + "\n"
 		dir := newLab(t, newRepo(t), "bad", map[string]string{"compose.yaml": compose, "d.img": "x", "i.img": "x"})

@@ -84,7 +84,7 @@ func (e *Engine) start(ctx context.Context, l *lab.Lab, ref engine.Ref, flag str
 	if err != nil {
 		return &engine.StepError{Step: engine.StepContainer, Err: err}
 	}
-	if err := e.waitVMs(ctx, l, containers, progress); err != nil {
+	if err := e.waitVMs(ctx, l, ref, containers, progress); err != nil {
 		return err
 	}
 	if err := e.copyFiles(ctx, l, containers, false, progress); err != nil {

@@ -3,7 +3,9 @@ package local
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -92,27 +94,74 @@ func appendMissing(list []string, v string) []string {
 	return append(list, v)
 }
 
-// waitVMs waits until every VM service whose lab names a ready line has
-// printed it on its console, with progress: a VM under TCG takes a while.
-func (e *Engine) waitVMs(ctx context.Context, l *lab.Lab, containers map[string]string, progress engine.Progress) error {
+// waitVMs waits until every VM service whose lab names a ready condition
+// meets it (its console printed the line, or its port answers), with
+// progress: a VM under TCG takes a while.
+func (e *Engine) waitVMs(ctx context.Context, l *lab.Lab, ref engine.Ref, containers map[string]string, progress engine.Progress) error {
 	for _, svc := range l.Services() {
 		vm := svc.VM
-		if vm == nil || vm.ReadyConsole == "" {
+		if vm == nil || (vm.ReadyConsole == "" && vm.ReadyPort == 0) {
 			continue
 		}
-		progress.Emit(engine.StepContainer, svc.Name, engine.StatusWorking, fmt.Sprintf("booting the VM (%s): waiting for %q on its console", vm, vm.ReadyConsole))
 		started := time.Now()
-		argv := engine.VMWaitCommand(vm.ReadyConsole, int(vm.ReadyTimeout.Seconds()))
-		code, out, err := e.exec(ctx, containers[svc.Name], argv, false, func(string) {})
-		if err != nil {
-			return &engine.StepError{Step: engine.StepContainer, Target: svc.Name, Err: err}
+		var err error
+		if vm.ReadyConsole != "" {
+			progress.Emit(engine.StepContainer, svc.Name, engine.StatusWorking, fmt.Sprintf("booting the VM (%s): waiting for %q on its console", vm, vm.ReadyConsole))
+			err = e.waitConsole(ctx, svc.Name, vm, containers[svc.Name])
+		} else {
+			progress.Emit(engine.StepContainer, svc.Name, engine.StatusWorking, fmt.Sprintf("booting the VM (%s): waiting for its port %d", vm, vm.ReadyPort))
+			err = e.waitPort(ctx, ref, svc.Name, vm)
 		}
-		if code != 0 {
-			err := &engine.VMNotReadyError{Service: svc.Name, Pattern: vm.ReadyConsole, Timeout: vm.ReadyTimeout, Console: out}
+		if err != nil {
 			progress.Emit(engine.StepContainer, svc.Name, engine.StatusError, err.Error())
 			return &engine.StepError{Step: engine.StepContainer, Target: svc.Name, Err: err}
 		}
 		progress.Emit(engine.StepContainer, svc.Name, engine.StatusDone, fmt.Sprintf("VM up in %s", time.Since(started).Round(100*time.Millisecond)))
 	}
 	return nil
+}
+
+// waitConsole waits in the helper container for the console's ready line.
+func (e *Engine) waitConsole(ctx context.Context, service string, vm *lab.VM, container string) error {
+	code, out, err := e.exec(ctx, container, engine.VMWaitCommand(vm.ReadyConsole, int(vm.ReadyTimeout.Seconds())), false, func(string) {})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &engine.VMNotReadyError{Service: service, Pattern: vm.ReadyConsole, Timeout: vm.ReadyTimeout, Console: out}
+	}
+	return nil
+}
+
+// waitPort waits until the VM's port answers on its first lab address,
+// dialled from the host, which is on every bridge network of the lab.
+func (e *Engine) waitPort(ctx context.Context, ref engine.Ref, service string, vm *lab.VM) error {
+	st, err := e.status(ctx, ref, nil, false)
+	if err != nil {
+		return err
+	}
+	s, _ := st.Service(service)
+	if len(s.Networks) == 0 || s.Networks[0].IP == "" {
+		return fmt.Errorf("VM %s has no lab address to wait on", service)
+	}
+	addr := net.JoinHostPort(s.Networks[0].IP, strconv.Itoa(vm.ReadyPort))
+	ctx, cancel := context.WithTimeout(ctx, vm.ReadyTimeout)
+	defer cancel()
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	var d net.Dialer
+	for {
+		attempt, stop := context.WithTimeout(ctx, 2*time.Second)
+		conn, err := d.DialContext(attempt, "tcp", addr)
+		stop()
+		if err == nil {
+			conn.Close()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return &engine.VMNotReadyError{Service: service, Pattern: "port " + addr, Timeout: vm.ReadyTimeout, Console: err.Error()}
+		case <-tick.C:
+		}
+	}
 }

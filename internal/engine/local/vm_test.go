@@ -210,3 +210,36 @@ func consoleCommand(t *testing.T, e *Engine, ref engine.Ref, command, want strin
 	}
 	return out.String()
 }
+
+// A VM whose console says nothing useful is waited for on a port.
+func TestVMReadyOnAPort(t *testing.T) {
+	e := newTestEngine(t)
+	l := writeVMLab(t, e, false)
+	compose := strings.Replace(strings.Replace(vmTestLab, "KEEP", "", 1), "ready: {console: dsp-vm-ready, timeout: 4m}", "ready: {port: 80, timeout: 4m}", 1)
+	if err := os.WriteFile(filepath.Join(l.Dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l = loadLab(t, l.Dir)
+	if vm := l.VM("victim"); vm == nil || vm.ReadyPort != 80 {
+		t.Fatalf("vm %+v", vm)
+	}
+	ref := refOfLab(t, l, "")
+	cleanupLab(t, e, l, ref.Instance)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	var events []engine.Event
+	if err := e.Up(ctx, ref, l, engine.UpOptions{Trusted: true, Progress: func(ev engine.Event) { events = append(events, ev) }}); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if !hasEvent(events, "victim", "waiting for its port 80") || !hasEvent(events, "victim", "VM up in") {
+		t.Errorf("progress %+v", events)
+	}
+	st, err := e.Status(ctx, ref, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim, _ := st.Service("victim")
+	if code, out := run(t, e, ref, "client", "wget", "-q", "-O", "-", "http://"+victim.Networks[0].IP+"/"); code != 0 || !strings.Contains(out, "dsp-vm-ready") {
+		t.Errorf("right after the start, the page: %d %q", code, out)
+	}
+}

@@ -2755,6 +2755,8 @@ export interface components {
             readyConsole?: string;
             /** @description Nanoseconds. */
             readyTimeout: number;
+            /** @description A TCP port of the VM the start waits for, when it waits for no console line. */
+            readyPort?: number;
         };
     };
     responses: {
