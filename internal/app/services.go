@@ -129,6 +129,9 @@ func (e *NoScreenError) Error() string {
 // FailedPrecondition classifies the error (errdefs).
 func (e *NoScreenError) FailedPrecondition() {}
 
+// HasScreen reports whether the service is a VM with a screen.
+func (s *Service) HasScreen() bool { return s.vnc }
+
 // Screen connects to a VM's screen (VNC, RFB protocol) inside its helper
 // container.
 func (s *Service) Screen(ctx context.Context) (net.Conn, error) {

@@ -49,7 +49,9 @@ func VMConfigOf(service string, vm *lab.VM, dir string) (VMConfig, error) {
 		}
 		return VMLabMount + "/" + filepath.ToSlash(rel), nil
 	}
-	cfg := VMConfig{Name: service, MemoryMiB: vm.MemoryMiB, CPUs: vm.CPUs, Append: vm.Append, DiskFormat: vm.DiskFormat, KeepDisk: vm.KeepDisk, Console: vm.Console, VNC: vm.Console == "vnc"}
+	// the serial console is always there (the terminal, the ready line);
+	// vnc adds a screen
+	cfg := VMConfig{Name: service, MemoryMiB: vm.MemoryMiB, CPUs: vm.CPUs, Append: vm.Append, DiskFormat: vm.DiskFormat, KeepDisk: vm.KeepDisk, Console: "serial", VNC: vm.Console == "vnc"}
 	var err error
 	if cfg.Kernel, err = inLab(vm.Kernel); err != nil {
 		return cfg, err

@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/coder/websocket"
+
+	"github.com/dsp-lab/dsp/internal/app"
 )
 
 // handleScreen bridges a browser's VNC client (noVNC, binary WebSocket
@@ -13,6 +16,16 @@ import (
 func (s *Server) handleScreen(w http.ResponseWriter, r *http.Request) {
 	svc, ok := s.service(w, r)
 	if !ok {
+		return
+	}
+	// what refuses the screen is said to a plain request too (the page
+	// asks why a WebSocket was refused); only then is the VM dialled
+	if !svc.HasScreen() {
+		writeErr(w, &app.NoScreenError{Service: svc.Name})
+		return
+	}
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		writeError(w, http.StatusUpgradeRequired, "", "a VM's screen is a WebSocket: connect with a VNC client such as noVNC")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), opTimeout)

@@ -6,7 +6,12 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -125,6 +130,11 @@ func (e *Engine) waitVMs(ctx context.Context, l *lab.Lab, ref engine.Ref, contai
 func (e *Engine) waitConsole(ctx context.Context, service string, vm *lab.VM, container string) error {
 	code, out, err := e.exec(ctx, container, engine.VMWaitCommand(vm.ReadyConsole, int(vm.ReadyTimeout.Seconds())), false, func(string) {})
 	if err != nil {
+		// the launcher exited (a bad image, a kernel that does not boot):
+		// what it said is the reason
+		if tail := e.logTail(context.WithoutCancel(ctx), container, 15); tail != "" {
+			return fmt.Errorf("VM %s stopped: %s", service, tail)
+		}
 		return err
 	}
 	if code != 0 {
@@ -164,4 +174,27 @@ func (e *Engine) waitPort(ctx context.Context, ref engine.Ref, service string, v
 		case <-tick.C:
 		}
 	}
+}
+
+// logTail is the last lines a container printed, or "".
+func (e *Engine) logTail(ctx context.Context, id string, lines int) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	// a container on its way out says its last words first
+	wait := e.docker.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case <-wait.Result:
+	case <-wait.Error:
+	case <-ctx.Done():
+	}
+	r, err := e.docker.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(lines)})
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	var out strings.Builder
+	if _, err := stdcopy.StdCopy(&out, &out, r); err != nil {
+		return ""
+	}
+	return strings.TrimSpace(out.String())
 }

@@ -243,3 +243,22 @@ func TestVMReadyOnAPort(t *testing.T) {
 		t.Errorf("right after the start, the page: %d %q", code, out)
 	}
 }
+
+// A VM that cannot boot fails the start with what its launcher said, and
+// the start is rolled back.
+func TestVMThatCannotBoot(t *testing.T) {
+	e := newTestEngine(t)
+	l := writeVMLab(t, e, false)
+	if err := os.WriteFile(filepath.Join(l.Dir, "vm", "vmlinux"), []byte("not a kernel"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ref := refOfLab(t, l, "")
+	cleanupLab(t, e, l, ref.Instance)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	err := e.Up(ctx, ref, l, engine.UpOptions{Trusted: true})
+	if err == nil || !strings.Contains(err.Error(), "victim") || !strings.Contains(err.Error(), "qemu exited") {
+		t.Fatalf("up with a broken kernel: %v", err)
+	}
+	assertNothingLeft(t, e, ref)
+}
