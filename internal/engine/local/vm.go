@@ -184,7 +184,8 @@ func (e *Engine) logTail(ctx context.Context, id string, lines int) string {
 	wait := e.docker.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
 	select {
 	case <-wait.Result:
-	case <-wait.Error:
+	case err := <-wait.Error:
+		_ = err // gone already, or never there: the logs say what they can
 	case <-ctx.Done():
 	}
 	r, err := e.docker.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(lines)})
