@@ -351,7 +351,7 @@ export function screenUrl(s: ServiceRef): string {
  * upgrade tells the page nothing, so the same address is asked once more
  * with a plain GET, whose JSON error (409 the VM is not running or has no
  * screen, 403, 404…) says why. null when the server would have accepted it
- * (it answers a plain GET with a websocket protocol error).
+ * (it answers a plain GET with 426: a WebSocket is needed).
  */
 export async function screenRefusal(s: ServiceRef): Promise<ApiError | null> {
   let res: Response;
@@ -360,7 +360,11 @@ export async function screenRefusal(s: ServiceRef): Promise<ApiError | null> {
   } catch {
     return new ApiError(0, 'dsp did not answer: is it running?');
   }
-  if (res.ok) return null;
+  // 426: the screen would have been had over a WebSocket
+  if (res.ok || res.status === 426) {
+    await res.body?.cancel().catch(() => {});
+    return null;
+  }
   const type = res.headers.get('Content-Type') ?? '';
   if (!type.includes('application/json')) {
     await res.body?.cancel().catch(() => {});
