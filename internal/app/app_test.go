@@ -452,3 +452,37 @@ func TestWithoutEngine(t *testing.T) {
 		t.Errorf("Up without an engine = %v, want Unavailable", err)
 	}
 }
+
+// A subscriber that falls behind is told so: its channel closes, rather
+// than events going missing without a word.
+func TestBusDropsASubscriberThatFallsBehind(t *testing.T) {
+	a, _, home := newApp(t)
+	ch, stop := a.Events().Subscribe()
+	defer stop()
+	writeLab(t, filepath.Join(home, "mine"), "l", map[string]string{"compose.yaml": "services:\n  a:\n    image: dsp/busybox:latest\n"})
+	ctx := context.Background()
+	lt, err := a.Lab(ctx, "mine/l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := lt.Ref("")
+	// each stop of the stopped lab publishes at least its start and its
+	// end; nobody reads ch meanwhile (it holds 2048)
+	for range 1100 {
+		op, err := a.StartDown(ctx, lt, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op.Wait(ctx)
+	}
+	for n := 0; ; n++ {
+		select {
+		case _, open := <-ch:
+			if !open {
+				return
+			}
+		case <-time.After(time.Second):
+			t.Fatalf("the subscriber that fell behind is still subscribed after %d events", n)
+		}
+	}
+}

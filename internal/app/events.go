@@ -65,7 +65,9 @@ type OperationEvent struct {
 }
 
 // Bus fans events out to every subscriber. A subscriber that does not keep
-// up loses events rather than slowing the others.
+// up is dropped, its channel closed, rather than slowing the others or
+// missing an event silently: a page behind it reconnects and reads again
+// what it shows.
 type Bus struct {
 	mu   sync.Mutex
 	subs map[chan Message]struct{}
@@ -75,8 +77,11 @@ func newBus() *Bus { return &Bus{subs: map[chan Message]struct{}{}} }
 
 // Subscribe returns a channel of events and a function that ends the
 // subscription.
+//
+// The channel is closed when the subscriber fell behind (its buffer of
+// busBuffer events was full): it has missed events.
 func (b *Bus) Subscribe() (<-chan Message, func()) {
-	ch := make(chan Message, 256)
+	ch := make(chan Message, busBuffer)
 	b.mu.Lock()
 	b.subs[ch] = struct{}{}
 	b.mu.Unlock()
@@ -86,6 +91,9 @@ func (b *Bus) Subscribe() (<-chan Message, func()) {
 		b.mu.Unlock()
 	}
 }
+
+// busBuffer is how many events a subscriber may be behind.
+const busBuffer = 2048
 
 // Subscribers counts the open subscriptions.
 func (b *Bus) Subscribers() int {
@@ -101,6 +109,8 @@ func (b *Bus) publish(name string, payload any) {
 		select {
 		case ch <- Message{Name: name, Payload: payload}:
 		default:
+			delete(b.subs, ch)
+			close(ch)
 		}
 	}
 }

@@ -30,7 +30,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case m := <-events:
+		case m, open := <-events:
+			if !open {
+				// this stream fell behind and missed events: end it, so that
+				// the browser reconnects and reads again what it shows
+				s.log.Info("event stream fell behind: closed for the client to reconnect")
+				return
+			}
 			data, err := json.Marshal(m.Payload)
 			if err != nil {
 				s.log.Warn("event", "name", m.Name, "err", err)
