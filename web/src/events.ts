@@ -79,7 +79,12 @@ function open() {
     const wasReconnect = everOpened;
     everOpened = true;
     setConnection('open');
-    if (wasReconnect) reconnectHandlers.forEach((f) => f());
+    if (wasReconnect) {
+      // the stream may have missed the end of an operation (the server
+      // closes a stream that fell behind): read those still running again
+      for (const op of ops.values()) if (op.state === 'running') void loadOperation(op.id);
+      reconnectHandlers.forEach((f) => f());
+    }
   });
   es.addEventListener('error', () => {
     if (es.readyState === EventSource.CLOSED) {
