@@ -6590,6 +6590,15 @@ export interface operations {
                 };
             };
             421: components["responses"]["Misdirected"];
+            /** @description Not a WebSocket upgrade. */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["EngineUnavailable"];
         };
