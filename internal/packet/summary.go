@@ -408,23 +408,34 @@ var (
 	}
 )
 
-func (s *summarizer) icmp() {
-	s.protocol = "ICMP"
-	b := s.l.transport
+// icmpHeader starts the summary of an ICMP or ICMPv6 message: its
+// protocol and its type's name; ok is false when that is all there is to
+// say (a truncated message, a type without a name).
+func (s *summarizer) icmpHeader(protocol string, names map[byte]string) (b []byte, typ, code byte, ok bool) {
+	s.protocol = protocol
+	b = s.l.transport
 	if len(b) < 4 {
 		s.text("[truncated]")
-		return
+		return b, 0, 0, false
 	}
-	typ, code := b[0], b[1]
-	name, ok := icmpTypes[typ]
-	if !ok {
+	typ, code = b[0], b[1]
+	name, known := names[typ]
+	if !known {
 		s.text("Type ")
 		s.int(int(typ))
 		s.text(", code ")
 		s.int(int(code))
-		return
+		return b, typ, code, false
 	}
 	s.text(name)
+	return b, typ, code, true
+}
+
+func (s *summarizer) icmp() {
+	b, typ, code, ok := s.icmpHeader("ICMP", icmpTypes)
+	if !ok {
+		return
+	}
 	switch typ {
 	case 0, 8, 13, 14:
 		s.echo(b)
@@ -438,22 +449,10 @@ func (s *summarizer) icmp() {
 }
 
 func (s *summarizer) icmpv6() {
-	s.protocol = "ICMPv6"
-	b := s.l.transport
-	if len(b) < 4 {
-		s.text("[truncated]")
-		return
-	}
-	typ, code := b[0], b[1]
-	name, ok := icmpv6Types[typ]
+	b, typ, code, ok := s.icmpHeader("ICMPv6", icmpv6Types)
 	if !ok {
-		s.text("Type ")
-		s.int(int(typ))
-		s.text(", code ")
-		s.int(int(code))
 		return
 	}
-	s.text(name)
 	switch typ {
 	case 1:
 		s.code(icmpv6Unreachable, code)
